@@ -1,0 +1,3 @@
+"""clinwell: measure clinician burnout, understand its drivers, act, and measure again."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,72 @@
+"""The only way views reach tenant data.
+
+Each function checks one condition per line (zulip's ``access_*`` pattern): a user who is
+not a member of the organization gets 404 (its existence is not revealed), a member whose
+role does not allow an action gets 403, and a leader asking for a unit outside their
+subtree gets 404.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from clinwell.web.accounts.models import User
+from clinwell.web.orgs.models import Membership, Person, Unit
+
+Role = Membership.Role
+
+
+def access_membership(user: User, org_slug: str) -> Membership:
+    """The user's membership in the organization, or 404."""
+    if not user.is_authenticated:
+        raise Http404("No such organization")
+    membership = (
+        Membership.objects.select_related("organization", "unit")
+        .filter(user=user, organization__slug=org_slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such organization")
+    return membership
+
+
+def require_role(membership: Membership, *roles: str) -> None:
+    """403 unless the membership has one of ``roles``."""
+    if membership.role not in roles:
+        raise PermissionDenied("Your role does not allow this.")
+
+
+def visible_units(membership: Membership) -> QuerySet[Unit]:
+    """Units the member may see: the whole tree, or a leader's subtree."""
+    units = Unit.objects.filter(organization=membership.organization)
+    if membership.is_org_wide:
+        return units
+    if membership.unit is None:  # excluded by the leader_has_unit constraint; fail closed
+        return units.none()
+    return units.filter(tree_path__startswith=membership.unit.tree_path)
+
+
+def access_unit(membership: Membership, unit_id: int) -> Unit:
+    """One unit the member may see, or 404 (other tenants and other subtrees alike)."""
+    unit = visible_units(membership).filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404("No such unit")
+    return unit
+
+
+def visible_people(membership: Membership) -> QuerySet[Person]:
+    """Roster entries the member may see: admins all, leaders their subtree, others none."""
+    require_role(membership, Role.ADMIN, Role.LEADER)
+    people = Person.objects.filter(organization=membership.organization)
+    if membership.is_admin:
+        return people
+    return people.filter(unit__in=visible_units(membership))
+
+
+def access_person(membership: Membership, person_id: int) -> Person:
+    person = visible_people(membership).select_related("unit").filter(pk=person_id).first()
+    if person is None:
+        raise Http404("No such person")
+    return person

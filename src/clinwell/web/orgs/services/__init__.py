@@ -1,0 +1,1 @@
+"""State changes for organizations, units and the roster (views call these, never .save())."""

@@ -1,0 +1,46 @@
+"""Create organizations and grant memberships."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from clinwell.web.accounts.models import User
+from clinwell.web.orgs.models import Membership, Organization, Unit
+
+
+def create_organization(name: str, *, slug: str | None = None, state: str = "") -> Organization:
+    base = slug or slugify(name)[:50] or "org"
+    candidate, n = base, 1
+    while Organization.objects.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return Organization.objects.create(name=name, slug=candidate, state=state.upper()[:2])
+
+
+def grant_membership(
+    user: User, organization: Organization, role: str, unit: Unit | None = None
+) -> Membership:
+    """Give ``user`` a role in ``organization`` (replacing any earlier one)."""
+    if role not in Membership.Role.values:
+        raise ValueError(
+            f"unknown role {role!r}; choose one of {', '.join(Membership.Role.values)}"
+        )
+    if role == Membership.Role.LEADER and unit is None:
+        raise ValueError("a leader needs a unit: their reports cover that unit's subtree")
+    if unit is not None and unit.organization_id != organization.pk:
+        raise ValueError("the unit belongs to another organization")
+    with transaction.atomic():
+        membership, _ = Membership.objects.update_or_create(
+            user=user,
+            organization=organization,
+            defaults={"role": role, "unit": unit if role == Membership.Role.LEADER else None},
+        )
+    return membership
+
+
+def delete_organization(organization: Organization) -> None:
+    """Delete a tenant and everything it owns (the roster first: people protect units)."""
+    with transaction.atomic():
+        organization.people.all().delete()
+        organization.delete()

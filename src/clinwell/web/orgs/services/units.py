@@ -1,0 +1,117 @@
+"""Create units and import the unit tree from a file of slash-separated paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from django.db import transaction
+
+from clinwell.web.orgs.models import Organization, Unit
+from clinwell.web.orgs.services.tabular import ImportValidationError, RowError, read_table
+
+PATH_SEPARATOR = "/"
+KIND_VALUES = {k.value for k in Unit.Kind}
+DEFAULT_KIND_BY_DEPTH = [Unit.Kind.SYSTEM, Unit.Kind.SITE, Unit.Kind.DEPARTMENT, Unit.Kind.CLINIC]
+
+
+def split_path(path: str) -> list[str]:
+    """``'Main Campus / Medicine/Cardiology'`` → ``['Main Campus', 'Medicine', 'Cardiology']``."""
+    return [part.strip() for part in path.strip().strip(PATH_SEPARATOR).split(PATH_SEPARATOR)]
+
+
+def create_unit(
+    organization: Organization, name: str, parent: Unit | None = None, kind: str | None = None
+) -> Unit:
+    """Create one unit under ``parent`` (or at the root), maintaining its materialized path."""
+    depth = 0 if parent is None else parent.depth + 1
+    if kind is None:
+        kind = DEFAULT_KIND_BY_DEPTH[min(depth, len(DEFAULT_KIND_BY_DEPTH) - 1)]
+    full_name = name if parent is None else f"{parent.full_name}{PATH_SEPARATOR}{name}"
+    with transaction.atomic():
+        unit = Unit.objects.create(
+            organization=organization,
+            parent=parent,
+            name=name,
+            kind=kind,
+            depth=depth,
+            full_name=full_name,
+            tree_path="",
+        )
+        unit.tree_path = f"{parent.tree_path if parent else '/'}{unit.pk}/"
+        unit.save(update_fields=["tree_path"])
+    return unit
+
+
+def ensure_unit_path(
+    organization: Organization, path: str, kind: str | None = None, *, cache: dict[str, Unit]
+) -> Unit:
+    """The unit at ``path``, creating it and any missing ancestors."""
+    parts = split_path(path)
+    parent: Unit | None = None
+    for depth, name in enumerate(parts):
+        prefix = PATH_SEPARATOR.join(parts[: depth + 1])
+        unit = cache.get(prefix)
+        is_leaf = depth == len(parts) - 1
+        if unit is None:
+            unit = create_unit(organization, name, parent, kind if is_leaf else None)
+            cache[prefix] = unit
+        elif is_leaf and kind and unit.kind != kind:
+            unit.kind = kind
+            unit.save(update_fields=["kind"])
+        parent = unit
+    if parent is None:
+        raise ValueError(f"'{path}' is not a unit path")
+    return parent
+
+
+@dataclass(frozen=True)
+class UnitImportReport:
+    created: int
+    existing: int
+
+
+def import_units(organization: Organization, filename: str, stream: BinaryIO) -> UnitImportReport:
+    """Import units from CSV/XLSX with a ``path`` column (and optional ``kind``).
+
+    Every row is validated before anything is written; any problem rejects the whole file
+    with every bad row and column listed. Missing ancestors are created.
+    """
+    table = read_table(filename, stream)
+    if "path" not in table.columns:
+        raise ImportValidationError(
+            filename, [RowError(1, "path", "required column is missing (e.g. 'Site/Department')")]
+        )
+    errors: list[RowError] = []
+    wanted: dict[str, str | None] = {}
+    for row, values in table.rows:
+        raw_path = values.get("path", "")
+        parts = split_path(raw_path)
+        if not raw_path or any(not p for p in parts):
+            errors.append(RowError(row, "path", f"'{raw_path}' has an empty level"))
+            continue
+        if any(len(p) > 200 for p in parts):
+            errors.append(RowError(row, "path", "a level is longer than 200 characters"))
+            continue
+        kind = values.get("kind", "").lower() or None
+        if kind and kind not in KIND_VALUES:
+            errors.append(
+                RowError(row, "kind", f"'{kind}' is not one of {', '.join(sorted(KIND_VALUES))}")
+            )
+            continue
+        key = PATH_SEPARATOR.join(parts)
+        if key in wanted and kind and wanted[key] and wanted[key] != kind:
+            errors.append(RowError(row, "kind", f"'{key}' is given two kinds"))
+            continue
+        wanted[key] = kind or wanted.get(key)
+    if not table.rows:
+        errors.append(RowError(None, None, "the file has a header but no rows"))
+    if errors:
+        raise ImportValidationError(filename, errors)
+
+    cache = {u.full_name: u for u in Unit.objects.filter(organization=organization)}
+    before = len(cache)
+    with transaction.atomic():
+        for path, kind in wanted.items():
+            ensure_unit_path(organization, path, kind, cache=cache)
+    return UnitImportReport(created=len(cache) - before, existing=before)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from clinwell.web import views
+
+org_patterns = [
+    path("", include("clinwell.web.orgs.urls")),
+    path("surveys/", include("clinwell.web.surveys.urls")),
+    path("results/", include("clinwell.web.results.urls")),
+    path("actions/", include("clinwell.web.actions.urls")),
+    path("ehr/", include("clinwell.web.ehrburden.urls")),
+    path("knowledge/", include("clinwell.web.knowledgebase.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("clinwell.web.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("o/<slug:org_slug>/", include(org_patterns)),
+]
+
+handler404 = "clinwell.web.views.not_found"
+handler403 = "clinwell.web.views.forbidden"
+handler500 = "clinwell.web.views.server_error"

@@ -1,0 +1,142 @@
+"""Unit and roster imports: validation lists every bad row and column; nothing half-written."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook
+
+from clinwell.web.orgs.models import Person, Unit
+from clinwell.web.orgs.services.roster import import_roster
+from clinwell.web.orgs.services.tabular import ImportValidationError
+from clinwell.web.orgs.services.units import import_units
+from tests.web.conftest import Cast
+
+
+def xlsx_bytes(rows: list[list[str]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_unit_paths_create_missing_ancestors_at_any_depth(cast: Cast) -> None:
+    csv = b"path\nAlpha Health/Site C/Oncology/Breast Clinic/Tuesday Team\n"
+    report = import_units(cast.alpha, "u.csv", io.BytesIO(csv))
+    assert report.created == 4  # Site C, Oncology, Breast Clinic, Tuesday Team
+    leaf = cast.unit(cast.alpha, "Alpha Health/Site C/Oncology/Breast Clinic/Tuesday Team")
+    assert leaf.depth == 4
+    root = cast.unit(cast.alpha, "Alpha Health")
+    assert leaf.is_within(root)
+    assert leaf.parent is not None
+    assert leaf.parent.name == "Breast Clinic"
+
+
+def test_unit_import_rejects_the_whole_file_and_names_every_bad_row(cast: Cast) -> None:
+    before = Unit.objects.count()
+    csv = b"path,kind\nAlpha Health/New Site,site\nAlpha Health//Broken,\nAlpha Health/X,ward\n"
+    with pytest.raises(ImportValidationError) as caught:
+        import_units(cast.alpha, "units.csv", io.BytesIO(csv))
+    problems = {(e.row, e.column) for e in caught.value.errors}
+    assert problems == {(3, "path"), (4, "kind")}
+    assert "units.csv" in str(caught.value)
+    assert Unit.objects.count() == before  # the good row 2 was not stored either
+
+
+def test_unit_import_requires_a_path_column(cast: Cast) -> None:
+    with pytest.raises(ImportValidationError) as caught:
+        import_units(cast.alpha, "units.csv", io.BytesIO(b"name\nFoo\n"))
+    assert caught.value.errors[0].column == "path"
+
+
+def test_roster_import_from_xlsx_creates_and_updates_by_email(cast: Cast) -> None:
+    data = xlsx_bytes(
+        [
+            ["Email", "Unit", "Role", "Tenure_Band", "Name"],
+            ["CARD1@alpha.example", "Alpha Health/Site A/Surgery", "Physician", "gt20", "Moved"],
+            ["new@alpha.example", "Alpha Health/Site B/Pediatrics", "nurse", "", ""],
+        ]
+    )
+    report = import_roster(cast.alpha, "roster.xlsx", io.BytesIO(data))
+    assert (report.created, report.updated) == (1, 1)
+    moved = cast.person("card1@alpha.example")
+    assert moved.unit.full_name == "Alpha Health/Site A/Surgery"
+    assert moved.tenure_band == "gt20"
+    assert cast.person("new@alpha.example").role == "nurse"
+
+
+def test_roster_import_lists_every_bad_row_and_column_and_stores_nothing(cast: Cast) -> None:
+    before = list(Person.objects.order_by("pk").values_list("email", "unit_id", "role"))
+    csv = (
+        "email,unit,role,tenure_band\n"
+        "ok@alpha.example,Alpha Health/Site A,physician,1to5\n"
+        "not-an-email,Alpha Health/Site A,physician,\n"
+        "x@alpha.example,Alpha Health/Nowhere,physician,\n"
+        "y@alpha.example,Alpha Health/Site A,astronaut,forever\n"
+        "ok@alpha.example,Alpha Health/Site A,nurse,\n"
+        "card1@alpha.example,Alpha Health/Site B/Pediatrics,physician,\n"
+    )
+    with pytest.raises(ImportValidationError) as caught:
+        import_roster(cast.alpha, "roster.csv", io.BytesIO(csv.encode()))
+    problems = {(e.row, e.column) for e in caught.value.errors}
+    assert problems == {
+        (3, "email"),
+        (4, "unit"),
+        (5, "role"),
+        (5, "tenure_band"),
+        (6, "email"),
+    }
+    after = list(Person.objects.order_by("pk").values_list("email", "unit_id", "role"))
+    assert after == before  # not even the valid rows 2 and 7
+
+
+def test_roster_import_reports_missing_columns(cast: Cast) -> None:
+    with pytest.raises(ImportValidationError) as caught:
+        import_roster(cast.alpha, "roster.csv", io.BytesIO(b"email,name\na@b.org,A\n"))
+    assert {e.column for e in caught.value.errors} == {"unit", "role"}
+
+
+def test_roster_import_rejects_unreadable_files(cast: Cast) -> None:
+    with pytest.raises(ImportValidationError, match="not a readable XLSX"):
+        import_roster(cast.alpha, "roster.xlsx", io.BytesIO(b"this is not a zip"))
+    with pytest.raises(ImportValidationError, match="not UTF-8"):
+        import_roster(cast.alpha, "roster.csv", io.BytesIO("email\né".encode("latin-1")))
+    with pytest.raises(ImportValidationError, match="unsupported file type"):
+        import_roster(cast.alpha, "roster.pdf", io.BytesIO(b"%PDF"))
+
+
+def test_deactivate_missing_marks_people_inactive_without_deleting(cast: Cast) -> None:
+    csv = (
+        b"email,unit,role\ncard1@alpha.example,Alpha Health/Site A/Medicine/Cardiology,physician\n"
+    )
+    report = import_roster(cast.alpha, "r.csv", io.BytesIO(csv), deactivate_missing=True)
+    assert report.deactivated == 4
+    assert Person.objects.filter(organization=cast.alpha).count() == 5
+    assert Person.objects.filter(organization=cast.alpha, active=True).count() == 1
+    assert Person.objects.get(email="fm1@beta.example").active  # other tenants untouched
+
+
+def test_import_page_shows_every_problem_and_keeps_data(cast: Cast, login, upload) -> None:
+    client = login(cast.owner)
+    bad = upload("roster.csv", "email,unit,role\nbad,Alpha Health/Nowhere,astronaut\n")
+    url = reverse("orgs:import_roster", kwargs={"org_slug": "alpha"})
+    page = client.post(url, {"file": bad}).content.decode()
+    assert "roster.csv was not imported" in page
+    assert "unknown unit" in page
+    assert "is not a valid e-mail address" in page
+    assert "astronaut" in page
+    assert Person.objects.filter(organization=cast.alpha).count() == 5
+
+
+def test_import_page_imports_a_good_unit_file(cast: Cast, login, upload) -> None:
+    client = login(cast.owner)
+    good = upload("units.csv", "path\nAlpha Health/Site D/Neurology\n")
+    url = reverse("orgs:import_units", kwargs={"org_slug": "alpha"})
+    response = client.post(url, {"file": good}, follow=True)
+    assert "Imported units from units.csv: 2 new" in response.content.decode()
+    assert cast.unit(cast.alpha, "Alpha Health/Site D/Neurology").depth == 2
