@@ -222,6 +222,11 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clinwell <wellbeing@localhost>")
+# Invitations go out in throttled batches (mail servers rate-limit bulk senders).
+MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 100)
+MAIL_BATCH_PAUSE_SECONDS = float(env_str("MAIL_BATCH_PAUSE_SECONDS", "1.0" if PRODUCTION else "0"))
+# The public address of the site, used in e-mailed survey links.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

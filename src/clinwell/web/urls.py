@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("clinwell.web.accounts.urls")),
     path("admin/", admin.site.urls),
     path("o/<slug:org_slug>/", include(org_patterns)),
+    path("", include("clinwell.web.surveys.public_urls")),
 ]
 
 handler404 = "clinwell.web.views.not_found"

@@ -12,7 +12,7 @@ from clinwell.web.orgs.models import Membership
 # (label, url name, roles that see it; None = every member)
 NAV_ITEMS: list[tuple[str, str, tuple[str, ...] | None]] = [
     ("Overview", "orgs:overview", None),
-    ("Surveys", "surveys:index", ("admin", "leader", "analyst")),
+    ("Surveys", "surveys:index", ("admin",)),
     ("Results", "results:index", None),
     ("Action plans", "actions:index", None),
     ("EHR", "ehrburden:index", ("admin", "leader", "analyst", "executive")),

@@ -43,6 +43,10 @@ class Organization(models.Model):
     )
     roster_roles = models.JSONField(default=_default_roles)
     tenure_bands = models.JSONField(default=_default_tenure)
+    allow_nonresponder_export = models.BooleanField(
+        default=False,
+        help_text="Let administrators export who has not yet responded, for reminders.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,14 +1,301 @@
-"""Survey waves pages."""
+"""Survey administration pages (admins only): waves, set-up, launch, monitoring, mail."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import csv
+from zoneinfo import ZoneInfo
 
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from clinwell.instruments import get_instrument
+from clinwell.web.orgs.access import Role, access_unit, visible_units
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
+from clinwell.web.surveys.forms import WaveForm
+from clinwell.web.surveys.models import MailJob, Response, Wave
+from clinwell.web.surveys.services import mail as mail_service
+from clinwell.web.surveys.services import waves as wave_service
+from clinwell.web.surveys.services.form import build_form
+from clinwell.web.surveys.services.submissions import is_accepting
 
 
-@org_view()
+def access_wave(membership: Membership, wave_id: int) -> Wave:
+    wave = Wave.objects.filter(organization=membership.organization, pk=wave_id).first()
+    if wave is None:
+        raise Http404("No such wave")
+    is_accepting(wave)  # closes a wave whose end time has passed
+    return wave
+
+
+@org_view(Role.ADMIN)
 def index(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return render(request, "surveys/index.html")
+    waves = (
+        Wave.objects.filter(organization=membership.organization)
+        .annotate(n_responses=Count("responses", distinct=True))
+        .order_by("-opens_at")
+    )
+    for wave in waves:
+        is_accepting(wave)
+    return render(request, "surveys/index.html", {"waves": waves})
+
+
+def _wave_initial(wave: Wave) -> dict[str, object]:
+    zone = ZoneInfo(wave.time_zone)
+    return {
+        "name": wave.name,
+        "opens_at": wave.opens_at.astimezone(zone).replace(tzinfo=None),
+        "closes_at": wave.closes_at.astimezone(zone).replace(tzinfo=None),
+        "time_zone": wave.time_zone,
+        "min_n_scores": wave.min_n_scores,
+        "min_n_comments": wave.min_n_comments,
+        "intro": wave.intro,
+    }
+
+
+@org_view(Role.ADMIN)
+def create(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = WaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            wave = wave_service.create_wave(
+                membership.organization,
+                name=form.cleaned_data["name"],
+                opens_at=form.cleaned_data["opens_at"],
+                closes_at=form.cleaned_data["closes_at"],
+                time_zone=form.cleaned_data["time_zone"],
+                modules=form.modules(),
+                min_n_scores=form.cleaned_data["min_n_scores"],
+                min_n_comments=form.cleaned_data["min_n_comments"],
+                intro=form.cleaned_data["intro"],
+            )
+        except wave_service.WaveError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, f"Created {wave.name}. Preview it, then launch it.")
+            return redirect(
+                "surveys:detail", org_slug=membership.organization.slug, wave_id=wave.pk
+            )
+    return render(request, "surveys/wave_form.html", {"form": form, "wave": None})
+
+
+@org_view(Role.ADMIN)
+def edit(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
+    wave = access_wave(membership, wave_id)
+    if wave.status == Wave.Status.CLOSED:
+        messages.error(request, "A closed wave cannot be changed.")
+        return redirect("surveys:detail", org_slug=membership.organization.slug, wave_id=wave.pk)
+    form = WaveForm(request.POST or None, wave=wave, initial=_wave_initial(wave))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            wave_service.update_wave(
+                wave,
+                name=data["name"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                time_zone=data["time_zone"],
+                modules=form.modules()
+                if not wave.thresholds_locked
+                else [
+                    wave_service.ModuleChoice(m.instrument_id, tuple(m.excluded_items))
+                    for m in wave.modules.all()
+                ],
+                min_n_scores=data["min_n_scores"],
+                min_n_comments=data["min_n_comments"],
+                intro=data["intro"],
+            )
+        except wave_service.WaveError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, "Saved.")
+            return redirect(
+                "surveys:detail", org_slug=membership.organization.slug, wave_id=wave.pk
+            )
+    return render(request, "surveys/wave_form.html", {"form": form, "wave": wave})
+
+
+def _monitoring(membership: Membership, wave: Wave) -> dict[str, object]:
+    """Counts only: invitations and responses by unit and by role. No scores."""
+    org = membership.organization
+    invited = dict(
+        wave.invitations.values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
+    )
+    responded = dict(
+        Response.objects.filter(wave=wave)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    units = visible_units(membership).filter(pk__in=set(invited) | set(responded))
+    by_unit = [
+        {
+            "unit": unit,
+            "invited": invited.get(unit.pk, 0),
+            "responses": responded.get(unit.pk, 0),
+            "rate": _rate(responded.get(unit.pk, 0), invited.get(unit.pk, 0)),
+        }
+        for unit in units.order_by("full_name")
+    ]
+    role_invited = dict(
+        wave.invitations.values("role").annotate(n=Count("pk")).values_list("role", "n")
+    )
+    role_responded = dict(
+        Response.objects.filter(wave=wave)
+        .values("role")
+        .annotate(n=Count("pk"))
+        .values_list("role", "n")
+    )
+    by_role = [
+        {
+            "role": org.role_label(key) if key else "Not stated",
+            "invited": role_invited.get(key, 0),
+            "responses": role_responded.get(key, 0),
+            "rate": _rate(role_responded.get(key, 0), role_invited.get(key, 0)),
+        }
+        for key in sorted(set(role_invited) | set(role_responded), key=str)
+    ]
+    total_invited = sum(invited.values())
+    total_responses = sum(responded.values())
+    status_counts = dict(
+        wave.invitations.values("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {
+        "by_unit": by_unit,
+        "by_role": by_role,
+        "total_invited": total_invited,
+        "total_responses": total_responses,
+        "total_rate": _rate(total_responses, total_invited),
+        "status_counts": status_counts,
+    }
+
+
+def _rate(numerator: int, denominator: int) -> int | None:
+    return round(100 * numerator / denominator) if denominator else None
+
+
+@org_view(Role.ADMIN)
+def detail(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
+    wave = access_wave(membership, wave_id)
+    modules = [(m, get_instrument(m.instrument_id)) for m in wave.modules.all()]
+    pending_licences = [get_instrument(i) for i in wave_service.licences_to_acknowledge(wave)]
+    context = {
+        "wave": wave,
+        "modules": modules,
+        "pending_licences": pending_licences,
+        "job": wave.mail_jobs.first(),
+        "links": wave.anonymous_links.select_related("unit"),
+        "units": visible_units(membership).order_by("full_name"),
+        "monitoring": _monitoring(membership, wave),
+        "question_count": build_form(wave).question_count,
+    }
+    return render(request, "surveys/detail.html", context)
+
+
+@org_view(Role.ADMIN)
+def preview(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
+    wave = access_wave(membership, wave_id)
+    org = membership.organization
+    return render(
+        request,
+        "surveys/respond.html",
+        {
+            "wave": wave,
+            "org": org,
+            "form": build_form(wave),
+            "preview": True,
+            "anonymous": False,
+            "values": {},
+            "errors": {},
+        },
+    )
+
+
+@require_POST
+@org_view(Role.ADMIN)
+def acknowledge(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
+    wave = access_wave(membership, wave_id)
+    instrument_id = request.POST.get("instrument", "")
+    if instrument_id not in {m.instrument_id for m in wave.modules.all()}:
+        raise Http404("No such instrument in this wave")
+    wave_service.acknowledge_licence(membership.organization, instrument_id, request.user)  # type: ignore[arg-type]
+    messages.success(
+        request, f"Licence terms of {get_instrument(instrument_id).title} acknowledged."
+    )
+    return redirect("surveys:detail", org_slug=membership.organization.slug, wave_id=wave.pk)
+
+
+@require_POST
+@org_view(Role.ADMIN)
+def launch(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
+    wave = access_wave(membership, wave_id)
+    try:
+        created = wave_service.launch_wave(wave)
+    except wave_service.WaveError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"{wave.name} is open. {created} invitations are ready to send; "
+            "the privacy thresholds are now locked.",
+        )
+    return redirect("surveys:detail", org_slug=membership.organization.slug, wave_id=wave.pk)
+
+
+@require_POST
+@org_view(Role.ADMIN)
+def close(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
+    wave = access_wave(membership, wave_id)
+    wave_service.close_wave(wave)
+    messages.success(request, f"{wave.name} is closed. Results are now available.")
+    return redirect("surveys:detail", org_slug=membership.organization.slug, wave_id=wave.pk)
+
+
+@require_POST
+@org_view(Role.ADMIN)
+def send(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
+    wave = access_wave(membership, wave_id)
+    kind = request.POST.get("kind", MailJob.Kind.INVITE)
+    if kind not in MailJob.Kind.values:
+        raise Http404("Unknown kind of e-mail")
+    try:
+        mail_service.start_mail_job(wave, kind)
+    except mail_service.MailError as exc:
+        messages.error(request, str(exc))
+    return redirect("surveys:detail", org_slug=membership.organization.slug, wave_id=wave.pk)
+
+
+@org_view(Role.ADMIN)
+def job_progress(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
+    wave = access_wave(membership, wave_id)
+    return render(request, "surveys/_job.html", {"wave": wave, "job": wave.mail_jobs.first()})
+
+
+@require_POST
+@org_view(Role.ADMIN)
+def anonymous_link(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
+    wave = access_wave(membership, wave_id)
+    unit = access_unit(membership, int(request.POST.get("unit", "0") or 0))
+    wave_service.ensure_anonymous_link(wave, unit)
+    messages.success(request, f"Anonymous link ready for {unit.full_name}.")
+    return redirect("surveys:detail", org_slug=membership.organization.slug, wave_id=wave.pk)
+
+
+@org_view(Role.ADMIN)
+def nonresponders(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
+    wave = access_wave(membership, wave_id)
+    try:
+        rows = mail_service.nonresponder_rows(wave)
+    except mail_service.MailError as exc:
+        messages.error(request, str(exc))
+        return redirect("surveys:detail", org_slug=membership.organization.slug, wave_id=wave.pk)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="nonresponders-wave-{wave.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["email", "name", "unit"])
+    writer.writerows(rows)
+    return response
+

@@ -1,0 +1,192 @@
+"""Respondent pages: no login; a personal link (/s/<token>/) or a unit's link (/a/<token>/).
+
+GET never consumes a link (e-mail security scanners open every link); only the POST of a
+completed form does, exactly once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from clinwell.web.surveys.models import Invitation, Wave
+from clinwell.web.surveys.services.feedback import feedback_rows, support_resources
+from clinwell.web.surveys.services.form import build_form, parse_answers
+from clinwell.web.surveys.services.submissions import (
+    Outcome,
+    Submission,
+    find_anonymous_link,
+    find_invitation,
+    is_accepting,
+    submit_with_anonymous_link,
+    submit_with_invitation,
+)
+from clinwell.web.surveys.services.tokens import new_public_token
+
+
+def _notice(
+    request: HttpRequest, title: str, text: str, status: int = 200, wave: Wave | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "surveys/notice.html",
+        {
+            "title": title,
+            "text": text,
+            "wave": wave,
+            "resources": support_resources(wave.organization.state if wave else ""),
+        },
+        status=status,
+    )
+
+
+def _closed(request: HttpRequest, wave: Wave) -> HttpResponse:
+    if wave.status == Wave.Status.DRAFT:
+        return _notice(
+            request,
+            "This survey has not opened yet",
+            f"{wave.name} opens on {wave.opens_at:%d %B %Y}.",
+            wave=wave,
+        )
+    return _notice(
+        request,
+        "This survey has closed",
+        f"{wave.name} is no longer accepting answers, so nothing was recorded. "
+        "Thank you for your willingness to take part.",
+        status=410,
+        wave=wave,
+    )
+
+
+def _already(request: HttpRequest, wave: Wave) -> HttpResponse:
+    return _notice(
+        request,
+        "Your response has already been recorded",
+        "This link has been used, so nothing new was stored. Thank you for taking part.",
+        wave=wave,
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    wave: Wave,
+    *,
+    anonymous: bool,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    nonce: str = "",
+    storage_key: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "surveys/respond.html",
+        {
+            "wave": wave,
+            "org": wave.organization,
+            "form": build_form(wave),
+            "preview": False,
+            "anonymous": anonymous,
+            "values": values or {},
+            "errors": errors or {},
+            "nonce": nonce,
+            "storage_key": storage_key,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _feedback(request: HttpRequest, wave: Wave, submission: Submission) -> HttpResponse:
+    context: dict[str, Any] = {
+        "wave": wave,
+        "rows": feedback_rows(submission.scores),
+        "resources": support_resources(wave.organization.state),
+    }
+    return render(request, "surveys/feedback.html", context)
+
+
+def _result(request: HttpRequest, wave: Wave, submission: Submission) -> HttpResponse:
+    if submission.outcome is Outcome.RECORDED:
+        return _feedback(request, wave, submission)
+    if submission.outcome is Outcome.DUPLICATE:
+        return _already(request, wave)
+    return _closed(request, wave)
+
+
+@never_cache
+@csrf_protect
+def respond_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = find_invitation(token)
+    if invitation is None:
+        return _notice(
+            request,
+            "We do not recognise this link",
+            "Check that the whole link from your e-mail was copied. If it still does not work, "
+            "ask your well-being program team for a new invitation.",
+            status=404,
+        )
+    wave = invitation.wave
+    if invitation.status == Invitation.Status.RESPONDED:
+        return _already(request, wave)
+    if not is_accepting(wave):
+        return _closed(request, wave)
+    storage_key = f"clinwell:{wave.pk}:{invitation.pk}"
+    if request.method != "POST":
+        return _form_page(request, wave, anonymous=False, storage_key=storage_key)
+    parsed = parse_answers(build_form(wave), request.POST)
+    if parsed.errors:
+        return _form_page(
+            request,
+            wave,
+            anonymous=False,
+            values=parsed.raw,
+            errors=parsed.errors,
+            storage_key=storage_key,
+        )
+    return _result(request, wave, submit_with_invitation(invitation, parsed))
+
+
+@never_cache
+@csrf_protect
+def respond_anonymous(request: HttpRequest, token: str) -> HttpResponse:
+    link = find_anonymous_link(token)
+    if link is None:
+        return _notice(
+            request,
+            "We do not recognise this link",
+            "This survey link is not valid or has been withdrawn.",
+            status=404,
+        )
+    wave = link.wave
+    if not is_accepting(wave):
+        return _closed(request, wave)
+    storage_key = f"clinwell:{wave.pk}:a:{link.pk}"
+    if request.method != "POST":
+        return _form_page(
+            request, wave, anonymous=True, nonce=new_public_token(), storage_key=storage_key
+        )
+    nonce = request.POST.get("nonce", "")
+    parsed = parse_answers(build_form(wave), request.POST)
+    org = wave.organization
+    role = request.POST.get("role", "")
+    tenure = request.POST.get("tenure_band", "")
+    if role and role not in org.role_keys():
+        parsed.errors["role"] = "Please choose one of the roles."
+    if tenure and tenure not in org.tenure_keys():
+        parsed.errors["tenure_band"] = "Please choose one of the options."
+    if parsed.errors:
+        values = {**parsed.raw, "role": role, "tenure_band": tenure}
+        return _form_page(
+            request,
+            wave,
+            anonymous=True,
+            values=values,
+            errors=parsed.errors,
+            nonce=nonce,
+            storage_key=storage_key,
+        )
+    submission = submit_with_anonymous_link(link, nonce, parsed, role=role, tenure_band=tenure)
+    return _result(request, wave, submission)

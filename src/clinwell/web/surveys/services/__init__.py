@@ -1,0 +1,1 @@
+"""State changes for survey waves: setup, launch, invitations, submissions, closing."""

@@ -1,0 +1,104 @@
+"""The private feedback a respondent sees right after submitting.
+
+Built from the scores just computed and rendered into the response page only: nothing
+here is stored, and the page carries no identity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from clinwell.instruments import get_instrument
+from clinwell.knowledge import find_resources, national_benchmarks
+
+NATIONAL_SERIES = "ama_org_biopsy"
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    label: str
+    value: str
+    meaning: str
+    national: str = ""
+    source: str = ""
+    source_url: str = ""
+
+
+def _format(value: Any, low: float | None, high: float | None) -> str:
+    if value is None:
+        return "Not enough answers to score"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if low is not None and high is not None:
+        return f"{value:.1f} on a scale of {low:g}–{high:g}"
+    return f"{value:.1f}"
+
+
+def feedback_rows(scores: dict[str, dict[str, Any]]) -> list[FeedbackRow]:
+    """One row per score or flag worth showing, with its meaning and national figure."""
+    series = national_benchmarks()[NATIONAL_SERIES]
+    rows: list[FeedbackRow] = []
+    for instrument_id, values in scores.items():
+        instrument = get_instrument(instrument_id)
+        for output in instrument.outputs():
+            value = values.get(output.name)
+            if output.kind == "score":
+                if output.tags.domain and not output.tags.kpi and instrument_id == "org_wellbeing":
+                    continue  # the many organizational items are for the organization, not you
+                low, high = output.range if output.range else (None, None)
+                direction = (
+                    "Higher means more strain."
+                    if output.higher_is_worse
+                    else "Higher is better."
+                    if output.higher_is_worse is not None
+                    else ""
+                )
+                rows.append(
+                    FeedbackRow(
+                        f"{instrument.title}: {output.label}", _format(value, low, high), direction
+                    )
+                )
+                continue
+            cutoff = output.cutoff
+            if cutoff is None or value is None:
+                continue
+            confirmed = (
+                ""
+                if cutoff.provenance.confirmed
+                else " (cut-off not confirmed in its primary source)"
+            )
+            meaning = (
+                f"Your answers meet the cut-off for “{cutoff.label}”{confirmed}."
+                if value
+                else f"Your answers are below the cut-off for “{cutoff.label}”{confirmed}."
+            )
+            national, source, url = "", "", ""
+            kpi = output.tags.kpi
+            if kpi and kpi in series.measures:
+                point = series.latest(kpi)
+                if point is not None:
+                    national = f"{point.value:.0%} of physicians nationally ({point.year})"
+                    source = f"{series.title}, {point.year}"
+                    url = (point.sources or series.sources)[0].url or ""
+            rows.append(
+                FeedbackRow(
+                    f"{instrument.title}: {cutoff.label}",
+                    "Yes" if value else "No",
+                    meaning,
+                    national,
+                    source,
+                    url,
+                )
+            )
+    return rows
+
+
+def support_resources(state: str) -> list[Any]:
+    """National lines first, then the state's physician health program(s)."""
+    try:
+        found = find_resources(state=state or None)
+    except KeyError:
+        found = find_resources(state=None)
+        found = [r for r in found if r.is_national]
+    return [r for r in found if r.is_national or r.kind == "physician_health_program"]

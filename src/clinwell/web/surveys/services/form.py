@@ -1,0 +1,141 @@
+"""The respondent form: sections and questions built from a wave's modules, and parsing.
+
+Field names are ``q:<linkId>`` (answer codes), ``pna:<linkId>`` is never used — "prefer not
+to answer" is the option value ``pna`` of the same field, so the form works without
+JavaScript and a keyboard reaches every option.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from clinwell.instruments import Instrument, Item, get_instrument
+from clinwell.web.surveys.models import Wave
+
+PREFER_NOT = "pna"
+COMMENT_FIELD = "comment"
+COMMENT_MAX = 2000
+
+
+@dataclass(frozen=True)
+class Question:
+    item: Item
+    field_name: str
+    number: int
+
+    @property
+    def is_choice(self) -> bool:
+        return bool(self.item.options)
+
+
+@dataclass(frozen=True)
+class Section:
+    instrument: Instrument
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class SurveyForm:
+    sections: tuple[Section, ...]
+
+    @property
+    def question_count(self) -> int:
+        return sum(len(s.questions) for s in self.sections)
+
+    @property
+    def minutes(self) -> int:
+        """A reading estimate: about 12 seconds a question, rounded up, at least 2 minutes."""
+        return max(2, -(-self.question_count * 12 // 60))
+
+    def questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+
+@dataclass
+class ParsedAnswers:
+    by_instrument: dict[str, dict[str, int | float | None]] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+    comment: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def build_form(wave: Wave) -> SurveyForm:
+    sections = []
+    number = 0
+    for module in wave.modules.all():
+        instrument = get_instrument(module.instrument_id)
+        excluded = set(module.excluded_items or [])
+        questions = []
+        for item in instrument.items:
+            if item.link_id in excluded:
+                continue
+            number += 1
+            questions.append(Question(item, f"q:{item.link_id}", number))
+        sections.append(Section(instrument, tuple(questions)))
+    return SurveyForm(tuple(sections))
+
+
+def parse_answers(form: SurveyForm, data: Mapping[str, Any]) -> ParsedAnswers:
+    """Answers by instrument (``None`` = unanswered or prefer not to answer), or errors.
+
+    Every question is optional to the respondent (a wellbeing survey never forces an answer;
+    an unanswered item counts as missing and the instrument's minimum-answered rule
+    decides whether a scale can be scored). An invalid value (a code that is not an
+    option, a number out of range) is an error naming the question.
+    """
+    parsed = ParsedAnswers()
+    for section in form.sections:
+        answers: dict[str, int | float | None] = {}
+        for question in section.questions:
+            item = question.item
+            raw = str(data.get(question.field_name, "") or "").strip()
+            parsed.raw[question.field_name] = raw
+            if raw == "" or (raw == PREFER_NOT and item.prefer_not_to_answer):
+                answers[item.link_id] = None
+                continue
+            value = _parse_value(item, raw)
+            if value is None:
+                parsed.errors[question.field_name] = _invalid_message(item)
+                answers[item.link_id] = None
+                continue
+            answers[item.link_id] = value
+        parsed.by_instrument[section.instrument.id] = answers
+    comment = str(data.get(COMMENT_FIELD, "") or "").strip()
+    if len(comment) > COMMENT_MAX:
+        parsed.errors[COMMENT_FIELD] = f"Please keep your comment under {COMMENT_MAX} characters."
+    parsed.comment = comment[:COMMENT_MAX]
+    return parsed
+
+
+def _parse_value(item: Item, raw: str) -> int | float | None:
+    if item.options:
+        try:
+            code = int(raw)
+        except ValueError:
+            return None
+        return code if any(o.code == code for o in item.options) else None
+    try:
+        number = float(raw)
+    except ValueError:
+        return None
+    if number != number:  # NaN
+        return None
+    if item.min_value is not None and number < item.min_value:
+        return None
+    if item.max_value is not None and number > item.max_value:
+        return None
+    return int(number) if item.type == "integer" and number.is_integer() else number
+
+
+def _invalid_message(item: Item) -> str:
+    if item.options:
+        return "Please choose one of the options."
+    low = "" if item.min_value is None else f"{item.min_value:g}"
+    high = "" if item.max_value is None else f"{item.max_value:g}"
+    return (
+        f"Please enter a number between {low} and {high}."
+        if low and high
+        else "Please enter a number."
+    )

@@ -1,0 +1,254 @@
+"""Create, configure, launch and close survey waves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import transaction
+from django.utils import timezone
+
+from clinwell.instruments import UnknownInstrumentError, get_instrument
+from clinwell.web.accounts.models import User
+from clinwell.web.orgs.models import Organization, Unit
+from clinwell.web.surveys.models import (
+    AnonymousLink,
+    Invitation,
+    LicenceAcknowledgement,
+    Wave,
+    WaveModule,
+)
+from clinwell.web.surveys.services.tokens import invitation_token, new_public_token, token_hash
+
+
+class WaveError(ValueError):
+    """A wave change was refused; the message says why and which field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class ModuleChoice:
+    instrument_id: str
+    excluded_items: tuple[str, ...] = ()
+
+
+def _check_window(opens_at: datetime, closes_at: datetime, time_zone: str) -> None:
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise WaveError(f"unknown time zone '{time_zone}'", "time_zone") from exc
+    if closes_at <= opens_at:
+        raise WaveError("the wave must close after it opens", "closes_at")
+
+
+def _check_thresholds(min_n_scores: int, min_n_comments: int) -> None:
+    if min_n_scores < 3:
+        raise WaveError("the minimum group size for scores must be at least 3", "min_n_scores")
+    if min_n_comments < min_n_scores:
+        raise WaveError(
+            "the minimum group size for comments cannot be below the one for scores",
+            "min_n_comments",
+        )
+
+
+def _check_modules(modules: Sequence[ModuleChoice]) -> None:
+    if not modules:
+        raise WaveError("choose at least one instrument", "modules")
+    for module in modules:
+        try:
+            instrument = get_instrument(module.instrument_id)
+        except UnknownInstrumentError as exc:
+            raise WaveError(f"unknown instrument '{module.instrument_id}'", "modules") from exc
+        for link_id in module.excluded_items:
+            try:
+                item = instrument.item(link_id)
+            except KeyError as exc:
+                raise WaveError(f"{instrument.id} has no item '{link_id}'", "modules") from exc
+            if item.required:
+                raise WaveError(f"{link_id} is required by {instrument.title}", "modules")
+
+
+def create_wave(
+    organization: Organization,
+    *,
+    name: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    time_zone: str,
+    modules: Sequence[ModuleChoice],
+    min_n_scores: int = 5,
+    min_n_comments: int = 10,
+    intro: str = "",
+) -> Wave:
+    _check_window(opens_at, closes_at, time_zone)
+    _check_thresholds(min_n_scores, min_n_comments)
+    _check_modules(modules)
+    with transaction.atomic():
+        wave = Wave.objects.create(
+            organization=organization,
+            name=name,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            time_zone=time_zone,
+            min_n_scores=min_n_scores,
+            min_n_comments=min_n_comments,
+            intro=intro,
+        )
+        _replace_modules(wave, modules)
+    return wave
+
+
+def _replace_modules(wave: Wave, modules: Sequence[ModuleChoice]) -> None:
+    wave.modules.all().delete()
+    WaveModule.objects.bulk_create(
+        WaveModule(
+            wave=wave,
+            instrument_id=m.instrument_id,
+            position=i,
+            excluded_items=list(m.excluded_items),
+        )
+        for i, m in enumerate(modules)
+    )
+
+
+def update_wave(
+    wave: Wave,
+    *,
+    name: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    time_zone: str,
+    modules: Sequence[ModuleChoice],
+    min_n_scores: int,
+    min_n_comments: int,
+    intro: str = "",
+) -> Wave:
+    """Change a wave. After launch only the name, intro and closing time may change."""
+    _check_window(opens_at, closes_at, time_zone)
+    if wave.thresholds_locked:
+        if (min_n_scores, min_n_comments) != (wave.min_n_scores, wave.min_n_comments):
+            raise WaveError(
+                "privacy thresholds are locked once a wave opens: respondents were told them",
+                "min_n_scores",
+            )
+        current = [
+            ModuleChoice(m.instrument_id, tuple(m.excluded_items)) for m in wave.modules.all()
+        ]
+        if list(modules) != current:
+            raise WaveError("the questions cannot change once a wave opens", "modules")
+        if opens_at != wave.opens_at or time_zone != wave.time_zone:
+            raise WaveError("the opening time cannot change once a wave opens", "opens_at")
+    _check_thresholds(min_n_scores, min_n_comments)
+    _check_modules(modules)
+    with transaction.atomic():
+        wave.name, wave.intro = name, intro
+        wave.opens_at, wave.closes_at, wave.time_zone = opens_at, closes_at, time_zone
+        wave.min_n_scores, wave.min_n_comments = min_n_scores, min_n_comments
+        wave.save()
+        if not wave.thresholds_locked:
+            _replace_modules(wave, modules)
+    return wave
+
+
+def acknowledge_licence(organization: Organization, instrument_id: str, user: User) -> None:
+    get_instrument(instrument_id)
+    LicenceAcknowledgement.objects.get_or_create(
+        organization=organization,
+        instrument_id=instrument_id,
+        defaults={"acknowledged_by": user},
+    )
+
+
+def licences_to_acknowledge(wave: Wave) -> list[str]:
+    """Instruments of the wave whose licence an admin must still acknowledge."""
+    done = set(
+        LicenceAcknowledgement.objects.filter(organization=wave.organization).values_list(
+            "instrument_id", flat=True
+        )
+    )
+    return [
+        m.instrument_id
+        for m in wave.modules.all()
+        if get_instrument(m.instrument_id).licence.acknowledgement_required
+        and m.instrument_id not in done
+    ]
+
+
+def launch_wave(wave: Wave) -> int:
+    """Open a draft wave: lock thresholds, snapshot the roster into invitations.
+
+    Returns the number of invitations created (one per active person on the roster).
+    """
+    if wave.status != Wave.Status.DRAFT:
+        raise WaveError("only a draft wave can be launched", "status")
+    pending = licences_to_acknowledge(wave)
+    if pending:
+        raise WaveError(
+            "acknowledge the licence terms of " + ", ".join(pending) + " before launching",
+            "modules",
+        )
+    if timezone.now() >= wave.closes_at:
+        raise WaveError("the closing time has already passed", "closes_at")
+    from clinwell.web.surveys.services.submissions import wave_today
+
+    with transaction.atomic():
+        locked = Wave.objects.select_for_update().get(pk=wave.pk)
+        if locked.status != Wave.Status.DRAFT:
+            raise WaveError("only a draft wave can be launched", "status")
+        created = create_invitations(locked)
+        locked.status = Wave.Status.OPEN
+        locked.launched_on = wave_today(locked)
+        locked.save(update_fields=["status", "launched_on"])
+    wave.refresh_from_db()
+    return created
+
+
+def create_invitations(wave: Wave) -> int:
+    """One invitation per active roster person not yet invited (roster snapshot)."""
+    invited = set(wave.invitations.values_list("person_id", flat=True))
+    people = wave.organization.people.filter(active=True).exclude(pk__in=invited)
+    invitations = []
+    for person in people.only("pk", "unit_id", "role", "tenure_band"):
+        invitation = Invitation(
+            wave=wave,
+            person=person,
+            unit_id=person.unit_id,
+            role=person.role,
+            tenure_band=person.tenure_band,
+        )
+        invitation.token_hash = token_hash(invitation_token(invitation.id))
+        invitations.append(invitation)
+    Invitation.objects.bulk_create(invitations, batch_size=1000)
+    return len(invitations)
+
+
+def close_wave(wave: Wave) -> None:
+    from clinwell.web.surveys.services.submissions import wave_today
+
+    updated = Wave.objects.filter(pk=wave.pk, status=Wave.Status.OPEN).update(
+        status=Wave.Status.CLOSED, closed_on=wave_today(wave)
+    )
+    if updated:
+        wave.refresh_from_db()
+
+
+def close_due_waves() -> int:
+    """Close every open wave whose end time has passed (also done lazily on access)."""
+    due = list(Wave.objects.filter(status=Wave.Status.OPEN, closes_at__lte=timezone.now()))
+    for wave in due:
+        close_wave(wave)
+    return len(due)
+
+
+def ensure_anonymous_link(wave: Wave, unit: Unit) -> AnonymousLink:
+    if unit.organization_id != wave.organization_id:
+        raise WaveError("the unit belongs to another organization", "unit")
+    link, _ = AnonymousLink.objects.get_or_create(
+        wave=wave, unit=unit, defaults={"token": new_public_token()}
+    )
+    return link

@@ -1,0 +1,117 @@
+"""In Chromium: invite → open → answer → submit → feedback, with and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from clinwell.web.surveys.models import Comment, Response
+from tests.web.browser import log_in, serious_violations
+from tests.web.conftest import PASSWORD, Cast
+from tests.web.surveys.conftest import make_wave, token_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def answer_survey(page: Any) -> None:
+    page.get_by_role("group", name=re.compile("Overall, based on your definition")).get_by_role(
+        "radio", name=re.compile("^I am definitely burning out")
+    ).check()
+    for number in range(1, 6):
+        group = page.locator("fieldset", has=page.locator(f"input[name='q:who5.{number}']"))
+        group.get_by_role("radio", name="Some of the time").check()
+    page.get_by_label(re.compile("how many prior authorizations")).fill("14")
+    page.get_by_label(re.compile("one change would most improve")).fill("Fewer inbox messages.")
+
+
+def test_full_path_from_invitation_to_feedback(cast: Cast, live_server: Any, browser: Any) -> None:
+    wave = make_wave(cast)
+    admin = browser.new_context()
+    admin_page = admin.new_page()
+    log_in(admin_page, live_server.url, "owner@example.org", PASSWORD)
+    admin_page.goto(f"{live_server.url}/o/alpha/surveys/{wave.pk}/")
+    admin_page.get_by_role("button", name="Send invitations").click()
+    expect(admin_page.get_by_text("5 sent of 5 (100%).")).to_be_visible()
+    admin.close()
+
+    invitation = next(m for m in mail.outbox if m.to == ["card1@alpha.example"])
+    link = re.search(r"http\S+/s/\S+/", invitation.body).group(0)
+    link = link.replace("http://127.0.0.1:8000", live_server.url)
+
+    respondent = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = respondent.new_page()
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Spring pulse")).to_be_visible()
+    assert serious_violations(page) == []
+    progress = page.locator("[data-progress-text]")
+    assert progress.inner_text() == "0 of 12 answered"
+    answer_survey(page)
+    assert progress.inner_text() == "7 of 12 answered"
+
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("your answers are recorded"))
+    ).to_be_visible()
+    body = page.content()
+    assert "888-409-0141" in body
+    assert "988" in body
+    assert "national comparison" in body
+    assert serious_violations(page) == []
+    assert Response.objects.count() == 1
+    assert Comment.objects.get().text == "Fewer inbox messages."
+    # the saved draft is gone from this device once the response is recorded
+    assert page.evaluate("Object.keys(localStorage).length") == 0
+    respondent.close()
+
+
+def test_answers_survive_a_closed_tab(cast: Cast, live_server: Any, browser: Any) -> None:
+    wave = make_wave(cast)
+    url = f"{live_server.url}/s/{token_for(wave, 'card2@alpha.example')}/"
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url)
+    answer_survey(page)
+    page.close()  # closed tab / dropped connection
+    page = context.new_page()
+    page.goto(url)
+    assert page.locator("input[name='q:who5.1'][value='1']").is_checked()
+    assert page.get_by_label(re.compile("how many prior authorizations")).input_value() == "14"
+    assert page.locator("[data-progress-text]").inner_text() == "7 of 12 answered"
+    context.close()
+
+
+def test_the_survey_works_without_javascript(cast: Cast, live_server: Any, browser: Any) -> None:
+    wave = make_wave(cast)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/s/{token_for(wave, 'med1@alpha.example')}/")
+    answer_survey(page)
+    page.get_by_label(re.compile("how many prior authorizations")).fill("-3")  # invalid
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.get_by_role("heading", name="Please check 1 answer")).to_be_visible()
+    assert page.locator("input[name='q:who5.1'][value='1']").is_checked()  # kept
+    page.get_by_label(re.compile("how many prior authorizations")).fill("3")
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("your answers are recorded"))
+    ).to_be_visible()
+    assert Response.objects.get().answers["admin_burden"]["admin_burden.1"] == 3
+    context.close()
+
+
+def test_keyboard_only_respondent(cast: Cast, live_server: Any, page: Any) -> None:
+    wave = make_wave(cast)
+    page.goto(f"{live_server.url}/s/{token_for(wave, 'surg1@alpha.example')}/")
+    first = page.locator("input[name='q:single_item_burnout.1']").first
+    first.focus()
+    page.keyboard.press("ArrowDown")  # radio groups move with the arrow keys
+    assert page.locator("input[name='q:single_item_burnout.1'][value='2']").is_checked()
+    page.get_by_role("button", name="Submit my answers").focus()
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_role("heading", name=re.compile("your answers are recorded"))
+    ).to_be_visible()
