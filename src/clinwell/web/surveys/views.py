@@ -298,4 +298,3 @@ def nonresponders(request: HttpRequest, membership: Membership, wave_id: int) ->
     writer.writerow(["email", "name", "unit"])
     writer.writerows(rows)
     return response
-

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import ForeignObjectRel
 from django.utils.text import slugify
 
 from clinwell.web.accounts.models import User
@@ -40,7 +41,17 @@ def grant_membership(
 
 
 def delete_organization(organization: Organization) -> None:
-    """Delete a tenant and everything it owns (the roster first: people protect units)."""
+    """Delete a tenant and everything it owns.
+
+    Rows that protect units from deletion (roster entries, responses, invitations, plans)
+    are deleted first, whichever app they belong to, then the organization cascades.
+    """
     with transaction.atomic():
-        organization.people.all().delete()
+        units = Unit.objects.filter(organization=organization)
+        relations = Unit._meta.get_fields(include_hidden=True)  # related_name="+" is hidden
+        for relation in relations:
+            if isinstance(relation, ForeignObjectRel) and relation.on_delete is models.PROTECT:
+                model = relation.related_model
+                if model is not None:
+                    model._base_manager.filter(**{f"{relation.field.name}__in": units}).delete()
         organization.delete()

@@ -1,0 +1,136 @@
+"""Record a past wave from a file of responses (e.g. a survey run before clinwell).
+
+The frame has one row per response: ``unit`` (a unit path of the organization), ``role``,
+optionally ``tenure_band``, ``submitted_on`` (a date) and ``comment``, and one column per
+item linkId holding answer codes. Everything is validated first — unknown units or roles,
+invalid codes (by row and column, from the scoring engine) — and then stored in one
+transaction, so a bad file changes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+
+from clinwell.instruments import ScoringError, get_instrument, score_frame
+from clinwell.web.orgs.models import Unit
+from clinwell.web.orgs.services.tabular import ImportValidationError, RowError
+from clinwell.web.surveys.models import Comment, Response, Wave
+
+
+@dataclass(frozen=True)
+class HistoryReport:
+    responses: int
+    comments: int
+
+
+def _json(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, bool):
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(number):
+        return None
+    return int(number) if number.is_integer() else round(number, 6)
+
+
+def import_responses(
+    wave: Wave, frame: pd.DataFrame, *, filename: str = "responses"
+) -> HistoryReport:
+    """Store responses for ``wave`` (which must be closed) — all of them or none."""
+    if wave.status != Wave.Status.CLOSED:
+        raise ImportValidationError(filename, [RowError(None, None, "the wave must be closed")])
+    org = wave.organization
+    units = {u.full_name: u for u in Unit.objects.filter(organization=org)}
+    errors: list[RowError] = []
+    for column in ("unit", "role"):
+        if column not in frame.columns:
+            errors.append(RowError(1, column, "required column is missing"))
+    if errors:
+        raise ImportValidationError(filename, errors)
+    roles, tenures = set(org.role_keys()), set(org.tenure_keys())
+    for offset, (path, role, tenure) in enumerate(
+        zip(
+            frame["unit"].astype(str),
+            frame["role"].astype(str),
+            frame.get("tenure_band", pd.Series([""] * len(frame))).fillna("").astype(str),
+            strict=True,
+        )
+    ):
+        line = offset + 2  # the header is row 1
+        if path not in units:
+            errors.append(RowError(line, "unit", f"unknown unit '{path}'"))
+        if role not in roles:
+            errors.append(
+                RowError(line, "role", f"'{role}' is not one of {', '.join(sorted(roles))}")
+            )
+        if tenure and tenure not in tenures:
+            errors.append(RowError(line, "tenure_band", f"'{tenure}' is not a tenure band"))
+    modules = [m.instrument_id for m in wave.modules.all()]
+    scored: dict[str, pd.DataFrame] = {}
+    for instrument_id in modules:
+        instrument = get_instrument(instrument_id)
+        # An instrument whose columns are absent was simply not answered in that file.
+        items = frame.reindex(columns=list(instrument.link_ids))
+        try:
+            scored[instrument_id] = score_frame(instrument, items)
+        except ScoringError as exc:
+            errors.append(RowError(exc.row + 1 if exc.row else None, exc.column, str(exc)))
+    if errors:
+        raise ImportValidationError(filename, errors)
+
+    default_day = wave.closed_on or wave.closes_at.date()
+    rows = frame.reset_index(drop=True).to_dict("records")
+    score_rows = {iid: scored[iid].reset_index(drop=True).to_dict("records") for iid in modules}
+    responses, comments = [], []
+    for i, row in enumerate(rows):
+        answers = {
+            iid: {link: _json(row.get(link)) for link in get_instrument(iid).link_ids}
+            for iid in modules
+        }
+        scores = {
+            str(name): _json(value) for iid in modules for name, value in score_rows[iid][i].items()
+        }
+        day: Any = row.get("submitted_on")
+        submitted = _as_date(pd.Timestamp(day)) if _present(day) else default_day
+        unit = units[str(row["unit"])]
+        band: Any = row.get("tenure_band")
+        responses.append(
+            Response(
+                wave=wave,
+                unit=unit,
+                role=str(row["role"]),
+                tenure_band=str(band) if _present(band) else "",
+                submitted_on=submitted,
+                answers=answers,
+                scores=scores,
+            )
+        )
+        text = row.get("comment")
+        if isinstance(text, str) and text.strip():
+            comments.append(Comment(wave=wave, unit=unit, question="comment", text=text.strip()))
+    with transaction.atomic():
+        Response.objects.bulk_create(responses, batch_size=1000)
+        Comment.objects.bulk_create(comments, batch_size=1000)
+    return HistoryReport(len(responses), len(comments))
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _present(value: Any) -> bool:
+    return (
+        value is not None
+        and not (isinstance(value, float) and math.isnan(value))
+        and (value is not pd.NA and value is not pd.NaT)
+    )
