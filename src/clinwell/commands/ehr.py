@@ -1,9 +1,198 @@
-"""`clinwell` commands for this area (filled in by its issue)."""
+"""``clinwell ehr``: EHR-use burden metrics from audit logs."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+console = Console()
+err = Console(stderr=True)
+
+ehr_app = typer.Typer(
+    name="ehr",
+    help="EHR-use burden metrics (EHR-Time8, WOW8, ...) from audit logs.",
+    no_args_is_help=True,
+)
+
+
+class PeriodChoice(StrEnum):
+    week = "week"
+    month = "month"
+
+
+class EngineChoice(StrEnum):
+    duckdb = "duckdb"
+    pyspark = "pyspark"
+
+
+class GapChoice(StrEnum):
+    drop = "drop"
+    cap = "cap"
+
+
+class WowChoice(StrEnum):
+    schedule = "schedule"
+    clock = "clock"
+
+
+class FormatChoice(StrEnum):
+    auto = "auto"
+    canonical = "canonical"
+    clarity = "clarity"
+
+
+def _days(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected day numbers like 0,1,2,3,4 (0=Monday), got {text!r}"
+        ) from None
+
+
+@ehr_app.command("metrics")
+def metrics(
+    events: Annotated[
+        Path,
+        typer.Option("--events", help="Events: Parquet or CSV (or a Clarity ACCESS_LOG extract)."),
+    ],
+    schedule: Annotated[
+        Path, typer.Option("--schedule", help="Scheduled sessions: clinician_id, start, end.")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output file, .parquet or .csv.")],
+    actions: Annotated[
+        Path | None,
+        typer.Option(
+            "--actions", help="Action map (action, activity); default: the shipped Epic-style map."
+        ),
+    ] = None,
+    orders: Annotated[
+        Path | None,
+        typer.Option("--orders", help="Orders: order_id, clinician_id, entered_by, event_time."),
+    ] = None,
+    period: Annotated[PeriodChoice, typer.Option("--period")] = PeriodChoice.week,
+    idle_timeout: Annotated[
+        int, typer.Option("--idle-timeout", help="Seconds; longer gaps are idle.")
+    ] = 300,
+    gap_rule: Annotated[
+        GapChoice, typer.Option("--gap-rule", help="Drop idle gaps or cap them at the timeout.")
+    ] = GapChoice.drop,
+    wow: Annotated[
+        WowChoice, typer.Option("--wow", help="Outside work by schedule or by clock.")
+    ] = WowChoice.schedule,
+    buffer_minutes: Annotated[
+        int,
+        typer.Option(
+            "--buffer-minutes", help="Widen every session by this many minutes on each side."
+        ),
+    ] = 0,
+    clock_start: Annotated[
+        str, typer.Option("--clock-start", help="Clock mode: start of the working day.")
+    ] = "07:00",
+    clock_end: Annotated[
+        str, typer.Option("--clock-end", help="Clock mode: end of the working day.")
+    ] = "17:30",
+    clock_days: Annotated[
+        str, typer.Option("--clock-days", help="Clock mode: working days, 0=Monday.")
+    ] = "0,1,2,3,4",
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict/--lenient",
+            help="Stop at the first input problem, or exclude bad rows and report them.",
+        ),
+    ] = False,
+    events_format: Annotated[FormatChoice, typer.Option("--events-format")] = FormatChoice.auto,
+    engine: Annotated[EngineChoice, typer.Option("--engine")] = EngineChoice.duckdb,
+    memory_limit: Annotated[
+        str,
+        typer.Option(
+            "--memory-limit", help="DuckDB memory limit; beyond it DuckDB spills to disk."
+        ),
+    ] = "50%",
+    temp_directory: Annotated[
+        Path | None,
+        typer.Option(
+            "--temp-directory", help="Where DuckDB spills (default $TMPDIR/clinwell-duckdb)."
+        ),
+    ] = None,
+) -> None:
+    """Compute per-clinician EHR-use metrics per week or month, written with their parameters."""
+    from clinwell.ehr import EhrInputError, compute_metrics, write_metrics
+
+    try:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("Starting", total=None)
+            result = compute_metrics(
+                events,
+                schedule,
+                actions,
+                orders,
+                period=period.value,
+                idle_timeout=idle_timeout,
+                gap_rule=gap_rule.value,
+                wow_mode=wow.value,
+                buffer_minutes=buffer_minutes,
+                clock_start=clock_start,
+                clock_end=clock_end,
+                clock_days=_days(clock_days),
+                strict=strict,
+                events_format=events_format.value,
+                engine=engine.value,
+                memory_limit=memory_limit,
+                temp_directory=str(temp_directory) if temp_directory else None,
+                progress=lambda stage: bar.update(task, description=stage),
+            )
+            bar.update(task, description=f"Writing {output}")
+            sidecar = write_metrics(result, output)
+    except EhrInputError as exc:
+        err.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+    for problem in result.problems:
+        colour = "yellow" if problem.severity == "error" else "cyan"
+        note = " (excluded)" if problem.excluded else ""
+        err.print(f"[{colour}]{problem.message()}{note}[/]", highlight=False)
+    table = Table(title="EHR metrics", title_justify="left")
+    for col in (
+        "clinicians",
+        "periods",
+        "rows",
+        "median EHR-Time8",
+        "median WOW8",
+        "engine",
+        "seconds",
+    ):
+        table.add_column(col)
+    m = result.metrics
+    table.add_row(
+        str(m["clinician_id"].nunique()),
+        str(m["period_start"].nunique()),
+        str(len(m)),
+        _fmt(m["ehr_time8"].median()),
+        _fmt(m["wow8"].median()),
+        str(result.run["engine"]),
+        f"{result.run['seconds']:.1f}",
+    )
+    console.print(table)
+    console.print(f"Wrote {output} and {sidecar}")
+
+
+def _fmt(value: float) -> str:
+    return "–" if value != value else f"{value:.2f}"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the root app."""
+    """Add ``clinwell ehr ...`` to the root app."""
+    app.add_typer(ehr_app, name="ehr")

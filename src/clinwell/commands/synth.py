@@ -1,9 +1,76 @@
-"""`clinwell` commands for this area (filled in by its issue)."""
+"""``clinwell synth``: synthetic data with planted ground truth (audit logs; surveys later)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+console = Console()
+err = Console(stderr=True)
+
+synth_app = typer.Typer(
+    name="synth",
+    help="Generate synthetic data sets with known ground truth.",
+    no_args_is_help=True,
+)
+
+
+@synth_app.command("audit-log")
+def audit_log(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Directory to write into.")],
+    clinicians: int = typer.Option(20, "--clinicians", min=1, help="Number of clinicians."),
+    days: int = typer.Option(28, "--days", min=1, help="Number of days from --start."),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same files."),
+    start: str = typer.Option("2024-01-01", "--start", help="First day (YYYY-MM-DD)."),
+    idle_timeout: int = typer.Option(
+        300, "--idle-timeout", help="Timeout the ground truth is planted for."
+    ),
+    gap_rule: str = typer.Option(
+        "drop", "--gap-rule", help="drop or cap: rule the ground truth is planted for."
+    ),
+    details: bool = typer.Option(
+        True, "--details/--no-details", help="Add patient_id and workstation_id to events."
+    ),
+) -> None:
+    """Write events, schedule, action map, orders and the planted ground-truth metrics."""
+    from datetime import date
+
+    from clinwell.synth.audit_log import AuditLogSpec, write_audit_log
+
+    try:
+        spec = AuditLogSpec(
+            clinicians=clinicians,
+            days=days,
+            seed=seed,
+            start=date.fromisoformat(start),
+            idle_timeout=idle_timeout,
+            gap_rule=gap_rule,
+            with_details=details,
+        )
+    except ValueError as exc:
+        err.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    with Progress(
+        TextColumn("Generating clinicians"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("gen", total=clinicians)
+        info = write_audit_log(spec, output, progress=lambda done: bar.update(task, completed=done))
+    rows = info["rows"]
+    console.print(
+        f"Wrote {rows['events']:,} events, {rows['schedule']:,} sessions and "
+        f"{rows['orders']:,} orders to {output} (ground truth: truth_*.parquet, spec.json)"
+    )
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the root app."""
+    """Add ``clinwell synth ...`` to the root app."""
+    app.add_typer(synth_app, name="synth")

@@ -1,0 +1,120 @@
+"""Engines that run the EHR expressions: DuckDB (embedded default) and PySpark.
+
+The metrics are one set of Ibis expressions; only connecting and two engine-specific
+builtins (epoch microseconds) differ. Timestamps are naive local wall-clock times; the Spark
+session runs in UTC so that it never shifts them.
+
+DuckDB spills to disk when data exceed memory: :func:`connect` sets ``memory_limit``
+(default 50 % of physical RAM) and ``temp_directory`` (default ``$TMPDIR/clinwell-duckdb``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any, cast
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+from clinwell.ehr.params import ParameterError
+
+DEFAULT_MEMORY_LIMIT = "50%"
+"""DuckDB memory limit unless told otherwise (on the 24 GiB project machine: 11.7 GiB)."""
+
+ENGINES = ("duckdb", "pyspark")
+
+
+def default_temp_directory() -> str:
+    """Where DuckDB spills: ``$TMPDIR/clinwell-duckdb`` (created on demand)."""
+    return os.path.join(tempfile.gettempdir(), "clinwell-duckdb")
+
+
+def connect(
+    engine: str = "duckdb",
+    *,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    temp_directory: str | None = None,
+    threads: int | None = None,
+    spark_session: Any = None,
+    spark_config: dict[str, str] | None = None,
+) -> Any:
+    """Open an Ibis backend for ``engine``.
+
+    Parameters
+    ----------
+    engine:
+        ``"duckdb"`` (embedded, in-memory database that spills to ``temp_directory``) or
+        ``"pyspark"`` (a local Spark session unless ``spark_session`` is given, e.g. a
+        cluster session from ``SparkSession.builder...getOrCreate()``).
+    memory_limit:
+        DuckDB ``memory_limit`` (``"8GB"``, ``"50%"``, ...).
+    spark_config:
+        Extra Spark settings for a locally built session (e.g. ``spark.driver.memory``).
+    """
+    if engine == "duckdb":
+        tmp = temp_directory or default_temp_directory()
+        os.makedirs(tmp, exist_ok=True)
+        con = ibis.duckdb.connect()
+        con.raw_sql(f"SET memory_limit = '{_quote(memory_limit)}'")
+        con.raw_sql(f"SET temp_directory = '{_quote(tmp)}'")
+        con.raw_sql("SET preserve_insertion_order = false")
+        if threads:
+            con.raw_sql(f"SET threads = {int(threads)}")
+        return con
+    if engine == "pyspark":
+        session = spark_session or _local_spark(spark_config or {})
+        session.conf.set("spark.sql.session.timeZone", "UTC")
+        session.conf.set("spark.sql.ansi.enabled", "false")
+        return ibis.pyspark.connect(session)
+    raise ParameterError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+
+
+def _quote(value: str) -> str:
+    return str(value).replace("'", "''")
+
+
+def _local_spark(extra: dict[str, str]) -> Any:
+    from pyspark.sql import SparkSession
+
+    builder = (
+        SparkSession.builder.master("local[*]")
+        .appName("clinwell-ehr")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.driver.memory", "4g")
+    )
+    for key, value in extra.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def engine_name(con: Any) -> str:
+    """``"duckdb"`` or ``"pyspark"`` for an Ibis backend."""
+    name = str(getattr(con, "name", ""))
+    if name not in ENGINES:
+        raise ParameterError(f"engine: unsupported Ibis backend {name!r}")
+    return name
+
+
+@ibis.udf.scalar.builtin(name="epoch_us")  # type: ignore[untyped-decorator]
+def _duckdb_epoch_us(ts: dt.timestamp) -> dt.int64:
+    """DuckDB ``epoch_us``: microseconds since 1970-01-01 of a naive timestamp."""
+
+
+@ibis.udf.scalar.builtin(name="unix_micros")  # type: ignore[untyped-decorator]
+def _spark_unix_micros(ts: dt.Timestamp(timezone="UTC")) -> dt.int64:  # type: ignore[valid-type]
+    """Spark ``unix_micros``: microseconds since the epoch (session time zone UTC)."""
+
+
+def epoch_us(ts: ir.TimestampValue, engine: str) -> ir.IntegerValue:
+    """Whole microseconds since 1970-01-01 00:00 of a naive timestamp, exact on both engines."""
+    if engine == "duckdb":
+        return cast("ir.IntegerValue", _duckdb_epoch_us(ts))
+    return cast("ir.IntegerValue", _spark_unix_micros(ts.cast(dt.Timestamp(timezone="UTC"))))

@@ -1,0 +1,197 @@
+"""Read audit-log inputs (Parquet, CSV, pandas or Ibis tables) into the canonical shape.
+
+Canonical inputs (documented in ``docs/ehr.md``):
+
+- events: ``clinician_id``, ``event_time``, ``action`` (optional ``patient_id``,
+  ``workstation_id``);
+- schedule: ``clinician_id``, ``start``, ``end``;
+- action map: ``action`` → ``activity``;
+- orders (optional): ``order_id``, ``clinician_id`` (signer), ``entered_by``, ``event_time``.
+
+Column names match case-insensitively. Timestamp columns may be text (ISO 8601, no offset);
+they are parsed during validation so that bad values are reported, not fatal. The Epic
+Clarity ``ACCESS_LOG`` adapter maps ``USER_ID``, ``ACCESS_TIME``, ``METRIC_NAME`` (or
+``METRIC_ID`` where the name is empty), ``PAT_ID`` and ``WORKSTATION_ID`` onto events (column
+meanings: Epic Data Handbook, ACCESS_LOG; see /reference/ehr_metrics.md §4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeAlias, cast
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+import pandas as pd
+
+from clinwell.ehr.problems import EhrInputError, EhrValidationError, Problem
+
+Source: TypeAlias = str | Path | pd.DataFrame | ir.Table
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "events": ("clinician_id", "event_time", "action"),
+    "schedule": ("clinician_id", "start", "end"),
+    "actions": ("action", "activity"),
+    "orders": ("order_id", "clinician_id", "entered_by", "event_time"),
+}
+STRING_COLUMNS = {"clinician_id", "action", "activity", "order_id", "entered_by"}
+CLARITY_COLUMNS = {
+    "ACCESS_TIME": "event_time",
+    "USER_ID": "clinician_id",
+    "PAT_ID": "patient_id",
+    "WORKSTATION_ID": "workstation_id",
+}
+DEFAULT_ACTION_MAP = "epic_action_map.csv"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One input as an Ibis table in canonical columns, with a label for messages."""
+
+    table: ir.Table
+    label: str
+
+
+def label_of(source: Source, kind: str) -> str:
+    """How messages name an input: its file path, or the kind for in-memory tables."""
+    return str(source) if isinstance(source, str | Path) else kind
+
+
+def open_table(con: Any, source: Source, kind: str) -> ir.Table:
+    """Open ``source`` on backend ``con`` without changing its columns.
+
+    CSV is read as text so that a bad value never stops the read; it is reported later.
+    """
+    if isinstance(source, ir.Table):
+        return source
+    if isinstance(source, pd.DataFrame):
+        return ibis.memtable(source)
+    path = Path(source)
+    text = str(path)
+    if not path.exists() and not any(ch in text for ch in "*?["):
+        raise EhrInputError(f"{kind}: file not found: {text}")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".txt", ".gz"):
+            if con.name == "duckdb":
+                return con.read_csv(text, all_varchar=True)
+            return con.read_csv(text, header=True)
+        if suffix in (".parquet", ".pq") or path.is_dir():
+            return con.read_parquet(text)
+    except Exception as exc:
+        raise EhrInputError(f"{kind}: cannot read {text}: {exc}") from exc
+    raise EhrInputError(f"{kind}: {text}: expected a .parquet or .csv file")
+
+
+def canonical(table: ir.Table, kind: str, label: str) -> ir.Table:
+    """Rename columns case-insensitively to the canonical names; raise on missing ones."""
+    by_lower = {c.lower(): c for c in table.columns}
+    required = REQUIRED[kind]
+    missing = [c for c in required if c not in by_lower]
+    if missing:
+        problem = Problem(
+            kind="missing_columns",
+            source=label,
+            column=", ".join(missing),
+            count=len(missing),
+            examples=({"columns found": ", ".join(table.columns)},),
+            excluded=False,
+        )
+        raise EhrValidationError(problem)
+    cols: dict[str, ir.Value] = {}
+    for name in required:
+        col = table[by_lower[name]]
+        if name in STRING_COLUMNS and not col.type().is_string():
+            col = _as_text(col)
+        cols[name] = col
+    return table.select(**cols)
+
+
+def _as_text(col: ir.Value) -> ir.StringValue:
+    if col.type().is_floating():
+        return col.cast("int64").cast("string")  # 34005.0 → "34005"
+    return col.cast("string")
+
+
+def is_clarity(table: ir.Table) -> bool:
+    """True when the columns look like an Epic Clarity ACCESS_LOG extract."""
+    upper = {c.upper() for c in table.columns}
+    lower = {c.lower() for c in table.columns}
+    return {"ACCESS_TIME", "USER_ID"} <= upper and "clinician_id" not in lower
+
+
+def from_clarity(table: ir.Table, label: str) -> ir.Table:
+    """Map an Epic Clarity ACCESS_LOG extract onto canonical events.
+
+    ``action`` is ``METRIC_NAME``, or ``METRIC_ID`` as text where the name is empty (metric
+    ids are not known to be stable across Epic customers, so names are preferred).
+    """
+    by_upper = {c.upper(): c for c in table.columns}
+    has_name, has_id = "METRIC_NAME" in by_upper, "METRIC_ID" in by_upper
+    missing = [c for c in ("ACCESS_TIME", "USER_ID") if c not in by_upper]
+    if missing or not (has_name or has_id):
+        missing += [] if (has_name or has_id) else ["METRIC_NAME or METRIC_ID"]
+        raise EhrInputError(
+            f"{label}: missing Clarity ACCESS_LOG column(s) {', '.join(missing)}; "
+            f"found: {', '.join(table.columns)}"
+        )
+    name = table[by_upper["METRIC_NAME"]].cast("string") if has_name else None
+    ident = _as_text(table[by_upper["METRIC_ID"]]) if has_id else None
+    if name is not None and ident is not None:
+        action = ibis.coalesce(name.nullif(""), ident)
+    else:
+        action = name if name is not None else ident
+    cols: dict[str, Any] = {
+        "clinician_id": _as_text(table[by_upper["USER_ID"]]),
+        "event_time": table[by_upper["ACCESS_TIME"]],
+        "action": action,
+    }
+    return table.select(**cols)
+
+
+def load(con: Any, source: Source, kind: str, events_format: str = "auto") -> Loaded:
+    """Open and canonicalize one input of ``kind`` (events, schedule, actions, orders)."""
+    label = label_of(source, kind)
+    table = open_table(con, source, kind)
+    if kind == "events":
+        if events_format not in ("auto", "canonical", "clarity"):
+            raise EhrInputError(
+                f"events_format: expected auto, canonical or clarity, got {events_format!r}"
+            )
+        if events_format == "clarity" or (events_format == "auto" and is_clarity(table)):
+            return Loaded(from_clarity(table, label), label)
+    return Loaded(canonical(table, kind, label), label)
+
+
+def default_action_map() -> pd.DataFrame:
+    """The Epic-style action map shipped with clinwell (``ehr/data/epic_action_map.csv``).
+
+    Names come from Epic ACCESS_LOG_METRIC names published with open research code
+    (sslou/publications, 2021_burnout_lmm/metric_categorized.csv); the mapping onto
+    clinwell's activities is ours and every row is marked ``confirmed = false``: metric names
+    and ids may differ between Epic customers, so a site should review and supply its own map.
+    """
+    ref = resources.files("clinwell.ehr").joinpath("data", DEFAULT_ACTION_MAP)
+    with ref.open("r", encoding="utf-8") as fh:
+        frame = pd.read_csv(fh, dtype=str, keep_default_na=False, comment="#")
+    return frame
+
+
+def load_actions(con: Any, source: Source | None) -> Loaded:
+    """The site's action map, or the default Epic-style map when ``source`` is None."""
+    if source is None:
+        frame = default_action_map()[["action", "activity"]]
+        return Loaded(ibis.memtable(frame), "default Epic action map")
+    return load(con, source, "actions")
+
+
+def parse_timestamp(col: ir.Value) -> ir.TimestampValue:
+    """``col`` as a naive timestamp; text that cannot be parsed becomes NULL."""
+    if col.type().is_timestamp():
+        return cast("ir.TimestampValue", col)
+    if col.type().is_date():
+        return cast("ir.TimestampValue", col.cast(dt.timestamp))
+    return cast("ir.TimestampValue", col.cast("string").strip().try_cast(dt.timestamp))

@@ -1,0 +1,121 @@
+"""``clinwell ehr metrics``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from clinwell.cli import app
+from clinwell.ehr import read_metadata
+from clinwell.synth.audit_log import AuditLogSpec, write_audit_log
+
+runner = CliRunner()
+
+
+def _log(tmp_path: Path) -> Path:
+    d = tmp_path / "log"
+    write_audit_log(AuditLogSpec(clinicians=3, days=14, seed=8), d)
+    return d
+
+
+def test_metrics_recovers_truth_and_stores_parameters(tmp_path: Path) -> None:
+    d = _log(tmp_path)
+    out = tmp_path / "m.parquet"
+    args = [
+        "ehr",
+        "metrics",
+        "--events",
+        str(d / "events.parquet"),
+        "--schedule",
+        str(d / "schedule.parquet"),
+        "--actions",
+        str(d / "actions.csv"),
+        "--orders",
+        str(d / "orders.parquet"),
+        "--period",
+        "month",
+        "--idle-timeout",
+        "300",
+        "-o",
+        str(out),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    got = pd.read_parquet(out)
+    truth = pd.read_parquet(d / "truth_month.parquet")
+    pd.testing.assert_frame_equal(got, truth, check_exact=True)
+    assert read_metadata(out)["parameters"]["period"] == "month"
+    assert (tmp_path / "m.params.json").exists()
+    assert "EHR metrics" in result.output
+
+
+def test_metrics_csv_output_and_clock_mode(tmp_path: Path) -> None:
+    d = _log(tmp_path)
+    out = tmp_path / "m.csv"
+    args = [
+        "ehr",
+        "metrics",
+        "--events",
+        str(d / "events.parquet"),
+        "--schedule",
+        str(d / "schedule.parquet"),
+        "--wow",
+        "clock",
+        "-o",
+        str(out),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    got = pd.read_csv(out)
+    truth = pd.read_parquet(d / "truth_week_clock.parquet")
+    assert got["wow_hours"].tolist() == truth["wow_hours"].tolist()
+
+
+def test_missing_column_is_a_clear_error(tmp_path: Path) -> None:
+    d = _log(tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("who,when\nA,2024-01-01\n", encoding="utf-8")
+    args = [
+        "ehr",
+        "metrics",
+        "--events",
+        str(bad),
+        "--schedule",
+        str(d / "schedule.parquet"),
+        "-o",
+        str(tmp_path / "m.parquet"),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "bad.csv" in result.output
+    assert "clinician_id" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "m.parquet").exists()
+
+
+def test_strict_mode_stops_on_bad_rows(tmp_path: Path) -> None:
+    d = _log(tmp_path)
+    events = pd.read_parquet(d / "events.parquet")
+    events["event_time"] = events["event_time"].astype(str)
+    events.loc[3, "event_time"] = "yesterday"
+    events.to_csv(tmp_path / "e.csv", index=False)
+    args = [
+        "ehr",
+        "metrics",
+        "--events",
+        str(tmp_path / "e.csv"),
+        "--schedule",
+        str(d / "schedule.parquet"),
+        "--actions",
+        str(d / "actions.csv"),
+        "-o",
+        str(tmp_path / "m.parquet"),
+    ]
+    strict = runner.invoke(app, [*args, "--strict"])
+    assert strict.exit_code == 2
+    assert "yesterday" in strict.output
+    lenient = runner.invoke(app, args)
+    assert lenient.exit_code == 0, lenient.output
+    assert "1 timestamps that cannot be parsed" in lenient.output

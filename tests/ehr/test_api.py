@@ -1,0 +1,92 @@
+"""The planted ground truth is recovered exactly; results carry their parameters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from clinwell.ehr import compute_metrics, read_metadata, sidecar_path, write_metrics
+from clinwell.synth.audit_log import AuditLog, generate_audit_log
+
+
+@pytest.mark.parametrize("period", ["week", "month"])
+@pytest.mark.parametrize(("wow_mode", "buffer"), [("schedule", 0), ("schedule", 60), ("clock", 0)])
+def test_recovers_planted_truth(
+    small_log: AuditLog, period: str, wow_mode: str, buffer: int
+) -> None:
+    log = small_log
+    got = compute_metrics(
+        log.events,
+        log.schedule,
+        log.actions,
+        log.orders,
+        period=period,
+        wow_mode=wow_mode,
+        buffer_minutes=buffer,
+    ).metrics
+    pd.testing.assert_frame_equal(got, log.truth(period, wow_mode), check_exact=True)
+
+
+def test_recovers_planted_truth_with_cap_and_other_timeout() -> None:
+    log = generate_audit_log(clinicians=3, days=21, seed=5, idle_timeout=120, gap_rule="cap")
+    got = compute_metrics(
+        log.events, log.schedule, log.actions, log.orders, idle_timeout=120, gap_rule="cap"
+    ).metrics
+    pd.testing.assert_frame_equal(got, log.truth(), check_exact=True)
+    dropped = compute_metrics(log.events, log.schedule, log.actions, idle_timeout=120).metrics
+    assert (got["ehr_hours"] > dropped["ehr_hours"]).any()
+
+
+def test_parameters_stored_in_parquet_and_sidecar(tmp_path: Path, small_log: AuditLog) -> None:
+    result = compute_metrics(
+        small_log.events, small_log.schedule, small_log.actions, idle_timeout=240, buffer_minutes=15
+    )
+    out = tmp_path / "metrics.parquet"
+    side = write_metrics(result, out)
+    assert side == sidecar_path(out) == tmp_path / "metrics.params.json"
+    meta = read_metadata(out)
+    assert meta["parameters"]["idle_timeout"] == 240
+    assert meta["parameters"]["buffer_minutes"] == 15
+    assert meta["parameters"]["gap_rule"] == "drop"
+    assert meta["run"]["engine"] == "duckdb"
+    assert meta["run"]["memory_limit"] == "50%"
+    assert json.loads(side.read_text())["parameters"] == meta["parameters"]
+    back = pq.read_table(out).to_pandas()
+    assert list(back.columns) == list(result.metrics.columns)
+    assert len(back) == len(result.metrics)
+
+
+def test_csv_output_with_sidecar(tmp_path: Path, small_log: AuditLog) -> None:
+    result = compute_metrics(small_log.events, small_log.schedule, small_log.actions)
+    side = write_metrics(result, tmp_path / "m.csv")
+    assert json.loads(side.read_text())["parameters"]["period"] == "week"
+    assert len(pd.read_csv(tmp_path / "m.csv")) == len(result.metrics)
+
+
+def test_result_unpacks(small_log: AuditLog) -> None:
+    metrics, params, problems, run = compute_metrics(
+        small_log.events, small_log.schedule, small_log.actions
+    )
+    assert params.idle_timeout == 300
+    assert run["events_counted"] == len(small_log.events)
+    assert [p.kind for p in problems] == ["unmapped_action"]
+    assert len(metrics) > 0
+
+
+def test_spill_settings_are_applied(tmp_path: Path, small_log: AuditLog) -> None:
+    from clinwell.ehr import connect
+
+    con = connect("duckdb", memory_limit="256MB", temp_directory=str(tmp_path / "spill"))
+    settings = con.raw_sql(
+        "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+    ).fetchall()[0]
+    assert settings[0] == "244.1 MiB"
+    assert settings[1] == str(tmp_path / "spill")
+    got = compute_metrics(
+        small_log.events, small_log.schedule, small_log.actions, small_log.orders, con=con
+    ).metrics
+    pd.testing.assert_frame_equal(got, small_log.truth(), check_exact=True)
