@@ -1,9 +1,165 @@
-"""`clinwell` commands for this area (filled in by its issue)."""
+"""`clinwell tabulate`: disclosure-controlled tables of a scored response file.
+
+Every number printed comes from :func:`clinwell.privacy.release`, the same gate the web app
+uses: cells below the minimum group size are suppressed, and enough other cells are hidden
+that no suppressed group can be recovered by subtraction.
+"""
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
 import typer
+from rich.console import Console
+
+from clinwell.privacy import (
+    AuditError,
+    Dimension,
+    DisclosurePolicy,
+    Measure,
+    PrivacyError,
+    TableRequest,
+    release,
+)
+
+err = Console(stderr=True, soft_wrap=True)
+
+MISSING_GROUP = "(missing)"
+_TRUE = {"true", "yes", "1", "1.0"}
+_FALSE = {"false", "no", "0", "0.0"}
+
+
+class TabulateError(ValueError):
+    """Bad input to `clinwell tabulate`; the message names the file, row or column."""
+
+
+class OutputFormat(StrEnum):
+    """Output formats of `clinwell tabulate`."""
+
+    json = "json"
+    csv = "csv"
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise TabulateError(f"{path}: no such file")
+    try:
+        if path.suffix.lower() == ".parquet":
+            frame = pd.read_parquet(path).astype("string")
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise TabulateError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise TabulateError(f"{path}: cannot be read as a table ({exc})") from None
+    frame = frame.fillna("")
+    if frame.empty:
+        raise TabulateError(f"{path}: contains no response rows")
+    return frame
+
+
+def _measure(path: Path, frame: pd.DataFrame, column: str) -> Measure:
+    raw = [str(v).strip() for v in frame[column].tolist()]
+    present = [v.lower() for v in raw if v != ""]
+    if present and all(v in _TRUE | _FALSE for v in present):
+        values = [np.nan if v == "" else (1.0 if v.lower() in _TRUE else 0.0) for v in raw]
+        return Measure.proportion(column, values)
+    numbers = np.full(len(raw), np.nan)
+    for row, text in enumerate(raw):
+        if text == "":
+            continue
+        try:
+            numbers[row] = float(text)
+        except ValueError:
+            raise TabulateError(
+                f"{path}, row {row + 2}, column {column!r}: {text!r} is neither a number "
+                "nor true/false"
+            ) from None
+        if not np.isfinite(numbers[row]):
+            raise TabulateError(f"{path}, row {row + 2}, column {column!r}: {text!r} is not finite")
+    return Measure.mean(column, numbers)
+
+
+def build_request(
+    path: Path, frame: pd.DataFrame, hierarchy: str | None, by: list[str], measures: list[str]
+) -> TableRequest:
+    """The gate request for these columns (errors name the file, row and column)."""
+    wanted = ([hierarchy] if hierarchy else []) + by + measures
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        raise TabulateError(
+            f"{path}: no column {missing[0]!r} (columns: {', '.join(map(str, frame.columns))})"
+        )
+    repeated = sorted({c for c in wanted if wanted.count(c) > 1})
+    if repeated:
+        raise TabulateError(f"column {repeated[0]!r} is given more than once")
+    dims = []
+    if hierarchy:
+        paths = [str(v) for v in frame[hierarchy].tolist()]
+        blank = [i for i, v in enumerate(paths) if not v.strip()]
+        if blank:
+            raise TabulateError(f"{path}, row {blank[0] + 2}, column {hierarchy!r}: no unit path")
+        dims.append(Dimension(hierarchy, paths, hierarchical=True))
+    for column in by:
+        values = [str(v).strip() or MISSING_GROUP for v in frame[column].tolist()]
+        dims.append(Dimension(column, values))
+    return TableRequest(tuple(dims), tuple(_measure(path, frame, m) for m in measures))
+
+
+def tabulate(
+    scored: Annotated[
+        Path, typer.Argument(metavar="SCORED.csv", help="Scored responses (CSV or .parquet).")
+    ],
+    measure: Annotated[
+        list[str],
+        typer.Option(
+            "--measure",
+            help="Column to summarize (repeatable). true/false (or 0/1) columns give a "
+            "proportion with a Wilson interval; other numeric columns a mean with a t interval.",
+        ),
+    ],
+    hierarchy: Annotated[
+        str | None,
+        typer.Option(
+            "--hierarchy", help="Column of slash-separated unit paths; every ancestor is a cell."
+        ),
+    ] = None,
+    by: Annotated[
+        list[str] | None, typer.Option("--by", help="Grouping column (repeatable).")
+    ] = None,
+    min_n: Annotated[
+        int, typer.Option("--min-n", min=1, help="Minimum group size for any number.")
+    ] = 5,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.json,
+) -> None:
+    """Tabulate SCORED.csv through the privacy gate: every combination of hierarchy levels
+    and --by values ("*" = all), suppressed cells marked and carrying no numbers."""
+    try:
+        frame = _read(scored)
+        request = build_request(scored, frame, hierarchy, list(by or []), list(measure))
+        table = release(request, DisclosurePolicy(min_n_scores=min_n))
+    except (TabulateError, PrivacyError, AuditError) as exc:
+        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        raise typer.Exit(1) from None
+    if output_format is OutputFormat.json:
+        sys.stdout.write(json.dumps(table.records(), indent=2, allow_nan=False) + "\n")
+    else:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(table.csv_header())
+        writer.writerows(table.csv_rows())
+    suppressed = sum(c.suppressed for c in table.cells)
+    err.print(f"{len(table.cells)} cells, {suppressed} suppressed (min n {min_n})", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the root app."""
+    """Add `clinwell tabulate` to the root app."""
+    app.command("tabulate")(tabulate)

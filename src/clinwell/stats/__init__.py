@@ -1,0 +1,54 @@
+"""Pure statistical estimators used by results, reports and the CLI.
+
+Every estimator documents its formula and source; see ``docs/statistics.md``.
+"""
+
+from __future__ import annotations
+
+from clinwell.stats._common import Interval, StatsInputError
+from clinwell.stats.change import Difference, mean_difference, proportion_difference
+from clinwell.stats.cost import TurnoverCost, burnout_turnover_cost
+from clinwell.stats.drivers import DriverAnalysis, DriverImportance, relative_weights
+from clinwell.stats.means import mean_interval, t_interval_from_summary
+from clinwell.stats.multiple import BHResult, benjamini_hochberg
+from clinwell.stats.national import (
+    MixedSeriesError,
+    NationalComparison,
+    NationalFigure,
+    NationalSeries,
+    compare_with_national,
+    national_trend,
+)
+from clinwell.stats.proportions import proportion, wilson_interval
+from clinwell.stats.reliability import AlphaResult, cronbach_alpha
+from clinwell.stats.weighting import RakingResult, kish_effective_sample_size, rake
+
+__all__ = [
+    "AlphaResult",
+    "BHResult",
+    "Difference",
+    "DriverAnalysis",
+    "DriverImportance",
+    "Interval",
+    "MixedSeriesError",
+    "NationalComparison",
+    "NationalFigure",
+    "NationalSeries",
+    "RakingResult",
+    "StatsInputError",
+    "TurnoverCost",
+    "benjamini_hochberg",
+    "burnout_turnover_cost",
+    "compare_with_national",
+    "cronbach_alpha",
+    "kish_effective_sample_size",
+    "mean_difference",
+    "mean_interval",
+    "national_trend",
+    "proportion",
+    "proportion_difference",
+    "rake",
+    "relative_weights",
+    "t_interval_from_summary",
+    "wilson_interval",
+]

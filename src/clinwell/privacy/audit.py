@@ -1,0 +1,243 @@
+"""Exact search for a small group that published cells let an attacker isolate.
+
+Published cells give the attacker every linear combination :math:`\\sum_c y_c\\,\\mathbf 1_c`
+of their indicator vectors over atom classes (counts, sums and hence means of any such
+combination). A *leak* is a set :math:`S` of classes with :math:`0 < n(S) < k` whose indicator
+is such a combination. Classes with no member (for the count being protected) are ignored,
+since they contribute nothing. The search is a mixed-integer program solved by HiGHS:
+
+.. math::
+
+    \\text{find } y \\in [-B, B]^{|P|},\\ x \\in \\{0,1\\}^{|small|}:\\quad
+    \\sum_c y_c\\,\\mathbf 1_c[j] = x_j\\ (j\\ \\text{small}),\\quad
+    \\sum_c y_c\\,\\mathbf 1_c[j] = 0\\ (j\\ \\text{large}),\\quad
+    1 \\le \\sum_j n_j x_j \\le k-1,
+
+where *small* classes have :math:`0 < n_j < k`. Infeasible means no published combination
+(with coefficients up to ``B``) isolates a group smaller than ``k``.
+
+Tables that fit in memory are searched exactly by linear algebra instead: the space ``V``
+of combinations that vanish on large classes splits into independent pieces (connected
+components of its column matroid); each piece is searched exhaustively when small, by the
+MILP above otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from scipy.linalg import null_space, qr, solve_triangular
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+COEFFICIENT_BOUND = 1000.0
+"""``B``: largest coefficient on one published cell in a searched derivation."""
+
+_TOL = 1e-6
+_RCOND = 1e-10
+DENSE_LIMIT = 4_000_000
+"""Tables with at most this many (published cell, class) pairs use the exact dense search."""
+ENUMERATION_LIMIT = 24
+"""Matroid components with more small classes than this are searched by MILP."""
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+
+class AuditError(RuntimeError):
+    """The solver could not finish the disclosure audit; nothing may be released."""
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A derivable small group: its classes, size, and the published cells that derive it."""
+
+    classes: tuple[int, ...]
+    size: int
+    cells: tuple[int, ...]
+
+
+def find_leak(
+    class_membership: sp.csr_matrix,
+    class_counts: npt.NDArray[np.float64],
+    published: npt.NDArray[np.bool_],
+    k: int,
+) -> Leak | None:
+    """A group of size in ``[1, k-1]`` derivable from the ``published`` cells, if any."""
+    positive = np.flatnonzero(class_counts > 0)
+    counts = class_counts[positive]
+    small = counts < k
+    if k <= 1 or not small.any():
+        return None
+    cells = np.flatnonzero(published)
+    matrix = sp.csr_matrix(class_membership[cells][:, positive])
+    used = np.diff(matrix.indptr) > 0
+    cells, matrix = cells[used], matrix[used]
+    if matrix.shape[0] == 0:
+        return None
+    if matrix.shape[0] * matrix.shape[1] <= DENSE_LIMIT:
+        group = _leak_by_components(matrix.toarray(), counts, small, k)
+    else:
+        group = _leak_by_milp(matrix, counts, small, k)
+    if group is None:
+        return None
+    return Leak(
+        classes=tuple(int(c) for c in positive[group]),
+        size=round(float(counts[group].sum())),
+        cells=tuple(
+            int(c) for c in cells[_sparse_derivation(matrix.T.tocsr(), group.astype(np.float64))]
+        ),
+    )
+
+
+def _leak_by_milp(
+    matrix: sp.csr_matrix, counts: FloatArray, small: BoolArray, k: int
+) -> BoolArray | None:
+    """The MILP of the module docstring, on the whole table."""
+    p, m = matrix.shape
+    small_idx = np.flatnonzero(small)
+    s = small_idx.size
+    pick = sp.csr_matrix((-np.ones(s), (small_idx, np.arange(s))), shape=(m, s))
+    equality = sp.hstack([matrix.T.tocsr(), pick], format="csr")
+    size_row = sp.csr_matrix(np.concatenate([np.zeros(p), counts[small_idx]])[None, :])
+    result = milp(
+        c=np.zeros(p + s),
+        integrality=np.concatenate([np.zeros(p), np.ones(s)]),
+        bounds=Bounds(
+            np.concatenate([np.full(p, -COEFFICIENT_BOUND), np.zeros(s)]),
+            np.concatenate([np.full(p, COEFFICIENT_BOUND), np.ones(s)]),
+        ),
+        constraints=[
+            LinearConstraint(equality, 0.0, 0.0),
+            LinearConstraint(size_row, 1.0, float(k - 1)),
+        ],
+    )
+    if result.status not in (0, 2):
+        raise AuditError(f"disclosure audit did not finish: {result.message}")
+    if result.status == 2 or result.x is None:  # infeasible: no leak
+        return None
+    group = np.zeros(m, dtype=bool)
+    group[small_idx[np.asarray(result.x)[p:] > 0.5]] = True
+    return group
+
+
+def _leak_by_components(
+    dense: FloatArray, counts: FloatArray, small: BoolArray, k: int
+) -> BoolArray | None:
+    """Exact search split into independent pieces (for tables that fit in memory).
+
+    ``V`` = combinations of published cells that vanish on every large class, restricted to
+    the small classes. ``V`` is the direct sum of its restrictions to the connected
+    components of its column matroid, so a leak (a 0/1 vector of ``V`` with total below
+    ``k``) exists iff one exists inside a single component; components are small.
+    """
+    large = ~small
+    if large.any():
+        combos = null_space(dense[:, large].T, rcond=_RCOND)
+        if combos.shape[1] == 0:
+            return None
+        span = dense[:, small].T @ combos
+    else:
+        span = dense[:, small].T
+    u, sv, _ = np.linalg.svd(span, full_matrices=False)
+    if sv.size == 0 or sv[0] == 0.0:
+        return None
+    rank = int((sv > sv[0] * _RCOND * max(span.shape)).sum())
+    gen = u[:, :rank].T  # rows: orthonormal basis of V, columns: small classes
+    small_idx = np.flatnonzero(small)
+    for component in _components(gen):
+        found = _search(gen[:, component], counts[small_idx[component]], k)
+        if found is not None:
+            group = np.zeros(small.size, dtype=bool)
+            group[small_idx[component[found]]] = True
+            return group
+    return None
+
+
+def _components(gen: FloatArray) -> list[IntArray]:
+    """Connected components of the column matroid of ``gen`` (zero columns dropped)."""
+    rank, n = gen.shape
+    _, r, piv = qr(gen, pivoting=True, mode="economic")
+    parent = list(range(n))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    coef = solve_triangular(r[:, :rank], r[:, rank:])  # fundamental circuits
+    for i, j in zip(*np.nonzero(np.abs(coef) > _TOL), strict=True):
+        parent[find(int(piv[i]))] = find(int(piv[rank + j]))
+    live = np.linalg.norm(gen, axis=0) > _TOL
+    groups: dict[int, list[int]] = {}
+    for col in np.flatnonzero(live).tolist():
+        groups.setdefault(find(col), []).append(col)
+    return [np.array(g, dtype=np.int64) for g in groups.values()]
+
+
+def _search(gen: FloatArray, counts: FloatArray, k: int) -> IntArray | None:
+    """Columns forming a 0/1 vector of ``rowspace(gen)`` with total in ``[1, k-1]``."""
+    complement = null_space(gen, rcond=_RCOND).T  # x is in the row space iff complement @ x = 0
+    if complement.shape[0] == 0:
+        return np.array([int(np.argmin(counts))], dtype=np.int64)
+    if gen.shape[1] > ENUMERATION_LIMIT:
+        group = _leak_by_milp(sp.csr_matrix(gen), counts, np.ones(counts.size, dtype=bool), k)
+        return None if group is None else np.flatnonzero(group).astype(np.int64)
+    order = np.argsort(counts, kind="stable")
+    stack: list[tuple[int, list[int], float, FloatArray]] = [
+        (0, [], 0.0, np.zeros(complement.shape[0]))
+    ]
+    while stack:
+        start, chosen, total, acc = stack.pop()
+        if chosen and np.abs(acc).max() < _TOL:
+            return np.array(chosen, dtype=np.int64)
+        for pos in range(start, order.size):
+            col = int(order[pos])
+            if total + counts[col] > k - 0.5:
+                break  # counts are sorted: no later column fits either
+            stack.append((pos + 1, [*chosen, col], total + counts[col], acc + complement[:, col]))
+    return None
+
+
+def _sparse_derivation(transposed: sp.csr_matrix, group: npt.NDArray[np.float64]) -> list[int]:
+    """Rows used by the derivation of ``group`` with the smallest sum of |coefficients|."""
+    p = transposed.shape[1]
+    result = linprog(
+        c=np.ones(2 * p),
+        A_eq=sp.hstack([transposed, -transposed], format="csr"),
+        b_eq=group,
+        bounds=(0.0, COEFFICIENT_BOUND),
+        method="highs",
+    )
+    if result.status != 0 or result.x is None:  # numerically marginal: fall back to all rows
+        return list(range(p))
+    weight = np.abs(result.x[:p] - result.x[p:])
+    order = np.argsort(-weight, kind="stable")
+    return [int(i) for i in order if weight[i] > _TOL] or [int(order[0])]
+
+
+def derivable(
+    class_membership: sp.csr_matrix,
+    group: npt.NDArray[np.float64],
+    class_counts: npt.NDArray[np.float64],
+    published: npt.NDArray[np.bool_],
+) -> bool:
+    """Whether the indicator ``group`` (over classes) is a combination of published cells.
+
+    Classes with a zero count are ignored (they may take any coefficient).
+    """
+    positive = np.flatnonzero(class_counts > 0)
+    matrix = sp.csr_matrix(class_membership[np.flatnonzero(published)][:, positive])
+    if matrix.shape[0] == 0:
+        return False
+    result = linprog(
+        c=np.zeros(matrix.shape[0]),
+        A_eq=matrix.T.tocsr(),
+        b_eq=group[positive],
+        bounds=(-COEFFICIENT_BOUND, COEFFICIENT_BOUND),
+        method="highs",
+    )
+    return bool(result.status == 0)

@@ -1,0 +1,213 @@
+"""Primary and complementary (secondary) suppression, iterated to a fixed point.
+
+1. *Primary*: a cell with :math:`0 < n < k` is suppressed. A cell with :math:`n = 0` may be
+   shown: it reveals nothing about anyone's answers.
+2. *Remainder rule* (fast, structural): for every additivity relation
+   :math:`\\text{parent} = \\sum \\text{children} + \\text{remainder}` along one dimension (unit
+   tree or a demographic margin), if the parent is published then the part of it that is not
+   covered by published children (suppressed children plus responses attached directly to
+   the parent unit) must be 0 or at least :math:`k`; otherwise the published child with the
+   smallest positive :math:`n` is suppressed too (or the parent, if there is none).
+3. *Exact audit* (:mod:`clinwell.privacy.audit`): search every linear combination of published
+   cells for a group of size :math:`1..k-1`; if one is found, suppress the smallest published
+   cell used by that derivation and go back to step 2.
+
+Every step only adds suppressions, so the loop ends; it ends when the audit proves that no
+combination of published cells isolates a group smaller than :math:`k`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from clinwell.privacy.audit import Leak, derivable, find_leak
+from clinwell.privacy.lattice import Lattice
+
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+_MAX_TRIES = 25
+
+
+def _choose(candidates: npt.NDArray[np.int64], cell_n: FloatArray, specific: FloatArray) -> int:
+    order = np.lexsort((candidates, -specific[candidates], cell_n[candidates]))
+    return int(candidates[order[0]])
+
+
+def _known(
+    parent: npt.NDArray[np.int64],
+    children: sp.csr_matrix,
+    remainder: FloatArray,
+    cell_n: FloatArray,
+    suppressed: BoolArray,
+    k: int,
+) -> tuple[BoolArray, BoolArray, set[int]]:
+    """Cells (and relation remainders) an attacker can compute by peeling relations.
+
+    Starts from published and empty cells, then repeatedly: if a relation's parent is known
+    and exactly one of its parts (children, remainder) is not, that part becomes known; if
+    every part is known, the parent becomes known. Also returns the relations through which
+    a part of size ``1..k-1`` was derived.
+    """
+    known = ~suppressed | (cell_n < 0.5)
+    rest_known = remainder < 0.5
+    small_derived: set[int] = set()
+    while True:
+        unknown_kids = np.asarray(children @ (~known).astype(np.float64)).round()
+        unknown = unknown_kids + ~rest_known
+        single = np.flatnonzero(known[parent] & (unknown == 1))
+        whole = np.flatnonzero(~known[parent] & (unknown == 0))
+        if single.size == 0 and whole.size == 0:
+            return known, rest_known, small_derived
+        known[parent[whole]] = True
+        for r in single.tolist():
+            kids = children.indices[children.indptr[r] : children.indptr[r + 1]]
+            if not rest_known[r]:
+                rest_known[r] = True
+                size = float(remainder[r])
+            else:
+                size = float(cell_n[kids][~known[kids]].sum())
+                known[kids] = True
+            if 0.5 < size < k - 0.5:
+                small_derived.add(r)
+
+
+def _remainder_rule(lattice: Lattice, cell_n: FloatArray, k: int, suppressed: BoolArray) -> None:
+    children = lattice.relation_children
+    parent = lattice.relation_parent
+    if parent.size == 0:
+        return
+    remainder = np.maximum(cell_n[parent] - children @ cell_n, 0.0)
+    specific = lattice.specificity().astype(np.float64)
+    while True:
+        known, rest_known, small_derived = _known(
+            parent, children, remainder, cell_n, suppressed, k
+        )
+        hidden = children @ (cell_n * ~known) + remainder * ~rest_known
+        bad = np.flatnonzero(known[parent] & (hidden > 0.5) & (hidden < k - 0.5))
+        changed = False
+        for r in sorted(set(bad.tolist()) | small_derived):
+            kids = children.indices[children.indptr[r] : children.indptr[r + 1]]
+            open_kids = kids[~suppressed[kids] & (cell_n[kids] > 0.5)].astype(np.int64)
+            if open_kids.size:
+                target = _choose(open_kids, cell_n, specific)
+            elif not suppressed[parent[r]]:
+                target = int(parent[r])
+            else:
+                continue  # parent known only by derivation: left to the exact audit
+            changed = changed or not suppressed[target]
+            suppressed[target] = True
+        if not changed:
+            return
+
+
+def _subproblems(lattice: Lattice) -> list[tuple[IntArray, IntArray]]:
+    """(cells, classes) of every unit subtree, deepest first, for the local audits.
+
+    Cells whose unit is ``u`` or below only ever contain classes below ``u``, so a leak
+    found among them is a leak of the whole table; subtrees are small and fast to search.
+    """
+    hier = [d for d, labels in enumerate(lattice.labels) if any("/" in x for x in labels)]
+    if not hier:
+        return []
+    h = hier[0]
+    labels = lattice.labels[h]
+    cell_unit = [labels[i] for i in lattice.cell_nodes[:, h].tolist()]
+    csc = lattice.class_membership.tocsc()
+    out = []
+    internal = {x.rsplit("/", 1)[0] for x in labels if "/" in x}
+    for unit in sorted(internal, key=lambda x: (-x.count("/"), x)):
+        cells = np.array(
+            [i for i, x in enumerate(cell_unit) if x == unit or x.startswith(unit + "/")],
+            dtype=np.int64,
+        )
+        mask = np.zeros(csc.shape[1], dtype=bool)
+        for c in cells.tolist():
+            mask[
+                lattice.class_membership.indices[
+                    lattice.class_membership.indptr[c] : lattice.class_membership.indptr[c + 1]
+                ]
+            ] = True
+        out.append((cells, np.flatnonzero(mask).astype(np.int64)))
+    return out
+
+
+def _local_leak(
+    lattice: Lattice,
+    parts: list[tuple[IntArray, IntArray]],
+    clean: set[int],
+    class_counts: FloatArray,
+    suppressed: BoolArray,
+    k: int,
+) -> Leak | None:
+    for i, (cells, classes) in enumerate(parts):
+        if i in clean:
+            continue
+        sub = sp.csr_matrix(lattice.class_membership[cells][:, classes])
+        leak = find_leak(sub, class_counts[classes], ~suppressed[cells], k)
+        if leak is None:
+            clean.add(i)  # suppressing more cells never creates a leak: stays clean
+            continue
+        return Leak(
+            classes=tuple(int(classes[c]) for c in leak.classes),
+            size=leak.size,
+            cells=tuple(int(cells[c]) for c in leak.cells),
+        )
+    return None
+
+
+def protect(
+    lattice: Lattice,
+    atom_counts: npt.ArrayLike,
+    k: int,
+    already_suppressed: BoolArray | None = None,
+) -> BoolArray:
+    """Cells to suppress so that no group of ``1..k-1`` counted members can be derived.
+
+    ``atom_counts`` gives, for each atom, how many members it has for the quantity being
+    protected (respondents, or respondents who answered a measure).
+    """
+    counts = np.asarray(atom_counts, dtype=np.float64)
+    cell_n = np.asarray(lattice.membership @ counts, dtype=np.float64)
+    suppressed = np.zeros(lattice.n_cells, dtype=bool)
+    if already_suppressed is not None:
+        suppressed |= already_suppressed
+    suppressed |= (cell_n > 0.5) & (cell_n < k - 0.5)
+    n_classes = lattice.class_membership.shape[1]
+    class_counts = np.asarray(
+        np.bincount(lattice.atom_class, weights=counts, minlength=n_classes), dtype=np.float64
+    )
+    specific = lattice.specificity().astype(np.float64)
+    parts = _subproblems(lattice)
+    clean: set[int] = set()
+    while True:
+        _remainder_rule(lattice, cell_n, k, suppressed)
+        leak = _local_leak(lattice, parts, clean, class_counts, suppressed, k)
+        if leak is None:
+            leak = find_leak(lattice.class_membership, class_counts, ~suppressed, k)
+        if leak is None:
+            return suppressed
+        suppressed[_breaker(lattice, leak, class_counts, cell_n, specific, suppressed)] = True
+
+
+def _breaker(
+    lattice: Lattice,
+    leak: Leak,
+    class_counts: FloatArray,
+    cell_n: FloatArray,
+    specific: FloatArray,
+    suppressed: BoolArray,
+) -> int:
+    """The smallest cell of the leak's derivation whose suppression stops that derivation."""
+    used = np.array(leak.cells, dtype=np.int64)
+    order = used[np.lexsort((used, -specific[used], cell_n[used]))]
+    group = np.zeros(class_counts.size)
+    group[list(leak.classes)] = 1.0
+    for cell in order[:_MAX_TRIES].tolist():
+        trial = suppressed.copy()
+        trial[cell] = True
+        if not derivable(lattice.class_membership, group, class_counts, ~trial):
+            return int(cell)
+    return int(order[0])
