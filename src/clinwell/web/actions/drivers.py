@@ -1,0 +1,118 @@
+"""From survey output columns to the knowledge base's driver keys and measures.
+
+``OUTPUT_DRIVERS`` is data: which driver keys of ``clinwell.knowledge.vocabulary()`` an
+instrument output column measures. It is clinwell's own mapping (the item bank and the
+vocabulary were written to match, but no published crosswalk exists); a test checks that
+every key exists in the vocabulary and every column in the instrument library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Final
+
+from clinwell.instruments import OutputColumn, load_library
+from clinwell.knowledge import vocabulary
+
+OUTPUT_DRIVERS: Final[dict[str, tuple[str, ...]]] = {
+    "org_wellbeing.leadership": ("leadership",),
+    "org_wellbeing.teamwork": ("teamwork",),
+    "org_wellbeing.trust": ("trust",),
+    "org_wellbeing.feeling_valued": ("feeling_valued",),
+    "org_wellbeing.feels_valued": ("feeling_valued",),
+    "org_wellbeing.team_structure": ("teamwork", "workflow"),
+    "org_wellbeing.team_stability": ("team_stability",),
+    "org_wellbeing.workflow": ("workflow", "work_chaos"),
+    "org_wellbeing.documentation_time": ("documentation_time_pressure",),
+    "org_wellbeing.ehr_after_hours": ("ehr_time_at_home",),
+    "org_wellbeing.work_control": ("work_control",),
+    "org_wellbeing.work_life_balance": ("work_life_balance",),
+    "org_wellbeing.sleep": ("sleep",),
+    "admin_burden.prior_auth_per_week": ("prior_authorization",),
+    "admin_burden.prior_auth_hours": ("prior_authorization",),
+    "admin_burden.inbox_per_day": ("inbox_burden",),
+    "admin_burden.after_hours_ehr": ("ehr_time_at_home",),
+    "admin_burden.quality_measures": ("quality_measures",),
+    "mini_z2.work_pace_emr_stress": ("documentation_time_pressure", "ehr_time_at_home"),
+}
+
+#: The administrative-burden columns of the advocacy report (prior authorization first).
+BURDEN_COLUMNS: Final = (
+    "admin_burden.prior_auth_per_week",
+    "admin_burden.prior_auth_hours",
+    "admin_burden.quality_measures",
+    "admin_burden.inbox_per_day",
+    "admin_burden.after_hours_ehr",
+)
+
+
+class UnknownMeasureError(ValueError):
+    """A target measure that no instrument produces (field ``target_measure``)."""
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    """What the plan pages need to know about one output column."""
+
+    name: str
+    label: str
+    instrument_id: str
+    instrument_title: str
+    is_flag: bool
+    kpi: str | None
+    domain: str | None
+    lower_is_better: bool
+
+    @property
+    def drivers(self) -> tuple[str, ...]:
+        return OUTPUT_DRIVERS.get(self.name, ())
+
+
+def _lower_is_better(column: OutputColumn, by_scale: dict[str, OutputColumn]) -> bool:
+    """Scores: ``higher_is_worse``. Flags: the flag marks the bad end of its scale when the
+    scale's bad end and the cut-off's direction agree (e.g. burnout ≥ 3 on a higher-is-worse
+    scale; WHO-5 < 50 on a higher-is-better scale)."""
+    if column.kind != "flag":
+        return bool(column.higher_is_worse)
+    scale = by_scale.get(column.scale)
+    scale_worse_high = bool(scale.higher_is_worse) if scale is not None else True
+    flag_is_high = column.cutoff is not None and column.cutoff.op in (">", ">=")
+    return scale_worse_high == flag_is_high
+
+
+@cache
+def measures() -> dict[str, MeasureInfo]:
+    """Every score and flag column of the instrument library, by column name."""
+    out: dict[str, MeasureInfo] = {}
+    for instrument in load_library().values():
+        columns = instrument.outputs()
+        by_scale = {c.scale: c for c in columns if c.kind == "score"}
+        for column in columns:
+            if column.kind not in ("score", "flag"):
+                continue
+            out[column.name] = MeasureInfo(
+                name=column.name,
+                label=column.label,
+                instrument_id=instrument.id,
+                instrument_title=instrument.title,
+                is_flag=column.kind == "flag",
+                kpi=column.tags.kpi,
+                domain=column.tags.domain,
+                lower_is_better=_lower_is_better(column, by_scale),
+            )
+    return out
+
+
+def measure_info(name: str) -> MeasureInfo:
+    try:
+        return measures()[name]
+    except KeyError:
+        raise UnknownMeasureError(
+            f"target_measure: {name!r} is not an output column of any instrument"
+        ) from None
+
+
+def domain_drivers(domain: str) -> tuple[str, ...]:
+    """The vocabulary's driver keys classified under ``domain``."""
+    return tuple(t.id for t in vocabulary().drivers if t.domain == domain)
