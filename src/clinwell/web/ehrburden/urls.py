@@ -7,4 +7,9 @@ from clinwell.web.ehrburden import views
 app_name = "ehrburden"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views.new_run, name="new"),
+    path("runs/<int:run_id>/", views.run_detail, name="run"),
+    path("runs/<int:run_id>/status/", views.run_status, name="status"),
+    path("runs/<int:run_id>/remap/", views.remap, name="remap"),
+    path("samples/<str:kind>.csv", views.sample, name="sample"),
 ]

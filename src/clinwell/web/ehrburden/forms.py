@@ -1,0 +1,138 @@
+"""The form that starts an EHR-metrics run: input files (uploads or server paths) and parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from clinwell.ehr import ParameterError
+from clinwell.web.ehrburden.services.inputs import (
+    INPUT_KINDS,
+    KIND_LABELS,
+    REQUIRED_KINDS,
+    SUFFIXES,
+)
+from clinwell.web.ehrburden.services.runs import RunOptions
+
+ACCEPT = ",".join(SUFFIXES)
+DAYS = [(str(i), d) for i, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))]
+PARAMETER_FIELDS = (
+    "period",
+    "idle_timeout",
+    "gap_rule",
+    "wow_mode",
+    "buffer_minutes",
+    "clock_start",
+    "clock_end",
+    "clock_days",
+    "strict",
+)
+
+
+class RunForm(forms.Form):
+    source = forms.ChoiceField(
+        label="Where are the files?",
+        choices=[("upload", "Upload from this computer"), ("server", "Already on the server")],
+        initial="upload",
+        widget=forms.RadioSelect,
+    )
+    period = forms.ChoiceField(choices=[("week", "Week"), ("month", "Month")], initial="week")
+    idle_timeout = forms.IntegerField(
+        label="Idle timeout (seconds)",
+        min_value=1,
+        max_value=3600,
+        initial=300,
+        help_text="A gap between two events longer than this is idle time (default 300 s).",
+    )
+    gap_rule = forms.ChoiceField(
+        label="Idle gaps are",
+        choices=[("drop", "dropped (credited nothing)"), ("cap", "capped at the timeout")],
+        initial="drop",
+    )
+    wow_mode = forms.ChoiceField(
+        label="Work outside work is time",
+        choices=[("schedule", "outside scheduled sessions"), ("clock", "outside clock hours")],
+        initial="schedule",
+    )
+    buffer_minutes = forms.IntegerField(
+        label="Session buffer (minutes)",
+        min_value=0,
+        max_value=240,
+        initial=0,
+        help_text="Widens every session on both sides (schedule mode). The WOW paper advises 0.",
+    )
+    clock_start = forms.CharField(label="Clock hours start", initial="07:00", max_length=5)
+    clock_end = forms.CharField(label="Clock hours end", initial="17:30", max_length=5)
+    clock_days = forms.MultipleChoiceField(
+        label="Working days (clock mode)",
+        choices=DAYS,
+        initial=["0", "1", "2", "3", "4"],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    strict = forms.BooleanField(
+        label="Stop at the first input problem (strict) instead of excluding bad rows",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in INPUT_KINDS:
+            optional = "" if kind in REQUIRED_KINDS else " (optional)"
+            self.fields[f"{kind}_file"] = forms.FileField(
+                label=f"{KIND_LABELS[kind]} file{optional}",
+                required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+            )
+            self.fields[f"{kind}_path"] = forms.CharField(
+                label=f"{KIND_LABELS[kind]} path{optional}",
+                required=False,
+                max_length=500,
+            )
+
+    def file_fields(self) -> list[forms.BoundField]:
+        return [self[f"{k}_file"] for k in INPUT_KINDS]
+
+    def path_fields(self) -> list[forms.BoundField]:
+        return [self[f"{k}_path"] for k in INPUT_KINDS]
+
+    def parameter_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in PARAMETER_FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        suffix = "_file" if data.get("source") == "upload" else "_path"
+        for kind in REQUIRED_KINDS:
+            if not data.get(f"{kind}{suffix}"):
+                self.add_error(f"{kind}{suffix}", f"The {kind} file is required.")
+        if not self.errors:
+            try:
+                self.options().validate()
+            except ParameterError as exc:
+                name = str(exc).split(":", 1)[0]
+                self.add_error(name if name in self.fields else None, str(exc))
+        return data
+
+    def options(self) -> RunOptions:
+        d = self.cleaned_data
+        days = tuple(int(x) for x in d.get("clock_days") or ())
+        if not days and d["wow_mode"] == "schedule":
+            days = RunOptions().clock_days  # unused in schedule mode; keep the default
+        return RunOptions(
+            period=d["period"],
+            idle_timeout=d["idle_timeout"],
+            gap_rule=d["gap_rule"],
+            wow_mode=d["wow_mode"],
+            buffer_minutes=d["buffer_minutes"],
+            clock_start=d["clock_start"],
+            clock_end=d["clock_end"],
+            clock_days=days,
+            strict=bool(d.get("strict")),
+        )
+
+    def uploads(self) -> dict[str, Any]:
+        return {k: self.cleaned_data.get(f"{k}_file") for k in INPUT_KINDS}
+
+    def server_paths(self) -> dict[str, str]:
+        return {k: self.cleaned_data.get(f"{k}_path") or "" for k in INPUT_KINDS}

@@ -1,0 +1,1 @@
+"""Services of the EHR app: inputs, runs (the background job), roster mapping and reports."""

@@ -1,0 +1,272 @@
+"""Per-unit EHR metrics of a run, next to the unit's survey burnout, through the privacy gate.
+
+Per clinician (over all periods of the run), for X in EHR, WOW, note, inbox and prescription
+time: ``X8 = 8 · ΣX_hours / Σscheduled_hours`` (Sinsky et al., JAMIA 2020;27(4):639-643), left
+missing when nothing was scheduled; teamwork for orders is the mean of the clinician's period
+percentages. A unit's value is the mean over its clinicians (the unit and everything below it),
+with a t interval, as released by :func:`clinwell.privacy.release` — which also decides which
+units are shown: at least ``min_n_scores`` clinicians, plus complementary suppression across
+the unit tree. The threshold is that of the organization's latest launched wave, or 5.
+
+The gate always runs over the whole organization (so every reader sees the same suppression
+pattern) and the released cells are then filtered to what the reader may see. The burnout
+percentage comes from the latest closed wave that asked the single-item burnout question,
+through its own gate call with that wave's thresholds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.db.models import Avg, Sum
+
+from clinwell.privacy import (
+    ALL,
+    Dimension,
+    DisclosurePolicy,
+    Measure,
+    ReleasedEstimate,
+    ReleasedTable,
+    TableRequest,
+    release,
+)
+from clinwell.web.ehrburden.benchmarks import BENCHMARKS, Benchmark, comparability
+from clinwell.web.ehrburden.models import EhrRun
+from clinwell.web.ehrburden.services.chart import chart_spec
+from clinwell.web.orgs.models import Membership, Organization
+from clinwell.web.surveys.models import DEFAULT_MIN_N_SCORES, Response, Wave
+
+BURNOUT_INSTRUMENT = "single_item_burnout"
+BURNOUT_SCORE = "single_item_burnout.burnout"
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    key: str
+    label: str
+    unit: str
+    hours_column: str | None  # numerator of X8, or None for teamwork (mean of percentages)
+
+
+MEASURES: tuple[MeasureInfo, ...] = (
+    MeasureInfo("ehr_time8", "EHR-Time8", "h per 8 h scheduled", "ehr_hours"),
+    MeasureInfo("wow8", "WOW8", "h per 8 h scheduled", "wow_hours"),
+    MeasureInfo("note_time8", "Note-Time8", "h per 8 h scheduled", "note_hours"),
+    MeasureInfo("ib_time8", "IB-Time8", "h per 8 h scheduled", "inbox_hours"),
+    MeasureInfo("rx_time8", "Rx-Time8", "h per 8 h scheduled", "prescription_hours"),
+    MeasureInfo(
+        "teamwork_orders_pct",
+        "Teamwork %",
+        "teamwork for orders: % of signed orders entered by someone else",
+        None,
+    ),
+)
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else 100.0 * value
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    path: str  # "*" for the whole organization
+    label: str
+    depth: int
+    n: int | None  # clinicians; None when suppressed
+    suppressed: bool
+    values: dict[str, ReleasedEstimate | None]
+    burnout: ReleasedEstimate | None = None
+    burnout_status: str = "none"  # shown | suppressed | none
+
+    @property
+    def burnout_pct(self) -> ReleasedEstimate | None:
+        """The burnout share as a percentage (estimate and interval times 100)."""
+        b = self.burnout
+        if b is None or b.estimate is None:
+            return None
+        return ReleasedEstimate(_pct(b.estimate), _pct(b.lower), _pct(b.upper), b.n)
+
+    @property
+    def cells(self) -> tuple[ReleasedEstimate | None, ...]:
+        """The released estimates in :data:`MEASURES` order (``None`` = withheld)."""
+        return tuple(self.values.get(m.key) for m in MEASURES)
+
+
+@dataclass(frozen=True)
+class BenchmarkRow:
+    benchmark: Benchmark
+    comparability: str
+    ours: ReleasedEstimate | None
+
+
+@dataclass(frozen=True)
+class EhrReport:
+    run: EhrRun
+    rows: tuple[UnitResult, ...]
+    policy: DisclosurePolicy
+    policy_source: str
+    wave: Wave | None
+    wave_policy: DisclosurePolicy | None
+    benchmarks: tuple[BenchmarkRow, ...]
+    chart: dict[str, Any] | None = field(default=None)
+
+    @property
+    def method(self) -> str:
+        p = self.run.parameters
+        rule = "dropped" if p.get("gap_rule") == "drop" else "capped at the timeout"
+        return f"gap-based, idle timeout {p.get('idle_timeout')} s, longer gaps {rule}"
+
+
+def ehr_policy(organization: Organization) -> tuple[DisclosurePolicy, str]:
+    """The threshold of the latest launched wave, or the default of 5."""
+    wave = (
+        Wave.objects.filter(organization=organization)
+        .exclude(status=Wave.Status.DRAFT)
+        .order_by("-opens_at", "-pk")
+        .first()
+    )
+    if wave is None:
+        return DisclosurePolicy(DEFAULT_MIN_N_SCORES), "the default (no survey wave yet)"
+    return DisclosurePolicy(wave.min_n_scores, wave.min_n_comments), f"wave “{wave.name}”"
+
+
+def latest_burnout_wave(organization: Organization) -> Wave | None:
+    return (
+        Wave.objects.filter(
+            organization=organization,
+            status=Wave.Status.CLOSED,
+            modules__instrument_id=BURNOUT_INSTRUMENT,
+        )
+        .distinct()
+        .order_by("-closes_at", "-pk")
+        .first()
+    )
+
+
+def clinician_values(run: EhrRun) -> tuple[list[str], dict[str, np.ndarray]]:
+    """Unit path and per-measure value of every mapped clinician of ``run``."""
+    sums = {
+        c: Sum(c)
+        for c in ["scheduled_hours"] + [m.hours_column for m in MEASURES if m.hours_column]
+    }
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in run.rows.filter(unit__isnull=False)
+        .values("clinician_id", "unit__full_name")
+        .annotate(**{f"s_{k}": v for k, v in sums.items()}, team=Avg("teamwork_orders_pct"))
+        .order_by("clinician_id")
+    ]
+    sched = np.array([r["s_scheduled_hours"] for r in rows], dtype=np.float64)
+    values: dict[str, np.ndarray] = {}
+    for m in MEASURES:
+        if m.hours_column is None:
+            values[m.key] = np.array(
+                [np.nan if r["team"] is None else r["team"] for r in rows], dtype=np.float64
+            )
+            continue
+        hours = np.array([r[f"s_{m.hours_column}"] for r in rows], dtype=np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values[m.key] = np.where(sched > 0, 8.0 * hours / sched, np.nan)
+    return [r["unit__full_name"] for r in rows], values
+
+
+def _release_ehr(run: EhrRun, policy: DisclosurePolicy) -> ReleasedTable | None:
+    paths, values = clinician_values(run)
+    if not paths:
+        return None
+    request = TableRequest(
+        dimensions=(Dimension("unit", paths, hierarchical=True),),
+        measures=tuple(Measure.mean(m.key, values[m.key]) for m in MEASURES),
+    )
+    return release(request, policy)
+
+
+def _flag(raw: Any) -> float:
+    if isinstance(raw, bool):
+        return 1.0 if raw else 0.0
+    if raw in (0, 1):
+        return float(raw)
+    return float("nan")
+
+
+def _release_burnout(wave: Wave) -> ReleasedTable | None:
+    rows = list(Response.objects.filter(wave=wave).values_list("unit__full_name", "scores"))
+    if not rows:
+        return None
+    request = TableRequest(
+        dimensions=(Dimension("unit", [r[0] for r in rows], hierarchical=True),),
+        measures=(Measure.proportion("burnout", [_flag(r[1].get(BURNOUT_SCORE)) for r in rows]),),
+    )
+    return release(request, DisclosurePolicy(wave.min_n_scores, wave.min_n_comments))
+
+
+def _in_scope(path: str, scope: str | None) -> bool:
+    if scope is None:
+        return True
+    return path == scope or path.startswith(scope + "/")
+
+
+def _burnout_of(table: ReleasedTable | None, path: str) -> tuple[ReleasedEstimate | None, str]:
+    if table is None:
+        return None, "none"
+    cell = next((c for c in table.cells if c.value("unit") == path), None)
+    if cell is None:
+        return None, "none"
+    if cell.suppressed:
+        return None, "suppressed"
+    est = cell.estimates.get("burnout")
+    return (est, "shown") if est is not None and est.estimate is not None else (None, "suppressed")
+
+
+def _without_duplicate_total(rows: list[UnitResult]) -> list[UnitResult]:
+    """Drop the whole-organization row when one root unit holds the same clinicians."""
+    roots = [r for r in rows if r.depth == 1]
+    if rows and rows[0].path == ALL and len(roots) == 1 and roots[0].n == rows[0].n:
+        return rows[1:]
+    return rows
+
+
+def unit_results(membership: Membership, run: EhrRun) -> EhrReport:
+    """The report on ``run`` that ``membership`` may see."""
+    policy, source = ehr_policy(run.organization)
+    wave = latest_burnout_wave(run.organization)
+    ehr = _release_ehr(run, policy)
+    burnout = _release_burnout(wave) if wave is not None else None
+    scope = (
+        None if membership.is_org_wide else (membership.unit.full_name if membership.unit else "\0")
+    )
+    rows: list[UnitResult] = []
+    for cell in ehr.cells if ehr is not None else ():
+        path = cell.value("unit")
+        if (path == ALL and scope is not None) or (not _in_scope(path, scope) and path != ALL):
+            continue
+        est, status = _burnout_of(burnout, path)
+        rows.append(
+            UnitResult(
+                path=path,
+                label="Whole organization" if path == ALL else path.rsplit("/", 1)[-1],
+                depth=0 if path == ALL else path.count("/") + 1,
+                n=cell.n,
+                suppressed=cell.suppressed,
+                values={} if cell.suppressed else dict(cell.estimates),
+                burnout=est,
+                burnout_status=status,
+            )
+        )
+    rows.sort(key=lambda r: "" if r.path == ALL else r.path)
+    rows = _without_duplicate_total(rows)
+    top = rows[0] if rows else None
+    params = run.parameters
+    marks = tuple(
+        BenchmarkRow(
+            b,
+            comparability(b, int(params.get("idle_timeout", 300)), str(params.get("gap_rule"))),
+            top.values.get(b.compare_to) if top is not None and b.compare_to else None,
+        )
+        for b in BENCHMARKS
+    )
+    wave_policy = DisclosurePolicy(wave.min_n_scores, wave.min_n_comments) if wave else None
+    report = EhrReport(run, tuple(rows), policy, source, wave, wave_policy, marks)
+    return EhrReport(**{**report.__dict__, "chart": chart_spec(report.rows)})

@@ -1,0 +1,13 @@
+"""Background tasks of the EHR app (django-tasks; run ``manage.py db_worker`` in production)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from clinwell.web.ehrburden.services.runs import execute_run
+
+
+@task()
+def compute_ehr_run(run_id: int) -> str:
+    """Compute the EHR metrics of a queued :class:`~clinwell.web.ehrburden.models.EhrRun`."""
+    return execute_run(run_id)
