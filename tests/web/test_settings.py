@@ -68,3 +68,12 @@ def test_secret_key_can_come_from_a_file(tmp_path: Path) -> None:
     env["SECRET_KEY_FILE"] = str(key_file)
     done = run_manage(env, "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_production_static_files_collect_and_hash(tmp_path: Path) -> None:
+    env = {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path / "static")}
+    done = run_manage(env, "collectstatic", "--noinput", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "vendor/vega-lite-6.4.3.min.js" in manifest
+    assert "clinwell/app.css" in manifest

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from clinwell.web.actions.summary import plan_progress
 from clinwell.web.orgs.access import Role, access_unit, visible_people, visible_units
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.forms import RosterImportForm, UnitImportForm
@@ -35,6 +36,8 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
         "unit_count": units.count(),
         "people_count": org.people.filter(active=True, unit__in=units).count(),
         "member_count": org.memberships.count(),
+        "wave_count": org.waves.count(),
+        "plan_progress": plan_progress(membership),
     }
     return render(request, "orgs/overview.html", context)
 
