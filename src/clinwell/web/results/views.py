@@ -1,14 +1,128 @@
-"""Results pages."""
+"""Results pages: overview, heatmap, drivers, trends, comments, CSV and PDF exports.
+
+Views are thin: the scope and wave come from :mod:`.services.scope` (through the access
+layer), every number from the cache of released cells (:mod:`.services.cache`).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from clinwell.web.orgs.access import Role
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
+from clinwell.web.results.services import pages
+from clinwell.web.results.services.cost import cost_context
+from clinwell.web.results.services.exports import comments_data, csv_response, pdf_response
+from clinwell.web.results.services.overview import overview_data, physicians_in_scope
+from clinwell.web.results.services.scope import Scope, pick_wave, results, scope_for
+from clinwell.web.results.services.trends import drivers_data, trends_data
+
+
+def _base(request: HttpRequest, membership: Membership, page: str) -> dict[str, Any]:
+    waves, wave = pick_wave(membership, request.GET.get("wave"))
+    scope = scope_for(membership, request.GET.get("unit"))
+    return {
+        "page": page,
+        "waves": waves,
+        "wave": wave,
+        "scope": scope,
+        "slug": membership.organization.slug,
+        "is_admin": membership.is_admin,
+    }
+
+
+def _empty(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    return render(request, "results/empty.html", context)
 
 
 @org_view()
 def index(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return render(request, "results/index.html")
+    context = _base(request, membership, "overview")
+    if context["wave"] is None:
+        return _empty(request, context)
+    scope: Scope = context["scope"]
+    data = overview_data(membership, context["waves"], context["wave"], scope)
+    context.update(data)
+    burnout = next((c for c in data["kpis"] if c["key"] == "burnout"), None)
+    rate = None
+    if burnout and burnout["est"]["raw"]:
+        rate = burnout["est"]["raw"]["estimate"]
+    context["cost"] = cost_context(request.GET, rate, physicians_in_scope(membership, scope))
+    return render(request, "results/overview.html", context)
+
+
+@org_view()
+def heatmap(request: HttpRequest, membership: Membership) -> HttpResponse:
+    context = _base(request, membership, "heatmap")
+    if context["wave"] is None:
+        return _empty(request, context)
+    res = results(context["wave"])
+    measures, rows = pages.heat_rows(membership, context["wave"], res, context["scope"])
+    context.update(
+        measures=measures,
+        rows=rows,
+        meta=res.meta,
+        breadcrumbs=_breadcrumbs(membership, context["scope"]),
+    )
+    return render(request, "results/heatmap.html", context)
+
+
+def _breadcrumbs(membership: Membership, scope: Scope) -> list[dict[str, Any]]:
+    if scope.unit is None:
+        return []
+    crumbs: list[dict[str, Any]] = []
+    if membership.is_org_wide:
+        crumbs.append({"label": membership.organization.name, "unit": None})
+    ids = [int(p) for p in scope.unit.tree_path.strip("/").split("/")]
+    from clinwell.web.orgs.access import visible_units
+
+    units = {u.pk: u for u in visible_units(membership).filter(pk__in=ids)}
+    crumbs += [{"label": units[i].name, "unit": i} for i in ids if i in units]
+    return crumbs
+
+
+@org_view()
+def drivers(request: HttpRequest, membership: Membership) -> HttpResponse:
+    context = _base(request, membership, "drivers")
+    if context["wave"] is None:
+        return _empty(request, context)
+    context.update(drivers_data(membership, context["wave"], context["scope"]))
+    return render(request, "results/drivers.html", context)
+
+
+@org_view()
+def trends(request: HttpRequest, membership: Membership) -> HttpResponse:
+    context = _base(request, membership, "trends")
+    if context["wave"] is None:
+        return _empty(request, context)
+    context.update(trends_data(context["waves"], context["scope"]))
+    return render(request, "results/trends.html", context)
+
+
+@org_view(Role.ADMIN)
+def comments(request: HttpRequest, membership: Membership) -> HttpResponse:
+    context = _base(request, membership, "comments")
+    if context["wave"] is None:
+        return _empty(request, context)
+    context.update(comments_data(membership, context["wave"], context["scope"]))
+    return render(request, "results/comments.html", context)
+
+
+@org_view()
+def export_csv(request: HttpRequest, membership: Membership) -> HttpResponse:
+    waves, wave = pick_wave(membership, request.GET.get("wave"))
+    if wave is None:
+        return _empty(request, {"page": "export", "waves": waves, "wave": None})
+    return csv_response(membership, wave)
+
+
+@org_view()
+def report_pdf(request: HttpRequest, membership: Membership) -> HttpResponse:
+    context = _base(request, membership, "report")
+    if context["wave"] is None:
+        return _empty(request, context)
+    return pdf_response(request, membership, context)

@@ -1,0 +1,62 @@
+"""The cache of released results: one row per wave (metadata) and one per published cell.
+
+Every number stored here came out of :func:`clinwell.privacy.release` (or was computed only
+from numbers that did, e.g. BH marks); pages read these rows and never the responses.
+A row set is valid for the wave's *fingerprint* (status, thresholds, response and comment
+counts, code version); when it changes — a wave closes, a past wave's responses are
+imported — the rows are recomputed (:mod:`clinwell.web.results.services.cache`).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from clinwell.web.orgs.models import Unit
+from clinwell.web.surveys.models import Wave
+
+
+class WaveResult(models.Model):
+    """Metadata of one wave's released results (organization-wide computation)."""
+
+    wave = models.OneToOneField(Wave, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0.0)
+    measures = models.JSONField(default=list)
+    policy = models.JSONField(default=dict)
+    tests = models.PositiveIntegerField(default=0)
+    q_level = models.FloatField(default=0.05)
+
+    def __str__(self) -> str:
+        return f"Results of wave {self.wave_id}"
+
+
+class PublishedCell(models.Model):
+    """One cell of the unit tree after the privacy gate (``unit`` NULL = the organization).
+
+    ``estimates`` maps a measure column to ``{"estimate", "lower", "upper", "n", "sd"}`` or
+    ``None`` (withheld); a suppressed cell has ``n`` NULL and nothing else. ``marks`` holds
+    BH-significant differences from the rest of the organization; ``drivers`` a key-driver
+    analysis (when the cell is large enough); ``comments`` released comment lists (admins).
+    """
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
+    parent_id_cache = models.BigIntegerField(null=True, db_index=True)
+    suppressed = models.BooleanField()
+    n = models.PositiveIntegerField(null=True)
+    estimates = models.JSONField(default=dict)
+    marks = models.JSONField(default=dict)
+    drivers = models.JSONField(null=True)
+    comments = models.JSONField(null=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["wave", "unit"], name="one_cell_per_wave_unit"),
+        ]
+        indexes: ClassVar = [models.Index(fields=["wave", "parent_id_cache"])]
+
+    def __str__(self) -> str:
+        return f"Wave {self.wave_id}, unit {self.unit_id or 'all'}"

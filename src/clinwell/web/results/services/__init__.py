@@ -1,0 +1,1 @@
+"""Results services: measure catalog, cold computation, cache, and scoped reads."""

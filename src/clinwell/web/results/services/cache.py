@@ -1,0 +1,101 @@
+"""Get a wave's released results, computing them once (cold) and reusing them (warm).
+
+Only closed waves are ever shown. The cache rows of a wave are valid for its fingerprint
+(:func:`~clinwell.web.results.services.compute.fingerprint`); when a wave closes (or responses
+are imported into a closed wave) the fingerprint changes and the next read recomputes.
+:func:`invalidate` drops a wave's rows explicitly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Q
+from django.utils import timezone
+
+from clinwell.web.orgs.models import Organization
+from clinwell.web.results.models import PublishedCell, WaveResult
+from clinwell.web.results.services.catalog import MeasureInfo
+from clinwell.web.results.services.compute import compute_wave, fingerprint
+from clinwell.web.surveys.models import Wave
+
+
+@dataclass
+class WaveResults:
+    """A closed wave's released results, read lazily from the cache tables."""
+
+    wave: Wave
+    meta: WaveResult
+
+    @cached_property
+    def measures(self) -> list[MeasureInfo]:
+        return [MeasureInfo.from_json(m) for m in self.meta.measures]
+
+    def measure(self, column: str) -> MeasureInfo | None:
+        return next((m for m in self.measures if m.column == column), None)
+
+    def cell(self, unit_id: int | None) -> PublishedCell | None:
+        """The released cell of a unit (None = the organization), if it has responses."""
+        memo = self.__dict__.setdefault("_cells", {})
+        if unit_id not in memo:
+            cells = PublishedCell.objects.filter(wave=self.wave)
+            if unit_id is None:
+                memo[unit_id] = cells.filter(unit__isnull=True).first()
+            else:
+                memo[unit_id] = cells.filter(unit_id=unit_id).first()
+        found: PublishedCell | None = memo[unit_id]
+        return found
+
+    def children(self, unit_id: int | None) -> list[PublishedCell]:
+        """Released cells of a unit's children (None = the tree's root units)."""
+        cells = PublishedCell.objects.filter(wave=self.wave, unit__isnull=False)
+        return list(cells.filter(parent_id_cache=unit_id).select_related("unit"))
+
+    def cells(self, unit_ids: list[int] | None) -> list[PublishedCell]:
+        """Released cells of the given units (None = every cell, the organization first)."""
+        cells = PublishedCell.objects.filter(wave=self.wave).select_related("unit")
+        if unit_ids is not None:
+            cells = cells.filter(unit_id__in=unit_ids)
+        return sorted(cells, key=lambda c: "" if c.unit is None else c.unit.full_name)
+
+
+def close_due(organization: Organization) -> None:
+    """Close the organization's waves whose end time has passed (as the survey pages do)."""
+    from clinwell.web.surveys.services.waves import close_wave
+
+    for wave in Wave.objects.filter(
+        organization=organization, status=Wave.Status.OPEN, closes_at__lte=timezone.now()
+    ):
+        close_wave(wave)
+
+
+def closed_waves(organization: Organization) -> list[Wave]:
+    """The organization's closed waves, oldest first."""
+    close_due(organization)
+    return list(
+        Wave.objects.filter(organization=organization, status=Wave.Status.CLOSED)
+        .prefetch_related("modules")
+        .order_by("closes_at", "pk")
+    )
+
+
+def results_for(wave: Wave) -> WaveResults:
+    """Released results of a closed wave, computed now if the cache is missing or stale."""
+    if wave.status != Wave.Status.CLOSED:
+        raise ValueError(f"wave {wave.pk} is not closed; results appear after a wave closes")
+    meta = WaveResult.objects.filter(wave=wave).first()
+    if meta is None or meta.fingerprint != fingerprint(wave):
+        meta = compute_wave(wave)
+    return WaveResults(wave, meta)
+
+
+def invalidate(wave: Wave) -> None:
+    """Drop a wave's cached results (they are recomputed on the next read)."""
+    WaveResult.objects.filter(wave=wave).delete()
+    PublishedCell.objects.filter(wave=wave).delete()
+
+
+def invalidate_organization(organization: Organization) -> None:
+    WaveResult.objects.filter(Q(wave__organization=organization)).delete()
+    PublishedCell.objects.filter(wave__organization=organization).delete()

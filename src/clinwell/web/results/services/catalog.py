@@ -1,0 +1,158 @@
+"""Which scored columns the dashboards show, found through the instruments' output tags.
+
+A wave's instruments (its modules, in order) produce flat score columns
+``<instrument>.<scale>``. Each output carries :class:`clinwell.instruments.Tags`:
+
+- ``kpi``: one of the six AMA national-comparison KPIs (burnout, intent to leave, job
+  satisfaction, job stress, feeling valued, weekly hours); the first instrument of the wave
+  that provides a KPI supplies it;
+- ``domain``: one of the four AMA Organizational Biopsy domains; its *headline* is the
+  composite scale named after the domain, else the KPI flag in that domain, else the first
+  score tagged with it;
+- ``driver``: predictors for the key-driver analysis of burnout.
+
+Flags are released as proportions (Wilson intervals), scores as means (t intervals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from clinwell.instruments import DOMAINS, KPIS, UnknownInstrumentError, get_instrument
+
+KPI_LABELS = {
+    "burnout": "Burnout",
+    "intent_to_leave": "Intent to leave",
+    "job_satisfaction": "Job satisfaction",
+    "job_stress": "Job stress",
+    "feeling_valued": "Feeling valued",
+    "weekly_hours": "Weekly hours",
+}
+DOMAIN_LABELS = {
+    "organizational_culture": "Organizational culture",
+    "practice_efficiency": "Practice efficiency",
+    "self_care": "Self-care",
+    "retention": "Retention",
+}
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    """One released measure (a scored column) and what it means on the dashboards."""
+
+    column: str
+    label: str
+    kind: str  # "proportion" | "mean"
+    instrument: str
+    instrument_title: str
+    validated: bool
+    kpi: str | None = None
+    domain: str | None = None
+    driver: bool = False
+    headline: str | None = None  # "kpi" | "domain" when it is the KPI's / domain's headline
+    higher_is_worse: bool | None = None
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def is_proportion(self) -> bool:
+        return self.kind == "proportion"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MeasureInfo:
+        return cls(**data)
+
+
+def _outputs(instrument_ids: Iterable[str]) -> list[MeasureInfo]:
+    found: list[MeasureInfo] = []
+    for instrument_id in instrument_ids:
+        try:
+            instrument = get_instrument(instrument_id)
+        except UnknownInstrumentError:
+            continue  # an instrument removed since the wave ran: nothing to show for it
+        for out in instrument.outputs():
+            if not (out.tags.kpi or out.tags.domain or out.tags.driver):
+                continue
+            flag = out.kind == "flag"
+            worse = out.higher_is_worse
+            if flag and out.tags.kpi in ("burnout", "intent_to_leave", "job_stress"):
+                worse = True
+            elif flag and out.tags.kpi in ("job_satisfaction", "feeling_valued"):
+                worse = False
+            found.append(
+                MeasureInfo(
+                    column=out.name,
+                    label=out.label,
+                    kind="proportion" if flag else "mean",
+                    instrument=instrument.id,
+                    instrument_title=instrument.title,
+                    validated=instrument.validated,
+                    kpi=out.tags.kpi,
+                    domain=out.tags.domain,
+                    driver=out.tags.driver and not flag,
+                    higher_is_worse=worse,
+                    low=None if out.range is None else float(out.range[0]),
+                    high=None if out.range is None else float(out.range[1]),
+                )
+            )
+    return found
+
+
+def _with_headline(m: MeasureInfo, headline: str) -> MeasureInfo:
+    return MeasureInfo(**{**asdict(m), "headline": headline})
+
+
+def wave_measures(instrument_ids: Sequence[str]) -> list[MeasureInfo]:
+    """Every dashboard measure of a wave with the given instruments (in module order).
+
+    KPI headlines come first (in :data:`KPIS` order), then domain headlines (in
+    :data:`DOMAINS` order), then every other tagged column.
+    """
+    outputs = _outputs(instrument_ids)
+    chosen: dict[str, MeasureInfo] = {}
+    for kpi in KPIS:
+        hit = next((m for m in outputs if m.kpi == kpi and m.column not in chosen), None)
+        if hit is not None:
+            chosen[hit.column] = _with_headline(hit, "kpi")
+    for domain in DOMAINS:
+        tagged = [m for m in outputs if m.domain == domain]
+        composite = [m for m in tagged if m.column.endswith("." + domain) and not m.driver]
+        kpi_flags = [m for m in tagged if m.kpi]
+        candidates = composite or kpi_flags or tagged
+        pick = candidates[0] if candidates else None
+        if pick is not None and pick.column not in chosen:
+            chosen[pick.column] = _with_headline(pick, "domain")
+    rest = [m for m in outputs if m.column not in chosen]
+    return [*chosen.values(), *rest]
+
+
+def kpi_measures(measures: Sequence[MeasureInfo]) -> dict[str, MeasureInfo]:
+    """KPI id -> its headline measure (only KPIs the wave measured)."""
+    return {m.kpi: m for m in measures if m.headline == "kpi" and m.kpi}
+
+
+def domain_measures(measures: Sequence[MeasureInfo]) -> dict[str, MeasureInfo]:
+    """Domain id -> its headline measure (a KPI flag may be a domain's headline too)."""
+    out: dict[str, MeasureInfo] = {}
+    for domain in DOMAINS:
+        heads = [m for m in measures if m.domain == domain and m.headline == "domain"]
+        if not heads:
+            heads = [m for m in measures if m.domain == domain and m.headline == "kpi"]
+        if heads:
+            out[domain] = heads[0]
+    return out
+
+
+def heatmap_measures(measures: Sequence[MeasureInfo]) -> list[MeasureInfo]:
+    """Columns of the unit heatmap: the KPIs, then the domain headlines."""
+    return [m for m in measures if m.headline is not None]
+
+
+def driver_measures(measures: Sequence[MeasureInfo]) -> list[MeasureInfo]:
+    """Predictors of the key-driver analysis (scores tagged ``driver``)."""
+    return [m for m in measures if m.driver]

@@ -1,0 +1,103 @@
+"""Cold computation of every dashboard aggregate of one wave, stored as released cells.
+
+Steps: read the responses (one query), release the unit tree through the privacy gate (one
+request: every measure and the comments), mark significant units (BH), run the key-driver
+analyses, and replace the wave's cached rows in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from clinwell.privacy import DisclosurePolicy
+from clinwell.web.orgs.models import Unit
+from clinwell.web.results.models import PublishedCell, WaveResult
+from clinwell.web.results.services.catalog import heatmap_measures, wave_measures
+from clinwell.web.results.services.drivers import attach_drivers
+from clinwell.web.results.services.gate import run_gate, unit_path
+from clinwell.web.results.services.loading import load_wave
+from clinwell.web.results.services.significance import Q_LEVEL, mark_cells
+from clinwell.web.surveys.models import Comment, Response, Wave
+
+CACHE_VERSION = "results-1"
+
+
+def fingerprint(wave: Wave) -> str:
+    """What the cached results depend on; a change means they must be recomputed."""
+    parts = [
+        CACHE_VERSION,
+        wave.status,
+        str(wave.min_n_scores),
+        str(wave.min_n_comments),
+        ",".join(m.instrument_id for m in wave.modules.all()),
+        str(Response.objects.filter(wave=wave).count()),
+        str(Comment.objects.filter(wave=wave).count()),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _descendants(units: dict[int, Unit]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = defaultdict(set)
+    for unit in units.values():
+        for ancestor in unit.tree_path.strip("/").split("/"):
+            out[int(ancestor)].add(unit.pk)
+    return out
+
+
+def compute_wave(wave: Wave) -> WaveResult:
+    """Compute and store the wave's released results (replacing any older rows)."""
+    started = time.perf_counter()
+    measures = wave_measures([m.instrument_id for m in wave.modules.all()])
+    units = {
+        u.pk: u
+        for u in Unit.objects.filter(organization=wave.organization).only(
+            "pk", "tree_path", "parent_id"
+        )
+    }
+    data = load_wave(wave, [m.column for m in measures])
+    policy = DisclosurePolicy(wave.min_n_scores, wave.min_n_comments)
+    paths = {pk: unit_path(u.tree_path) for pk, u in units.items()}
+    cells = run_gate(data, paths, measures, policy)
+    tests = mark_cells(cells, heatmap_measures(measures), Q_LEVEL)
+    attach_drivers(cells, data, _descendants(units), measures)
+    stamp = fingerprint(wave)
+    with transaction.atomic():
+        PublishedCell.objects.filter(wave=wave).delete()
+        PublishedCell.objects.bulk_create(
+            [
+                PublishedCell(
+                    wave=wave,
+                    unit_id=c.unit_id,
+                    parent_id_cache=None if c.unit_id is None else units[c.unit_id].parent_id,
+                    suppressed=c.suppressed,
+                    n=c.n,
+                    estimates=c.estimates,
+                    marks=c.marks,
+                    drivers=c.drivers,
+                    comments=c.comments,
+                )
+                for c in cells
+            ],
+            batch_size=500,
+        )
+        result, _ = WaveResult.objects.update_or_create(
+            wave=wave,
+            defaults={
+                "fingerprint": stamp,
+                "computed_at": timezone.now(),
+                "seconds": round(time.perf_counter() - started, 3),
+                "measures": [m.to_json() for m in measures],
+                "policy": {
+                    "min_n_scores": policy.min_n_scores,
+                    "min_n_comments": policy.min_n_comments,
+                },
+                "tests": tests,
+                "q_level": Q_LEVEL,
+            },
+        )
+    return result

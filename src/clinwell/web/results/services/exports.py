@@ -1,0 +1,141 @@
+"""CSV of the published cells, the PDF board report, and the admins' comments page.
+
+Both exports read the cache of released cells only (the privacy gate's output), scoped to
+what the member may see: a leader's files hold their subtree's cells and nothing else.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+from clinwell.web.orgs.access import visible_units
+from clinwell.web.orgs.models import Membership
+from clinwell.web.results.models import PublishedCell
+from clinwell.web.results.services import pages
+from clinwell.web.results.services.cache import WaveResults, results_for
+from clinwell.web.results.services.overview import overview_data
+from clinwell.web.results.services.scope import Scope
+from clinwell.web.results.services.trends import drivers_data
+from clinwell.web.surveys.models import Wave
+
+
+def scoped_cells(membership: Membership, res: WaveResults) -> list[PublishedCell]:
+    """Every released cell the member may see (leaders: their subtree, no organization row)."""
+    if membership.is_org_wide:
+        return res.cells(None)
+    return res.cells(list(visible_units(membership).values_list("pk", flat=True)))
+
+
+def csv_rows(membership: Membership, wave: Wave) -> list[list[str]]:
+    """Header plus one row per visible released cell (suppressed cells carry no numbers)."""
+    res = results_for(wave)
+    header = ["wave", "unit_id", "unit", "suppressed", "n"]
+    for m in res.measures:
+        header += [f"{m.column}_estimate", f"{m.column}_lower", f"{m.column}_upper"]
+    rows = [header]
+    for cell in scoped_cells(membership, res):
+        name = membership.organization.name if cell.unit is None else cell.unit.full_name
+        row = [wave.name, "" if cell.unit_id is None else str(cell.unit_id), name]
+        row += [str(cell.suppressed).lower(), "" if cell.n is None else str(cell.n)]
+        for m in res.measures:
+            est = None if cell.suppressed else cell.estimates.get(m.column)
+            for key in ("estimate", "lower", "upper"):
+                value = None if not est else est.get(key)
+                row.append("" if value is None else repr(float(value)))
+        rows.append(row)
+    return rows
+
+
+def csv_response(membership: Membership, wave: Wave) -> HttpResponse:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(csv_rows(membership, wave))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = f"clinwell-results-{membership.organization.slug}-wave{wave.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _png(spec: dict[str, Any]) -> str:
+    import vl_convert
+
+    fixed = {**spec, "width": 560}
+    fixed.pop("usermeta", None)
+    data = vl_convert.vegalite_to_png(fixed, scale=2)
+    return "data:image/png;base64," + base64.b64encode(data).decode()
+
+
+def report_context(membership: Membership, context: dict[str, Any]) -> dict[str, Any]:
+    wave: Wave = context["wave"]
+    scope: Scope = context["scope"]
+    data = overview_data(membership, context["waves"], wave, scope)
+    res = results_for(wave)
+    measures, rows = pages.heat_rows(membership, wave, res, scope)
+    drivers = drivers_data(membership, wave, scope)
+    images = [
+        {"src": _png(card["chart"]), "alt": f"{card['label']} by wave"}
+        for card in data["kpis"]
+        if card["chart"]
+    ]
+    if drivers["chart"]:
+        images.append({"src": _png(drivers["chart"]), "alt": "Key drivers of burnout"})
+    return {
+        **context,
+        **data,
+        "measures": measures,
+        "rows": rows,
+        "drivers": drivers,
+        "images": images,
+        "organization": membership.organization,
+    }
+
+
+def pdf_response(
+    request: HttpRequest, membership: Membership, context: dict[str, Any]
+) -> HttpResponse:
+    from weasyprint import HTML
+
+    html = render_to_string("results/report.html", report_context(membership, context), request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"clinwell-board-report-{membership.organization.slug}-wave{context['wave'].pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def comments_data(membership: Membership, wave: Wave, scope: Scope) -> dict[str, Any]:
+    """Released comments of the scope and which child units have their own (admins only)."""
+    res = results_for(wave)
+    cell = res.cell(scope.unit_id)
+    children = []
+    parent = scope.unit_id
+    units = visible_units(membership)
+    child_units = list(units.filter(parent_id=parent).order_by("name"))
+    if scope.unit is None and len(child_units) == 1:
+        parent = child_units[0].pk
+        child_units = list(units.filter(parent_id=parent).order_by("name"))
+    cells = {c.unit_id: c for c in res.children(parent)}
+    for unit in child_units:
+        c = cells.get(unit.pk)
+        released = bool(
+            c
+            and not c.suppressed
+            and c.comments
+            and any(v is not None for v in c.comments.values())
+        )
+        children.append({"unit": unit, "released": released})
+    groups = []
+    if cell is not None and not cell.suppressed and cell.comments:
+        for question, texts in sorted(cell.comments.items()):
+            groups.append({"question": question, "texts": texts})
+    return {
+        "cell": cell,
+        "groups": groups,
+        "children": children,
+        "min_n_comments": res.meta.policy.get("min_n_comments"),
+    }

@@ -1,0 +1,109 @@
+"""Trends of every measure over the closed waves, and the key-driver page data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clinwell.web.orgs.access import visible_units
+from clinwell.web.orgs.models import Membership
+from clinwell.web.results import charts
+from clinwell.web.results.models import PublishedCell
+from clinwell.web.results.services import pages
+from clinwell.web.results.services.cache import results_for
+from clinwell.web.results.services.catalog import DOMAIN_LABELS, MeasureInfo
+from clinwell.web.results.services.scope import Scope
+from clinwell.web.surveys.models import Wave
+
+
+def trends_data(waves: list[Wave], scope: Scope) -> dict[str, Any]:
+    """Per measure (by column, in the latest wave's order): one point per closed wave."""
+    columns: dict[str, MeasureInfo] = {}
+    for w in reversed(waves):
+        for m in results_for(w).measures:  # fingerprint checks: one pair of counts per wave
+            columns.setdefault(m.column, m)
+    prepared = pages.scope_series(waves, waves[-1], scope)
+    series = []
+    for column, m in columns.items():
+        points = pages.trend_points(prepared, lambda r, c=column: r.measure(c))
+        shown = [
+            {k: p[k] for k in ("wave", "estimate", "lower", "upper")}
+            for p in points
+            if p["estimate"] is not None
+        ]
+        series.append(
+            {
+                "measure": m,
+                "points": points,
+                "chart": charts.trend_spec(m.label, shown, m.is_proportion)
+                if m.headline and len(shown) > 1
+                else None,
+                "summary": _summary(m, points),
+            }
+        )
+    return {"series": series}
+
+
+def _summary(m: MeasureInfo, points: list[dict[str, Any]]) -> str:
+    shown = [p for p in points if p["estimate"] is not None]
+    if not shown:
+        return f"{m.label}: no published values."
+    first, last = shown[0], shown[-1]
+    if len(shown) == 1:
+        return f"{m.label}: {last['display']} in {last['wave']} (95% CI {last['interval']})."
+    return (
+        f"{m.label}: {first['display']} in {first['wave']}, {last['display']} in "
+        f"{last['wave']} (95% CI {last['interval']})."
+    )
+
+
+def drivers_data(membership: Membership, wave: Wave, scope: Scope) -> dict[str, Any]:
+    res = results_for(wave)
+    cell = res.cell(scope.unit_id)
+    analysis = None if cell is None or cell.suppressed else cell.drivers
+    drivers = []
+    if analysis and "drivers" in analysis:
+        for d in analysis["drivers"]:
+            worse_when_high = d["higher_is_worse"] is not False
+            drivers.append(
+                {
+                    **d,
+                    "share_display": f"{100 * d['share']:.0f}%",
+                    "domain_label": DOMAIN_LABELS.get(d["domain"] or "", ""),
+                    "reading": (
+                        "Burned-out clinicians score higher"
+                        if d["direction"] > 0
+                        else "Burned-out clinicians score lower"
+                    ),
+                    "concern": (d["direction"] > 0) == worse_when_high,
+                    "action_url": pages.action_url(
+                        membership,
+                        "driver",
+                        wave,
+                        measure=d["column"],
+                        domain=d["domain"] or "",
+                        unit=scope.unit_id,
+                    ),
+                }
+            )
+    # Units (within the member's view) with their own analysis, for navigation.
+    analysed = (
+        PublishedCell.objects.filter(
+            wave=wave,
+            unit__in=visible_units(membership),
+            suppressed=False,
+            drivers__has_key="drivers",
+        )
+        .select_related("unit")
+        .defer("estimates", "marks", "comments", "drivers")
+        .order_by("unit__full_name")
+    )
+    return {
+        "cell": cell,
+        "analysis": analysis,
+        "drivers": drivers,
+        "chart": charts.drivers_spec("What distinguishes burned-out clinicians", drivers)
+        if drivers
+        else None,
+        "analysed_units": [c.unit for c in analysed if c.unit is not None],
+        "outcome": res.measure(analysis["outcome"]) if analysis and "outcome" in analysis else None,
+    }

@@ -1,0 +1,59 @@
+"""The results panel of the organization Overview page.
+
+Usage (the lead's overview view)::
+
+    from clinwell.web.results.summary import overview_context
+    context.update(overview_context(membership))
+    # template: {% include "results/_overview.html" %}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clinwell.web.orgs.models import Membership
+from clinwell.web.results.services.cache import closed_waves, results_for
+from clinwell.web.results.services.catalog import KPI_LABELS, kpi_measures
+from clinwell.web.results.services.pages import estimate_view
+from clinwell.web.results.services.present import national_comparison
+from clinwell.web.results.services.scope import scope_for
+
+
+def overview_context(membership: Membership) -> dict[str, Any]:
+    """Headline KPIs of the latest closed wave for the member's scope, all released.
+
+    Returns ``{"results_summary": {...}}``; ``wave`` is None when no wave has closed, and
+    ``state`` is ``published``, ``suppressed`` or ``none`` (no responses in the scope).
+    """
+    waves = closed_waves(membership.organization)
+    scope = scope_for(membership, None)
+    summary: dict[str, Any] = {
+        "wave": None,
+        "scope": scope,
+        "kpis": [],
+        "state": "none",
+        "slug": membership.organization.slug,
+    }
+    if not waves:
+        return {"results_summary": summary}
+    wave = waves[-1]
+    res = results_for(wave)
+    cell = res.cell(scope.unit_id)
+    summary["wave"] = wave
+    summary["state"] = (
+        "none" if cell is None else ("suppressed" if cell.suppressed else "published")
+    )
+    if cell is not None and not cell.suppressed:
+        summary["n"] = cell.n
+        for key, m in kpi_measures(res.measures).items():
+            est = cell.estimates.get(m.column)
+            summary["kpis"].append(
+                {
+                    "key": key,
+                    "label": KPI_LABELS[key],
+                    "measure": m,
+                    "est": estimate_view(m, est),
+                    "national": national_comparison(m, est),
+                }
+            )
+    return {"results_summary": summary}

@@ -1,0 +1,107 @@
+"""Results fixtures: closed waves in Alpha Health built from Response rows directly.
+
+Alpha's units (tests/web/conftest.py): Site A (Medicine with Cardiology inside it, Surgery)
+and Site B/Pediatrics. ``leader`` leads Site A/Medicine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from clinwell.web.orgs.models import Organization, Unit
+from clinwell.web.results.synthetic import MODULES, synthetic_scores
+from clinwell.web.surveys.models import Comment, Response, Wave, WaveModule
+from tests.web.conftest import Cast
+
+# Responses per unit path: Surgery is small (suppressed), Pediatrics is large enough for a
+# unit driver analysis.
+SIZES = {
+    "Alpha Health/Site A/Medicine": 8,
+    "Alpha Health/Site A/Medicine/Cardiology": 30,
+    "Alpha Health/Site A/Surgery": 3,
+    "Alpha Health/Site B/Pediatrics": 520,
+}
+
+
+def closed_wave(org: Organization, name: str, days_ago: int, **kwargs: int) -> Wave:
+    now = timezone.now()
+    wave = Wave.objects.create(
+        organization=org,
+        name=name,
+        opens_at=now - timedelta(days=days_ago + 14),
+        closes_at=now - timedelta(days=days_ago),
+        status=Wave.Status.CLOSED,
+        closed_on=(now - timedelta(days=days_ago)).date(),
+        **kwargs,
+    )
+    for i, instrument in enumerate(MODULES):
+        WaveModule.objects.create(wave=wave, instrument_id=instrument, position=i)
+    return wave
+
+
+def add_responses(
+    wave: Wave, unit: Unit, n: int, seed: int, shift: float = 0.0, role: str = "physician"
+) -> None:
+    rng = np.random.default_rng(seed)
+    Response.objects.bulk_create(
+        Response(
+            wave=wave,
+            unit=unit,
+            role=role,
+            tenure_band="1to5",
+            submitted_on=wave.closed_on,
+            scores=scores,
+        )
+        for scores in synthetic_scores(rng, n, shift=shift, missing=0.0)
+    )
+
+
+@dataclass
+class Waves:
+    first: Wave
+    second: Wave
+
+
+@pytest.fixture
+def waves(cast: Cast) -> Waves:
+    first = closed_wave(cast.alpha, "Autumn 2025", 200)
+    second = closed_wave(cast.alpha, "Spring 2026", 20)
+    for seed, wave in enumerate((first, second)):
+        for i, (path, n) in enumerate(SIZES.items()):
+            add_responses(wave, cast.unit(cast.alpha, path), n, seed * 100 + i, shift=0.1 * seed)
+    peds = cast.unit(cast.alpha, "Alpha Health/Site B/Pediatrics")
+    cardio = cast.unit(cast.alpha, "Alpha Health/Site A/Medicine/Cardiology")
+    for i in range(12):
+        Comment.objects.create(wave=second, unit=peds, question="comment", text=f"Peds note {i}")
+    for i in range(3):
+        Comment.objects.create(wave=second, unit=cardio, question="comment", text=f"Cardio {i}")
+    return Waves(first, second)
+
+
+CLEAN_SIZES = {
+    "Alpha Health/Site A/Medicine": 10,
+    "Alpha Health/Site A/Medicine/Cardiology": 30,
+    "Alpha Health/Site A/Surgery": 7,
+    "Alpha Health/Site B/Pediatrics": 520,
+}
+
+
+@pytest.fixture
+def clean_wave(cast: Cast) -> Wave:
+    """A closed wave whose units all reach the score threshold (5), with comments; Surgery
+    (7 respondents) is below the comment threshold (10)."""
+    wave = closed_wave(cast.alpha, "Clean wave", 5)
+    for i, (path, n) in enumerate(CLEAN_SIZES.items()):
+        add_responses(wave, cast.unit(cast.alpha, path), n, 700 + i, shift=0.3 * (i == 3))
+    peds = cast.unit(cast.alpha, "Alpha Health/Site B/Pediatrics")
+    surgery = cast.unit(cast.alpha, "Alpha Health/Site A/Surgery")
+    for i in range(12):
+        Comment.objects.create(wave=wave, unit=peds, question="comment", text=f"Peds note {i}")
+    for i in range(3):
+        Comment.objects.create(wave=wave, unit=surgery, question="comment", text=f"Surg {i}")
+    return wave
