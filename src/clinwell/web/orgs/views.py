@@ -17,6 +17,7 @@ from clinwell.web.orgs.services.roster import import_roster
 from clinwell.web.orgs.services.tabular import ImportValidationError
 from clinwell.web.orgs.services.units import import_units
 from clinwell.web.orgs.tree import build_tree
+from clinwell.web.results.summary import overview_context
 
 
 def _headcounts(membership: Membership) -> dict[int, int]:
@@ -38,6 +39,7 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
         "member_count": org.memberships.count(),
         "wave_count": org.waves.count(),
         "plan_progress": plan_progress(membership),
+        **overview_context(membership),
     }
     return render(request, "orgs/overview.html", context)
 
