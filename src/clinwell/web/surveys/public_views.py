@@ -6,16 +6,19 @@ completed form does, exactly once.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from clinwell.web.surveys.models import Invitation, Wave
 from clinwell.web.surveys.services.feedback import feedback_rows, support_resources
-from clinwell.web.surveys.services.form import build_form, parse_answers
+from clinwell.web.surveys.services.form import SurveyForm, build_form, parse_answers
 from clinwell.web.surveys.services.submissions import (
     Outcome,
     Submission,
@@ -71,6 +74,31 @@ def _already(request: HttpRequest, wave: Wave) -> HttpResponse:
     )
 
 
+# Rendered blank questions per form object: {id(form): (form, html)} (the form is kept
+# alive, so its id cannot be reused while the entry exists).
+_QUESTIONS_HTML: dict[int, tuple[SurveyForm, SafeString]] = {}
+_QUESTIONS_HTML_MAX = 64
+
+
+def _questions_html(form: SurveyForm) -> SafeString:
+    """The questions of a blank form, rendered once per form (the same for every respondent).
+
+    Rendering some thirty questions with their options is most of the cost of opening a
+    survey; ``build_form`` returns the same object for a launched wave, so this runs once
+    per wave and process.
+    """
+    cached = _QUESTIONS_HTML.get(id(form))
+    if cached is None or cached[0] is not form:
+        if len(_QUESTIONS_HTML) >= _QUESTIONS_HTML_MAX:
+            _QUESTIONS_HTML.clear()
+        html = render_to_string(
+            "surveys/_questions.html", {"form": form, "values": {}, "errors": {}}
+        )
+        cached = (form, mark_safe(html))  # noqa: S308 - our own template's autoescaped output
+        _QUESTIONS_HTML[id(form)] = cached
+    return cached[1]
+
+
 def _form_page(
     request: HttpRequest,
     wave: Wave,
@@ -81,13 +109,15 @@ def _form_page(
     nonce: str = "",
     storage_key: str = "",
 ) -> HttpResponse:
+    form = build_form(wave)
     return render(
         request,
         "surveys/respond.html",
         {
             "wave": wave,
             "org": wave.organization,
-            "form": build_form(wave),
+            "form": form,
+            "questions_html": "" if values or errors else _questions_html(form),
             "preview": False,
             "anonymous": anonymous,
             "values": values or {},
@@ -99,11 +129,18 @@ def _form_page(
     )
 
 
+@lru_cache(maxsize=64)
+def _resources_html(state: str) -> SafeString:
+    """The support-resources panel for a state, rendered once per process (shipped data)."""
+    html = render_to_string("surveys/_resources.html", {"resources": support_resources(state)})
+    return mark_safe(html)  # noqa: S308 - our own template's autoescaped output
+
+
 def _feedback(request: HttpRequest, wave: Wave, submission: Submission) -> HttpResponse:
     context: dict[str, Any] = {
         "wave": wave,
         "rows": feedback_rows(submission.scores),
-        "resources": support_resources(wave.organization.state),
+        "resources_html": _resources_html(wave.organization.state),
     }
     return render(request, "surveys/feedback.html", context)
 

@@ -7,10 +7,11 @@ here is stored, and the page carries no identity.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from clinwell.instruments import get_instrument
-from clinwell.knowledge import find_resources, national_benchmarks
+from clinwell.knowledge import Resource, find_resources, national_benchmarks
 
 NATIONAL_SERIES = "ama_org_biopsy"
 
@@ -94,11 +95,15 @@ def feedback_rows(scores: dict[str, dict[str, Any]]) -> list[FeedbackRow]:
     return rows
 
 
-def support_resources(state: str) -> list[Any]:
-    """National lines first, then the state's physician health program(s)."""
+@lru_cache(maxsize=64)
+def support_resources(state: str) -> tuple[Resource, ...]:
+    """National lines first, then the state's physician health program(s).
+
+    The directory is shipped data, so the answer per state is computed once per process.
+    """
     try:
         found = find_resources(state=state or None)
     except KeyError:
         found = find_resources(state=None)
         found = [r for r in found if r.is_national]
-    return [r for r in found if r.is_national or r.kind == "physician_health_program"]
+    return tuple(r for r in found if r.is_national or r.kind == "physician_health_program")

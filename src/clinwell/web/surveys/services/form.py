@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from clinwell.instruments import Instrument, Item, get_instrument
+from clinwell.instruments import Instrument, Item, Library, get_instrument, load_library
 from clinwell.web.surveys.models import Wave
 
 PREFER_NOT = "pna"
@@ -61,7 +61,34 @@ class ParsedAnswers:
     errors: dict[str, str] = field(default_factory=dict)
 
 
+# Launched waves' forms, per process: {(wave pk, created at): (library, form)}.
+_FORMS: dict[tuple[int, object], tuple[Library, SurveyForm]] = {}
+_FORMS_MAX = 256
+
+
 def build_form(wave: Wave) -> SurveyForm:
+    """The wave's questions, in order, numbered, without its excluded items.
+
+    Once a wave has launched its questions are fixed (``update_wave`` refuses to change
+    them), so the form of a launched wave is built once per process and reused — saving a
+    query and the rebuild on every respondent request — until the instrument library is
+    reloaded. A draft wave's form is built afresh each time (its modules may change).
+    """
+    if wave.status == Wave.Status.DRAFT:
+        return _build_form(wave)
+    library = load_library()
+    key = (wave.pk, wave.created_at)
+    cached = _FORMS.get(key)
+    if cached is not None and cached[0] is library:
+        return cached[1]
+    form = _build_form(wave)
+    if len(_FORMS) >= _FORMS_MAX:
+        _FORMS.clear()
+    _FORMS[key] = (library, form)
+    return form
+
+
+def _build_form(wave: Wave) -> SurveyForm:
     sections = []
     number = 0
     for module in wave.modules.all():

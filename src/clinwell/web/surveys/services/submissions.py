@@ -19,7 +19,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinwell.instruments import get_instrument, score_answers
-from clinwell.web.orgs.models import Unit
 from clinwell.web.surveys.models import (
     AnonymousLink,
     Comment,
@@ -64,7 +63,7 @@ def is_accepting(wave: Wave) -> bool:
 
 def find_invitation(token: str) -> Invitation | None:
     return (
-        Invitation.objects.select_related("wave", "wave__organization", "unit")
+        Invitation.objects.select_related("wave", "wave__organization")
         .filter(token_hash=token_hash(token))
         .first()
     )
@@ -72,7 +71,7 @@ def find_invitation(token: str) -> Invitation | None:
 
 def find_anonymous_link(token: str) -> AnonymousLink | None:
     return (
-        AnonymousLink.objects.select_related("wave", "wave__organization", "unit")
+        AnonymousLink.objects.select_related("wave", "wave__organization")
         .filter(token=token, active=True)
         .first()
     )
@@ -98,7 +97,7 @@ def _json_value(value: Any) -> Any:
 
 def _store(
     wave: Wave,
-    unit: Unit,
+    unit_id: int,
     role: str,
     tenure_band: str,
     parsed: ParsedAnswers,
@@ -107,7 +106,7 @@ def _store(
     today = wave_today(wave)
     Response.objects.create(
         wave=wave,
-        unit=unit,
+        unit_id=unit_id,
         role=role,
         tenure_band=tenure_band,
         submitted_on=today,
@@ -117,7 +116,7 @@ def _store(
         scores={name: value for per in scores.values() for name, value in per.items()},
     )
     if parsed.comment:
-        Comment.objects.create(wave=wave, unit=unit, question="comment", text=parsed.comment)
+        Comment.objects.create(wave=wave, unit_id=unit_id, question="comment", text=parsed.comment)
 
 
 def submit_with_invitation(invitation: Invitation, parsed: ParsedAnswers) -> Submission:
@@ -136,7 +135,7 @@ def submit_with_invitation(invitation: Invitation, parsed: ParsedAnswers) -> Sub
         )
         if consumed == 0:  # a concurrent retry got here first
             return Submission(Outcome.DUPLICATE)
-        _store(wave, invitation.unit, invitation.role, invitation.tenure_band, parsed, scores)
+        _store(wave, invitation.unit_id, invitation.role, invitation.tenure_band, parsed, scores)
     return Submission(Outcome.RECORDED, scores)
 
 
@@ -155,7 +154,7 @@ def submit_with_anonymous_link(
             SubmissionReceipt.objects.create(
                 wave=wave, nonce_hash=token_hash(nonce), received_on=wave_today(wave)
             )
-            _store(wave, link.unit, role, tenure_band, parsed, scores)
+            _store(wave, link.unit_id, role, tenure_band, parsed, scores)
     except IntegrityError:
         return Submission(Outcome.DUPLICATE)
     return Submission(Outcome.RECORDED, scores)
