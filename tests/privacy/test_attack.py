@@ -78,13 +78,13 @@ CUTS = st.sampled_from([None, (("unit", "role"), ("unit", "tenure")), (("unit", 
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(organizations(), CUTS, st.sampled_from([3, 5]))
+@given(organizations(), CUTS, st.sampled_from([3, 5]), st.sampled_from(["auto", "pieces"]))
 def test_no_small_group_can_be_derived(
-    org: tuple[list[Row], list[float], list[str | None]], cuts: object, k: int
+    org: tuple[list[Row], list[float], list[str | None]], cuts: object, k: int, audit: str
 ) -> None:
     rows, answers, comments = org
     policy = DisclosurePolicy(min_n_scores=k, min_n_comments=k + 2)
-    table = release(_request(rows, answers, comments, cuts), policy)
+    table = release(_request(rows, answers, comments, cuts), policy, audit=audit)
     # respondents: every published cell's n
     assert attack(rows, _published(table), {"unit"}, k) == []
     # the measure: only respondents who answered it count, and only cells showing it

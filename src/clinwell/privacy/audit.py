@@ -142,9 +142,9 @@ def _leak_by_components(
     else:
         span = dense[:, small].T
     u, sv, _ = np.linalg.svd(span, full_matrices=False)
-    if sv.size == 0 or sv[0] == 0.0:
+    if sv.size == 0 or sv[0] < _TOL:  # V = {0} (up to rounding): nothing is derivable
         return None
-    rank = int((sv > sv[0] * _RCOND * max(span.shape)).sum())
+    rank = int((sv > max(sv[0] * _RCOND * max(span.shape), _TOL)).sum())
     gen = u[:, :rank].T  # rows: orthonormal basis of V, columns: small classes
     small_idx = np.flatnonzero(small)
     for component in _components(gen):

@@ -203,8 +203,16 @@ def _comments(
     return out
 
 
-def release(request: TableRequest, policy: DisclosurePolicy) -> ReleasedTable:
+def release(
+    request: TableRequest, policy: DisclosurePolicy, *, audit: str = "auto"
+) -> ReleasedTable:
     """Apply disclosure control to ``request`` and compute statistics of published cells.
+
+    ``audit`` chooses how the exact disclosure audit is organized: ``"pieces"`` audits the
+    independent pieces of the unit tree (:mod:`clinwell.privacy.pieces`); ``"whole"``
+    audits the whole table at once (the previous method, much slower on large tables);
+    ``"auto"`` (default) uses ``"whole"`` for small tables and ``"pieces"`` for large ones
+    (:data:`clinwell.privacy.suppression.AUTO_WHOLE_LIMIT`). All give the same guarantee.
 
     Guarantee (see docs/privacy.md): no linear combination of the published counts, sums or
     comment lists isolates a group of 1 to ``k - 1`` responses, where ``k`` is
@@ -218,7 +226,7 @@ def release(request: TableRequest, policy: DisclosurePolicy) -> ReleasedTable:
     lattice = build_lattice(request)
     atoms = lattice.atom_of_response
     size = lattice.atom_sizes.size
-    cell_suppressed = protect(lattice, lattice.atom_sizes, policy.min_n_scores)
+    cell_suppressed = protect(lattice, lattice.atom_sizes, policy.min_n_scores, audit=audit)
     cache: dict[tuple[bytes, int], npt.NDArray[np.bool_]] = {}
     numeric: dict[str, list[ReleasedEstimate | None]] = {}
     texts: dict[str, list[tuple[str, ...] | None]] = {}
@@ -230,7 +238,7 @@ def release(request: TableRequest, policy: DisclosurePolicy) -> ReleasedTable:
             k = policy.min_n_scores
         key = (counts.tobytes(), k)
         if key not in cache:
-            cache[key] = protect(lattice, counts, k, cell_suppressed)
+            cache[key] = protect(lattice, counts, k, cell_suppressed, audit=audit)
         published = ~cache[key]
         if measure.kind is MeasureKind.COMMENTS:
             texts[measure.name] = _comments(lattice, measure, published)

@@ -61,6 +61,9 @@ class Lattice:
     class_membership: sp.csr_matrix  # (cells, classes)
     relation_parent: IntArray  # relation -> parent cell
     relation_children: sp.csr_matrix  # (relations, cells), 1 for each child cell
+    node_parent: tuple[IntArray, ...] = ()  # per dimension: node code -> parent code (-1: ALL)
+    atom_nodes: IntArray | None = None  # (atoms, dimensions) finest node code of each atom
+    hierarchical: tuple[bool, ...] = ()
 
     @property
     def n_cells(self) -> int:
@@ -150,6 +153,13 @@ def build_lattice(request: TableRequest) -> Lattice:
         class_membership=class_membership,
         relation_parent=parent,
         relation_children=children,
+        node_parent=tuple(v.parent for v in vocab),
+        atom_nodes=np.stack(
+            [vocab[d].ancestors[atoms[:, d]].max(axis=1) for d in range(len(dims))], axis=1
+        )
+        if dims
+        else np.zeros((atoms.shape[0], 0), dtype=np.int64),
+        hierarchical=tuple(d.hierarchical for d in dims),
     )
 
 

@@ -24,11 +24,14 @@ import scipy.sparse as sp
 
 from clinwell.privacy.audit import Leak, derivable, find_leak
 from clinwell.privacy.lattice import Lattice
+from clinwell.privacy.pieces import Pieces, piece_of_class, tree_dimension
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 _MAX_TRIES = 25
+AUTO_WHOLE_LIMIT = 50_000
+"""``audit="auto"`` audits tables with at most this many (cell, class) pairs as a whole."""
 
 
 def _choose(candidates: npt.NDArray[np.int64], cell_n: FloatArray, specific: FloatArray) -> int:
@@ -163,11 +166,17 @@ def protect(
     atom_counts: npt.ArrayLike,
     k: int,
     already_suppressed: BoolArray | None = None,
+    audit: str = "auto",
 ) -> BoolArray:
     """Cells to suppress so that no group of ``1..k-1`` counted members can be derived.
 
     ``atom_counts`` gives, for each atom, how many members it has for the quantity being
-    protected (respondents, or respondents who answered a measure).
+    protected (respondents, or respondents who answered a measure). ``audit="pieces"``
+    audits the independent pieces of :mod:`clinwell.privacy.pieces`; ``audit="whole"``
+    audits subtrees and then the whole table at once (slow); ``"auto"`` (default) uses
+    ``"whole"`` for tables of at most :data:`AUTO_WHOLE_LIMIT` (cell, class) pairs, where it
+    is fast and its suppression choices are the ones callers already rely on, and
+    ``"pieces"`` above. Both audits are exact.
     """
     counts = np.asarray(atom_counts, dtype=np.float64)
     cell_n = np.asarray(lattice.membership @ counts, dtype=np.float64)
@@ -180,6 +189,14 @@ def protect(
         np.bincount(lattice.atom_class, weights=counts, minlength=n_classes), dtype=np.float64
     )
     specific = lattice.specificity().astype(np.float64)
+    h = tree_dimension(lattice)
+    if audit == "auto":
+        size = lattice.n_cells * lattice.class_membership.shape[1]
+        audit = "whole" if size <= AUTO_WHOLE_LIMIT else "pieces"
+    if audit == "pieces" and h is not None:
+        return _protect_by_pieces(lattice, h, class_counts, cell_n, specific, suppressed, k)
+    if audit not in ("pieces", "whole"):
+        raise ValueError(f"audit must be 'auto', 'pieces' or 'whole', got {audit!r}")
     parts = _subproblems(lattice)
     clean: set[int] = set()
     while True:
@@ -189,11 +206,98 @@ def protect(
             leak = find_leak(lattice.class_membership, class_counts, ~suppressed, k)
         if leak is None:
             return suppressed
-        suppressed[_breaker(lattice, leak, class_counts, cell_n, specific, suppressed)] = True
+        suppressed[
+            _breaker(lattice.class_membership, leak, class_counts, cell_n, specific, suppressed)
+        ] = True
+
+
+def _protect_by_pieces(
+    lattice: Lattice,
+    h: int,
+    class_counts: FloatArray,
+    cell_n: FloatArray,
+    specific: FloatArray,
+    suppressed: BoolArray,
+    k: int,
+) -> BoolArray:
+    """Audit only pieces holding a small class; hide one breaker per leaky piece per round."""
+    small = (class_counts > 0.5) & (class_counts < k - 0.5)
+    if k <= 1 or not small.any():
+        return suppressed
+    clean: dict[int, int] = {}  # piece top -> number of classes when found clean
+    csc = lattice.class_membership.tocsc()
+    while True:
+        _remainder_rule(lattice, cell_n, k, suppressed)
+        pieces = piece_of_class(lattice, h, cell_n, ~suppressed)
+        top = pieces.class_top
+        tops, piece_size = np.unique(top, return_counts=True)
+        size_of = dict(zip(tops.tolist(), piece_size.tolist(), strict=True))
+        order = np.argsort(top, kind="stable")
+        bounds = np.searchsorted(top[order], tops)
+        ends = np.append(bounds[1:], top.size)
+        risky = np.unique(top[small])
+        changed = False
+        for t in risky.tolist():
+            if clean.get(t) == size_of[t]:
+                continue
+            i = int(np.searchsorted(tops, t))
+            classes = order[bounds[i] : ends[i]]
+            sub = csc[:, classes].tocsr()
+            cells = np.flatnonzero((np.diff(sub.indptr) > 0) & ~suppressed)
+            matrix = sp.csr_matrix(sub[cells])
+            leak = find_leak(matrix, class_counts[classes], np.ones(cells.size, dtype=bool), k)
+            if leak is None:
+                clean[t] = size_of[t]
+                continue
+            local = np.zeros(cells.size, dtype=bool)
+            cell = int(
+                cells[
+                    _breaker(
+                        matrix, leak, class_counts[classes], cell_n[cells], specific[cells], local
+                    )
+                ]
+            )
+            edge = _edge_breaker(lattice, h, pieces, t, cells[list(leak.cells)], cell_n, suppressed)
+            if edge is not None and cell_n[edge] <= cell_n[cell]:
+                cell = edge
+            suppressed[cell] = True
+            changed = True
+        if not changed:
+            return suppressed
+
+
+def _edge_breaker(
+    lattice: Lattice,
+    h: int,
+    pieces: Pieces,
+    t: int,
+    used: IntArray,
+    cell_n: FloatArray,
+    suppressed: BoolArray,
+) -> int | None:
+    """The smallest published cell ``(v, γ)`` on the lower edge of piece ``t``.
+
+    A derivation inside a piece uses restricted cells ``c|π = c − Σ (v_i, γ)`` over the
+    cutting units ``v_i`` just below the piece. Hiding such an edge cell (often smaller than
+    ``c``) merges the pieces, which may stop the derivation at a lower cost than hiding ``c``.
+    """
+    nodes = lattice.cell_nodes[:, h]
+    parent = lattice.node_parent[h]
+    edge_node = pieces.cutting & (pieces.node_top[np.maximum(parent, 0)] == t)
+    candidates = np.flatnonzero(
+        edge_node[nodes]
+        & np.isin(pieces.context, pieces.context[used])
+        & ~suppressed
+        & (cell_n > 0.5)
+    )
+    if candidates.size == 0:
+        return None
+    specific = lattice.specificity().astype(np.float64)
+    return _choose(candidates.astype(np.int64), cell_n, specific)
 
 
 def _breaker(
-    lattice: Lattice,
+    class_membership: sp.csr_matrix,
     leak: Leak,
     class_counts: FloatArray,
     cell_n: FloatArray,
@@ -208,6 +312,6 @@ def _breaker(
     for cell in order[:_MAX_TRIES].tolist():
         trial = suppressed.copy()
         trial[cell] = True
-        if not derivable(lattice.class_membership, group, class_counts, ~trial):
+        if not derivable(class_membership, group, class_counts, ~trial):
             return int(cell)
     return int(order[0])
