@@ -5,7 +5,13 @@ import pytest
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
-from clinwell.stats import StatsInputError, mean_difference, proportion_difference
+from clinwell.stats import (
+    StatsInputError,
+    mean_difference,
+    mean_difference_p_values,
+    proportion_difference,
+    proportion_difference_p_values,
+)
 
 
 @pytest.mark.parametrize(
@@ -51,3 +57,38 @@ def test_welch_matches_scipy() -> None:
 def test_welch_needs_two_values_per_group() -> None:
     with pytest.raises(StatsInputError, match="at least 2"):
         mean_difference(1.0, 0.0, 1, 2.0, 1.0, 5)
+
+
+def test_vectorized_proportion_p_values_equal_the_scalar_test_and_statsmodels() -> None:
+    pairs = [(12, 40, 30, 45), (0, 8, 8, 8), (7, 9, 2, 30), (0, 5, 0, 9), (3, 3, 4, 4)]
+    x1, n1, x2, n2 = (np.array(c) for c in zip(*pairs, strict=True))
+    got = proportion_difference_p_values(x1, n1, x2, n2)
+    for p, (a, b, c, d) in zip(got, pairs, strict=True):
+        assert p == pytest.approx(proportion_difference(a, b, c, d).p_value, rel=1e-12)
+    _, ref = proportions_ztest([12, 30], [40, 45])
+    assert got[0] == pytest.approx(ref, rel=1e-9)
+    assert got[3] == 1.0  # no successes anywhere: se = 0
+
+
+def test_vectorized_welch_p_values_equal_scipy() -> None:
+    rng = np.random.default_rng(5)
+    groups = [(rng.normal(3, 1, n1), rng.normal(3.3, 1.5, n2)) for n1, n2 in [(5, 9), (30, 200)]]
+    got = mean_difference_p_values(
+        [a.mean() for a, _ in groups],
+        [a.std(ddof=1) for a, _ in groups],
+        [a.size for a, _ in groups],
+        [b.mean() for _, b in groups],
+        [b.std(ddof=1) for _, b in groups],
+        [b.size for _, b in groups],
+    )
+    for p, (a, b) in zip(got, groups, strict=True):
+        assert p == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue, rel=1e-9)
+    same = mean_difference_p_values([2.0, 2.0], [0.0, 0.0], [3, 3], [2.0, 2.5], [0.0, 0.0], [4, 4])
+    assert same.tolist() == [1.0, 0.0]
+
+
+def test_vectorized_p_values_reject_impossible_inputs() -> None:
+    with pytest.raises(StatsInputError):
+        proportion_difference_p_values([5], [4], [1], [3])
+    with pytest.raises(StatsInputError):
+        mean_difference_p_values([1.0], [1.0], [1], [1.0], [1.0], [5])

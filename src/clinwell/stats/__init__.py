@@ -6,7 +6,13 @@ Every estimator documents its formula and source; see ``docs/statistics.md``.
 from __future__ import annotations
 
 from clinwell.stats._common import Interval, StatsInputError
-from clinwell.stats.change import Difference, mean_difference, proportion_difference
+from clinwell.stats.change import (
+    Difference,
+    mean_difference,
+    mean_difference_p_values,
+    proportion_difference,
+    proportion_difference_p_values,
+)
 from clinwell.stats.cost import TurnoverCost, burnout_turnover_cost
 from clinwell.stats.drivers import DriverAnalysis, DriverImportance, relative_weights
 from clinwell.stats.means import mean_interval, t_interval_from_summary
@@ -43,10 +49,12 @@ __all__ = [
     "cronbach_alpha",
     "kish_effective_sample_size",
     "mean_difference",
+    "mean_difference_p_values",
     "mean_interval",
     "national_trend",
     "proportion",
     "proportion_difference",
+    "proportion_difference_p_values",
     "rake",
     "relative_weights",
     "t_interval_from_summary",

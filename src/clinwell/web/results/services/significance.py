@@ -13,73 +13,99 @@ adjusted value is at most ``q``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from clinwell.stats import (
-    StatsInputError,
     benjamini_hochberg,
-    mean_difference,
-    proportion_difference,
+    mean_difference_p_values,
+    proportion_difference_p_values,
 )
 from clinwell.web.results.services.catalog import MeasureInfo
 from clinwell.web.results.services.gate import CellData
 
 Q_LEVEL = 0.05
+FloatArray = npt.NDArray[np.float64]
+
+
+def rest_p_values(
+    units: Sequence[dict[str, Any]], org: dict[str, Any], proportion: bool
+) -> FloatArray:
+    """p-values of each unit estimate against the rest of the organization (NaN = no test).
+
+    No test when either group has fewer than 2 respondents, or (means) an SD is missing.
+    """
+    n_u = np.array([int(u["n"]) for u in units], dtype=np.float64)
+    m_u = np.array([float(u["estimate"]) for u in units], dtype=np.float64)
+    n_o, m_o = float(org["n"]), float(org["estimate"])
+    n_r = n_o - n_u
+    out = np.full(n_u.size, np.nan)
+    if proportion:
+        x_u = np.rint(m_u * n_u)
+        x_r = np.rint(m_o * n_o) - x_u
+        ok = (n_u >= 2) & (n_r >= 2) & (x_r >= 0) & (x_r <= n_r)
+        out[ok] = proportion_difference_p_values(x_u[ok], n_u[ok], x_r[ok], n_r[ok])
+        return out
+    if org.get("sd") is None:
+        return out
+    sd_u = np.array([np.nan if u.get("sd") is None else float(u["sd"]) for u in units])
+    sd_o = float(org["sd"])
+    ok = (n_u >= 2) & (n_r >= 2) & ~np.isnan(sd_u)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ss_u = (n_u - 1) * sd_u**2 + n_u * m_u**2
+        ss_o = (n_o - 1) * sd_o**2 + n_o * m_o**2
+        m_r = (n_o * m_o - n_u * m_u) / n_r
+        sd_r = np.sqrt(np.maximum((ss_o - ss_u - n_r * m_r**2) / (n_r - 1), 0.0))
+    out[ok] = mean_difference_p_values(m_u[ok], sd_u[ok], n_u[ok], m_r[ok], sd_r[ok], n_r[ok])
+    return out
 
 
 def _rest_p_value(unit: dict[str, Any], org: dict[str, Any], proportion: bool) -> float | None:
-    n_u, n_o = int(unit["n"]), int(org["n"])
-    n_r = n_o - n_u
-    if n_u < 2 or n_r < 2:
-        return None
-    m_u, m_o = float(unit["estimate"]), float(org["estimate"])
-    try:
-        if proportion:
-            x_u, x_o = round(m_u * n_u), round(m_o * n_o)
-            return proportion_difference(x_u, n_u, x_o - x_u, n_r).p_value
-        if unit.get("sd") is None or org.get("sd") is None:
-            return None
-        ss_u = (n_u - 1) * float(unit["sd"]) ** 2 + n_u * m_u**2
-        ss_o = (n_o - 1) * float(org["sd"]) ** 2 + n_o * m_o**2
-        m_r = (n_o * m_o - n_u * m_u) / n_r
-        var_r = max((ss_o - ss_u - n_r * m_r**2) / (n_r - 1), 0.0)
-        return mean_difference(m_u, float(unit["sd"]), n_u, m_r, math.sqrt(var_r), n_r).p_value
-    except StatsInputError:
-        return None
+    """:func:`rest_p_values` for one unit (``None`` = no test)."""
+    p = float(rest_p_values([unit], org, proportion)[0])
+    return None if np.isnan(p) else p
 
 
 def mark_cells(
     cells: Sequence[CellData], measures: Sequence[MeasureInfo], q: float = Q_LEVEL
 ) -> int:
-    """Set ``marks`` on unit cells; return the number of tests in the BH family."""
+    """Set ``marks`` on unit cells; return the number of tests in the BH family.
+
+    The family is ordered cell by cell, measure by measure (the order does not change BH).
+    """
     org = next((c for c in cells if c.unit_id is None), None)
     if org is None or org.suppressed:
         return 0
-    tests: list[tuple[CellData, MeasureInfo, float, float]] = []
-    for cell in cells:
-        if cell.unit_id is None or cell.suppressed:
+    units = [c for c in cells if c.unit_id is not None and not c.suppressed]
+    found: dict[tuple[int, int], tuple[float, float]] = {}
+    for j, m in enumerate(measures):
+        org_est = org.estimates.get(m.column)
+        if not org_est or org_est["estimate"] is None:
             continue
-        for m in measures:
-            unit_est, org_est = cell.estimates.get(m.column), org.estimates.get(m.column)
-            if not unit_est or not org_est or unit_est["estimate"] is None:
-                continue
-            if org_est["estimate"] is None:
-                continue
-            p = _rest_p_value(unit_est, org_est, m.is_proportion)
-            if p is not None:
-                tests.append((cell, m, p, float(unit_est["estimate"]) - float(org_est["estimate"])))
-    if not tests:
+        rows = [
+            (i, est)
+            for i, cell in enumerate(units)
+            if (est := cell.estimates.get(m.column)) and est["estimate"] is not None
+        ]
+        if not rows:
+            continue
+        p_values = rest_p_values([est for _, est in rows], org_est, m.is_proportion)
+        for (i, est), p in zip(rows, p_values.tolist(), strict=True):
+            if not np.isnan(p):
+                found[(i, j)] = (p, float(est["estimate"]) - float(org_est["estimate"]))
+    if not found:
         return 0
-    result = benjamini_hochberg([t[2] for t in tests], q=q)
-    for (cell, m, p, diff), adjusted, rejected in zip(
-        tests, result.adjusted, result.rejected, strict=True
-    ):
+    keys = sorted(found)
+    result = benjamini_hochberg([found[key][0] for key in keys], q=q)
+    for (i, j), adjusted, rejected in zip(keys, result.adjusted, result.rejected, strict=True):
+        p, diff = found[(i, j)]
         if rejected and diff != 0:
-            cell.marks[m.column] = {
+            units[i].marks[measures[j].column] = {
                 "direction": "above" if diff > 0 else "below",
                 "p": round(p, 6),
                 "q": round(adjusted, 6),
             }
-    return len(tests)
+    return len(keys)
