@@ -10,6 +10,7 @@ from django.test import Client
 
 from clinwell.web.accounts.models import User
 from clinwell.web.actions.burden import burden_report
+from clinwell.web.results.services.cache import results_for
 from tests.web.actions.conftest import (
     CARDIOLOGY,
     MEDICINE,
@@ -80,3 +81,14 @@ def test_without_data_the_page_explains(cast: Cast, login: Login) -> None:
 
 def test_other_tenants_get_404(cast: Cast, wave, login: Login) -> None:
     assert login(cast.outsider).get("/o/alpha/actions/burden/").status_code == 404
+
+
+def test_the_report_publishes_exactly_what_the_results_pages_publish(cast: Cast, wave) -> None:
+    report = burden_report(membership(cast.owner, cast.alpha), wave)
+    released = {
+        ("*" if c.unit is None else c.unit.full_name): (c.suppressed, c.n)
+        for c in results_for(wave).cells(None)
+    }
+    shown = {r.path: (r.suppressed, r.n) for r in report.rows}
+    assert shown
+    assert all(released[path] == value for path, value in shown.items())

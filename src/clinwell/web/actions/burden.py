@@ -1,31 +1,24 @@
 """The administrative-burden report for advocacy (prior authorization, measurement, inbox).
 
-Means of the ``admin_burden`` module's columns per unit of the tree, through the privacy gate
-(one :func:`clinwell.privacy.release` over the whole wave, so complementary suppression sees
-every unit, then filtered to the units the reader may see). National context comes from the
-knowledge base's evidence records, shown with their confirmation status.
+Means of the ``admin_burden`` module's columns per unit of the tree, read from the wave's
+released results (:func:`clinwell.web.results.services.cache.results_for`): the same single
+gate release the results pages, exports and API show, so no page publishes a cell another
+page suppressed. Then filtered to the units the reader may see. National context comes
+from the knowledge base's evidence records, shown with their confirmation status.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import numpy as np
+from typing import Any
 
 from clinwell.knowledge import Evidence, Suggestion, evidence_library, suggest_interventions
-from clinwell.privacy import (
-    ALL,
-    Dimension,
-    DisclosurePolicy,
-    Measure,
-    ReleasedEstimate,
-    TableRequest,
-    release,
-)
+from clinwell.privacy import ALL, DisclosurePolicy
 from clinwell.web.actions.drivers import BURDEN_COLUMNS, MeasureInfo, measure_info
-from clinwell.web.actions.impact import ArmEstimate, score_value
+from clinwell.web.actions.impact import ArmEstimate
 from clinwell.web.orgs.models import Membership
-from clinwell.web.surveys.models import Response, Wave
+from clinwell.web.results.services.cache import results_for
+from clinwell.web.surveys.models import Wave
 
 BURDEN_INSTRUMENT = "admin_burden"
 NATIONAL_CONTEXT = ("ama_pa_survey_2024", "ama_pa_survey_2023", "cms_0057_f")
@@ -64,55 +57,48 @@ def burden_waves(membership: Membership) -> list[Wave]:
     )
 
 
-def _cell_value(est: ReleasedEstimate | None) -> ArmEstimate:
+def _cell_value(est: dict[str, Any] | None) -> ArmEstimate:
     if est is None:
         return ArmEstimate.withheld()
-    return ArmEstimate(est.estimate, est.lower, est.upper, est.n, est.sd, False)
+    return ArmEstimate(est["estimate"], est["lower"], est["upper"], est["n"], est["sd"], False)
 
 
 def burden_report(membership: Membership, wave: Wave) -> BurdenReport:
     """The report for one wave, limited to the units ``membership`` may see."""
     columns = tuple(measure_info(c) for c in BURDEN_COLUMNS)
-    rows_db = list(Response.objects.filter(wave=wave).values_list("unit__full_name", "scores"))
-    policy = DisclosurePolicy(wave.min_n_scores, wave.min_n_comments)
+    results = results_for(wave)
+    policy = DisclosurePolicy(
+        results.meta.policy["min_n_scores"], results.meta.policy["min_n_comments"]
+    )
+    scope = None if membership.is_org_wide else membership.unit
     rows: list[BurdenRow] = []
-    if rows_db:
-        request = TableRequest(
-            dimensions=(Dimension("unit", [r[0] for r in rows_db], hierarchical=True),),
-            measures=tuple(
-                Measure.mean(
-                    c.name,
-                    np.array([score_value(r[1].get(c.name)) for r in rows_db], dtype=np.float64),
-                )
-                for c in columns
-            ),
-        )
-        table = release(request, policy)
-        scope = None if membership.is_org_wide else membership.unit
-        for cell in table.cells:
-            path = cell.value("unit")
-            if scope is not None and not (
-                path == scope.full_name or path.startswith(scope.full_name + "/")
-            ):
+    for cell in results.cells(None):
+        unit = cell.unit
+        if unit is None:
+            if scope is not None:
                 continue
-            rows.append(
-                BurdenRow(
-                    path=path,
-                    label="Whole organization" if path == ALL else path.rsplit("/", 1)[-1],
-                    depth=0 if path == ALL else path.count("/") + 1,
-                    n=cell.n,
-                    suppressed=cell.suppressed,
-                    values=tuple(
-                        ArmEstimate.withheld()
-                        if cell.suppressed
-                        else _cell_value(cell.estimates.get(c.name))
-                        for c in columns
-                    ),
-                )
+            path, label, depth = ALL, "Whole organization", 0
+        else:
+            if scope is not None and not unit.tree_path.startswith(scope.tree_path):
+                continue
+            path, label, depth = unit.full_name, unit.name, unit.depth + 1
+        rows.append(
+            BurdenRow(
+                path=path,
+                label=label,
+                depth=depth,
+                n=cell.n,
+                suppressed=cell.suppressed,
+                values=tuple(
+                    ArmEstimate.withheld()
+                    if cell.suppressed
+                    else _cell_value(cell.estimates.get(c.name))
+                    for c in columns
+                ),
             )
-        rows.sort(key=lambda r: "" if r.path == ALL else r.path)
-        if len([r for r in rows if r.depth == 1]) == 1:  # one root unit: "*" repeats it
-            rows = [r for r in rows if r.path != ALL]
+        )
+    if len([r for r in rows if r.depth == 1]) == 1:  # one root unit: "*" repeats it
+        rows = [r for r in rows if r.path != ALL]
     library = evidence_library()
     national = tuple(library[k] for k in NATIONAL_CONTEXT if k in library)
     suggestions = tuple(suggest_interventions(["prior_authorization", "quality_measures"], limit=5))

@@ -38,6 +38,7 @@ from clinwell.stats import t_interval_from_summary, wilson_interval
 from clinwell.stats.impact import DiffInDiff, GroupSummary, difference_in_differences
 from clinwell.web.actions.drivers import MeasureInfo, measure_info
 from clinwell.web.actions.models import ActionPlan
+from clinwell.web.results.services.gate import unit_path
 from clinwell.web.surveys.models import Response, Wave
 
 
@@ -175,42 +176,34 @@ def released_arms(
     the leaf units outside the plan's subtree and outside other plans' subtrees. Leaves the
     gate hid are left out of the comparison (it says how many responses it covers).
     """
-    rows = list(
-        Response.objects.filter(wave=wave).values_list(
-            "unit__full_name", "unit__tree_path", "scores"
-        )
-    )
+    rows = list(Response.objects.filter(wave=wave).values_list("unit__tree_path", "scores"))
     if not rows:
         return WaveSide(wave, ArmEstimate.withheld(), ArmEstimate.withheld())
-    paths = [r[0] for r in rows]
-    values = np.array([score_value(r[2].get(measure.name)) for r in rows], dtype=np.float64)
+    values = np.array([score_value(r[1].get(measure.name)) for r in rows], dtype=np.float64)
     if measure.is_flag:
         column = Measure.proportion(measure.name, values)
     else:
         column = Measure.mean(measure.name, values)
-    unit_tree = Dimension("unit", paths, hierarchical=True)
+    # The unit tree encoded exactly as the results pages encode it (id paths), so this
+    # release suppresses the same cells as theirs and no page reveals what another hid.
+    unit_tree = Dimension("unit", [unit_path(r[0]) for r in rows], hierarchical=True)
     request = TableRequest(dimensions=(unit_tree,), measures=(column,))
     policy = DisclosurePolicy(wave.min_n_scores, wave.min_n_comments)
     table = release(request, policy)
-    tree_paths = {name: tree for name, tree, _ in rows}
+    tree_paths = {r[0] for r in rows}
     leaves = [
-        name
-        for name in tree_paths
-        if not any(o != name and o.startswith(name + "/") for o in tree_paths)
+        tree for tree in tree_paths if not any(o != tree and o.startswith(tree) for o in tree_paths)
     ]
-    treated_name = next((n for n, t in tree_paths.items() if t == treated), None)
     treated_arm = ArmEstimate.withheld()
-    by_name = {cell.value("unit"): cell for cell in table.cells}
-    if treated_name is not None:
-        cell = by_name.get(treated_name)
-        if cell is not None and not cell.suppressed:
-            treated_arm = _released(cell.estimates.get(measure.name))
+    by_tree = {f"/{cell.value('unit')}/": cell for cell in table.cells}
+    cell = by_tree.get(treated)
+    if cell is not None and not cell.suppressed:
+        treated_arm = _released(cell.estimates.get(measure.name))
     comparison = []
-    for name in leaves:
-        tree = tree_paths[name]
+    for tree in sorted(leaves):
         if tree.startswith(treated) or any(tree.startswith(p) for p in other_paths):
             continue
-        cell = by_name.get(name)
+        cell = by_tree.get(tree)
         if cell is None or cell.suppressed:
             continue
         estimate = cell.estimates.get(measure.name)

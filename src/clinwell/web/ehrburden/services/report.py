@@ -11,7 +11,7 @@ the unit tree. The threshold is that of the organization's latest launched wave,
 The gate always runs over the whole organization (so every reader sees the same suppression
 pattern) and the released cells are then filtered to what the reader may see. The burnout
 percentage comes from the latest closed wave that asked the single-item burnout question,
-through its own gate call with that wave's thresholds.
+read from that wave's released results (the same release the results pages show).
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ from clinwell.web.ehrburden.benchmarks import BENCHMARKS, Benchmark, comparabili
 from clinwell.web.ehrburden.models import EhrRun
 from clinwell.web.ehrburden.services.chart import chart_spec
 from clinwell.web.orgs.models import Membership, Organization
-from clinwell.web.surveys.models import DEFAULT_MIN_N_SCORES, Response, Wave
+from clinwell.web.results.services.cache import results_for
+from clinwell.web.surveys.models import DEFAULT_MIN_N_SCORES, Wave
 
 BURNOUT_INSTRUMENT = "single_item_burnout"
 BURNOUT_SCORE = "single_item_burnout.burnout"
@@ -183,23 +184,24 @@ def _release_ehr(run: EhrRun, policy: DisclosurePolicy) -> ReleasedTable | None:
     return release(request, policy)
 
 
-def _flag(raw: Any) -> float:
-    if isinstance(raw, bool):
-        return 1.0 if raw else 0.0
-    if raw in (0, 1):
-        return float(raw)
-    return float("nan")
+def _released_burnout(wave: Wave) -> dict[str, tuple[ReleasedEstimate | None, str]]:
+    """Burnout per unit path from the wave's released results (the results pages' release).
 
-
-def _release_burnout(wave: Wave) -> ReleasedTable | None:
-    rows = list(Response.objects.filter(wave=wave).values_list("unit__full_name", "scores"))
-    if not rows:
-        return None
-    request = TableRequest(
-        dimensions=(Dimension("unit", [r[0] for r in rows], hierarchical=True),),
-        measures=(Measure.proportion("burnout", [_flag(r[1].get(BURNOUT_SCORE)) for r in rows]),),
-    )
-    return release(request, DisclosurePolicy(wave.min_n_scores, wave.min_n_comments))
+    Reading the one cached release, rather than releasing again, keeps this page's survey
+    numbers identical to what the results pages publish and suppress.
+    """
+    out: dict[str, tuple[ReleasedEstimate | None, str]] = {}
+    for cell in results_for(wave).cells(None):
+        path = ALL if cell.unit is None else cell.unit.full_name
+        est = None if cell.suppressed else cell.estimates.get(BURNOUT_SCORE)
+        if est is None or est["estimate"] is None:
+            out[path] = (None, "suppressed")
+            continue
+        out[path] = (
+            ReleasedEstimate(est["estimate"], est["lower"], est["upper"], est["n"], est.get("sd")),
+            "shown",
+        )
+    return out
 
 
 def _in_scope(path: str, scope: str | None) -> bool:
@@ -208,16 +210,12 @@ def _in_scope(path: str, scope: str | None) -> bool:
     return path == scope or path.startswith(scope + "/")
 
 
-def _burnout_of(table: ReleasedTable | None, path: str) -> tuple[ReleasedEstimate | None, str]:
-    if table is None:
+def _burnout_of(
+    released: dict[str, tuple[ReleasedEstimate | None, str]] | None, path: str
+) -> tuple[ReleasedEstimate | None, str]:
+    if released is None:
         return None, "none"
-    cell = next((c for c in table.cells if c.value("unit") == path), None)
-    if cell is None:
-        return None, "none"
-    if cell.suppressed:
-        return None, "suppressed"
-    est = cell.estimates.get("burnout")
-    return (est, "shown") if est is not None and est.estimate is not None else (None, "suppressed")
+    return released.get(path, (None, "none"))
 
 
 def _without_duplicate_total(rows: list[UnitResult]) -> list[UnitResult]:
@@ -233,7 +231,7 @@ def unit_results(membership: Membership, run: EhrRun) -> EhrReport:
     policy, source = ehr_policy(run.organization)
     wave = latest_burnout_wave(run.organization)
     ehr = _release_ehr(run, policy)
-    burnout = _release_burnout(wave) if wave is not None else None
+    burnout = _released_burnout(wave) if wave is not None else None
     scope = (
         None if membership.is_org_wide else (membership.unit.full_name if membership.unit else "\0")
     )
