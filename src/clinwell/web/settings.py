@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "clinwell.web.actions",
     "clinwell.web.ehrburden",
     "clinwell.web.knowledgebase",
+    "clinwell.web.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [

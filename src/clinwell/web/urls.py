@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("clinwell.web.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("clinwell.web.api.urls")),
     path("o/<slug:org_slug>/", include(org_patterns)),
     path("", include("clinwell.web.surveys.public_urls")),
 ]

@@ -1,0 +1,1 @@
+"""The REST API (Django Ninja): read access to organizations, waves and gated results."""

@@ -1,0 +1,112 @@
+"""Waves, and the published results and comments of closed waves.
+
+The same rules as the web pages: administrators see every wave (the survey pages) and,
+while a wave is open, its monitoring counts — invitations and responses, never scores;
+every other role sees closed waves only (the results pages). Results of a closed wave are
+the released cells of :func:`~clinwell.web.results.services.cache.results_for`, the same
+the results pages and exports show; leaders get their subtree's cells only. Comments are
+for administrators, as on the web.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Router
+
+from clinwell.web.api import schemas
+from clinwell.web.api.auth import member
+from clinwell.web.api.endpoints.params import OrgSlug, WaveId
+from clinwell.web.api.present import comments_body, results_body, wave_body
+from clinwell.web.orgs.access import Role
+from clinwell.web.orgs.models import Membership
+from clinwell.web.results.services.cache import close_due
+from clinwell.web.results.services.scope import pick_wave
+from clinwell.web.surveys.models import Response, Wave
+
+router = Router(tags=["waves and results"])
+
+
+def _visible_waves(membership: Membership) -> QuerySet[Wave]:
+    """Admins: every wave of the organization; other roles: closed waves."""
+    close_due(membership.organization)  # a wave past its end closes on access, as on the web
+    waves = Wave.objects.filter(organization=membership.organization)
+    if not membership.is_admin:
+        waves = waves.filter(status=Wave.Status.CLOSED)
+    return waves.order_by("-opens_at", "-pk")
+
+
+def _wave(membership: Membership, wave: Wave) -> dict[str, Any]:
+    counts = None
+    if membership.is_admin and wave.status == Wave.Status.OPEN:
+        counts = {
+            "invited": wave.invitations.count(),
+            "responses": Response.objects.filter(wave=wave).count(),
+        }
+    return wave_body(wave, counts)
+
+
+def _closed_wave(membership: Membership, wave_id: int) -> Wave:
+    """A closed wave of the organization (what the results pages offer), or 404."""
+    _, wave = pick_wave(membership, str(wave_id))
+    if wave is None:
+        raise Http404("No such wave")
+    return wave
+
+
+@router.get(
+    "/orgs/{org_slug}/waves",
+    response={200: list[schemas.Wave], **schemas.ERRORS},
+    summary="Waves of an organization",
+)
+def list_waves(request: HttpRequest, org_slug: OrgSlug) -> list[dict[str, Any]]:
+    """Newest first. ``counts`` (invitations and responses so far) is given to
+    administrators while a wave is open, and is null otherwise: once a wave closes its
+    numbers are published through the privacy gate (see the results endpoint)."""
+    membership = member(request, org_slug)
+    return [_wave(membership, w) for w in _visible_waves(membership)]
+
+
+@router.get(
+    "/orgs/{org_slug}/waves/{wave_id}",
+    response={200: schemas.Wave, **schemas.ERRORS},
+    summary="One wave",
+)
+def get_wave(request: HttpRequest, org_slug: OrgSlug, wave_id: WaveId) -> dict[str, Any]:
+    """A wave the caller may see (404 otherwise, including other tenants' waves)."""
+    membership = member(request, org_slug)
+    wave = _visible_waves(membership).filter(pk=wave_id).first()
+    if wave is None:
+        raise Http404("No such wave")
+    return _wave(membership, wave)
+
+
+@router.get(
+    "/orgs/{org_slug}/waves/{wave_id}/results",
+    response={200: schemas.WaveResults, **schemas.ERRORS},
+    summary="Published results of a closed wave",
+)
+def wave_results(request: HttpRequest, org_slug: OrgSlug, wave_id: WaveId) -> dict[str, Any]:
+    """Every published cell of the unit tree the caller may see, with the wave's measures.
+
+    The cells are the privacy gate's release (minimum group size and complementary
+    suppression), the same ones the web pages and the CSV export show. A suppressed cell
+    has ``n`` null and no estimates. Unit leaders get their subtree's cells only (no
+    organization row). Open and draft waves are a 404: results exist once a wave closes.
+    """
+    membership = member(request, org_slug)
+    return results_body(membership, _closed_wave(membership, wave_id))
+
+
+@router.get(
+    "/orgs/{org_slug}/waves/{wave_id}/comments",
+    response={200: list[schemas.CommentCell], 403: schemas.Error, **schemas.ERRORS},
+    summary="Released comments of a closed wave (administrators)",
+)
+def wave_comments(request: HttpRequest, org_slug: OrgSlug, wave_id: WaveId) -> list[dict[str, Any]]:
+    """Free-text comments per unit, released only for groups at or above the wave's
+    comment threshold (``texts`` null = withheld). Administrators only (403 otherwise)."""
+    membership = member(request, org_slug, Role.ADMIN)
+    return comments_body(membership, _closed_wave(membership, wave_id))

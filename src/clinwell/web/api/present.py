@@ -1,0 +1,88 @@
+"""Turn waves and released cells into API bodies (plain dicts matching :mod:`.schemas`).
+
+Result numbers are read from :class:`~clinwell.web.results.models.PublishedCell` rows only
+(the privacy gate's output, through :func:`~clinwell.web.results.services.cache.results_for`
+and the CSV export's :func:`~clinwell.web.results.services.exports.scoped_cells`); a
+suppressed cell is given with ``n`` and ``estimates`` empty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clinwell.web.orgs.models import Membership
+from clinwell.web.results.models import PublishedCell
+from clinwell.web.results.services.cache import results_for
+from clinwell.web.results.services.exports import scoped_cells
+from clinwell.web.surveys.models import Wave
+
+ESTIMATE_KEYS = ("estimate", "lower", "upper", "n")
+
+
+def wave_body(wave: Wave, counts: dict[str, int] | None = None) -> dict[str, Any]:
+    return {
+        "id": wave.pk,
+        "name": wave.name,
+        "status": wave.status,
+        "opens_at": wave.opens_at,
+        "closes_at": wave.closes_at,
+        "time_zone": wave.time_zone,
+        "min_n_scores": wave.min_n_scores,
+        "min_n_comments": wave.min_n_comments,
+        "launched_on": wave.launched_on,
+        "closed_on": wave.closed_on,
+        "counts": counts,
+    }
+
+
+def _unit_label(membership: Membership, cell: PublishedCell) -> str:
+    return membership.organization.name if cell.unit is None else cell.unit.full_name
+
+
+def cell_body(membership: Membership, cell: PublishedCell) -> dict[str, Any]:
+    if cell.suppressed:
+        estimates: dict[str, Any] = {}
+    else:
+        estimates = {
+            column: None if est is None else {key: est.get(key) for key in ESTIMATE_KEYS}
+            for column, est in cell.estimates.items()
+        }
+    return {
+        "unit_id": cell.unit_id,
+        "unit": _unit_label(membership, cell),
+        "suppressed": cell.suppressed,
+        "n": None if cell.suppressed else cell.n,
+        "estimates": estimates,
+    }
+
+
+def results_body(membership: Membership, wave: Wave) -> dict[str, Any]:
+    """The wave, its measures and every released cell the member may see."""
+    res = results_for(wave)
+    return {
+        "wave": wave_body(wave),
+        "measures": [m.to_json() for m in res.measures],
+        "cells": [cell_body(membership, c) for c in scoped_cells(membership, res)],
+    }
+
+
+def comments_body(membership: Membership, wave: Wave) -> list[dict[str, Any]]:
+    """Released comment lists per visible cell (``texts`` null = withheld by the gate)."""
+    res = results_for(wave)
+    out = []
+    for cell in scoped_cells(membership, res):
+        groups = []
+        if not cell.suppressed and cell.comments:
+            groups = [
+                {"question": question, "texts": texts}
+                for question, texts in sorted(cell.comments.items())
+            ]
+        out.append(
+            {
+                "unit_id": cell.unit_id,
+                "unit": _unit_label(membership, cell),
+                "suppressed": cell.suppressed,
+                "groups": groups,
+            }
+        )
+    return out

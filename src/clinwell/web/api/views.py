@@ -1,0 +1,35 @@
+"""The API tokens page: a logged-in user creates (shown once) and revokes their tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from clinwell.web.accounts.models import User
+from clinwell.web.api.forms import TokenForm
+from clinwell.web.api.tokens import create_token, revoke_token, user_tokens
+
+
+@never_cache
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _, new_token = create_token(user, form.cleaned_data["name"])
+        form = TokenForm()
+    context = {"form": form, "tokens": user_tokens(user), "new_token": new_token}
+    return render(request, "api/tokens.html", context, status=200)
+
+
+@require_POST
+@login_required
+def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    row = revoke_token(request.user, token_id)  # type: ignore[arg-type]
+    messages.success(request, f"Token “{row.name}” revoked; it no longer works.")
+    return redirect("api-tokens")
