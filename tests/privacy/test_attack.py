@@ -16,7 +16,7 @@ from clinwell.privacy import (
     TableRequest,
     release,
 )
-from tests.privacy.attack import attack
+from tests.privacy.attack import attack, cell_members
 
 Row = dict[str, str]
 
@@ -134,3 +134,64 @@ def test_pooled_and_per_wave_cells_are_protected_together(rows: list[Row]) -> No
     )
     table = release(request, DisclosurePolicy(5, 10))
     assert attack(rows, _published(table), {"unit"}, 5) == []
+
+
+@st.composite
+def chains(draw: st.DrawFn) -> list[Row]:
+    """Unit trees where many units have a single child (same population as their parent)."""
+    rows: list[Row] = []
+    for site in range(draw(st.integers(2, 3))):
+        for dept in range(draw(st.integers(1, 3))):
+            clinics = draw(st.integers(1, 2))
+            for clinic in range(clinics):
+                unit = f"S{site}/D{dept}/C{clinic}"
+                count = draw(st.sampled_from([0, 1, 2, 3, 4, 6, 9, 20]))
+                roles = draw(st.sampled_from([["md"], ["md", "rn"]]))
+                for i in range(count):
+                    rows.append({"unit": unit, "role": roles[i % len(roles)], "tenure": "x"})
+    return rows or [{"unit": "S0/D0/C0", "role": "md", "tenure": "x"}]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    chains(), st.sampled_from([None, (("unit",),), (("unit", "role"),)]), st.sampled_from([3, 5])
+)
+def test_single_child_units_are_protected(rows: list[Row], cuts: object, k: int) -> None:
+    answers = [1.0] * len(rows)
+    comments: list[str | None] = ["ok"] * len(rows)
+    policy = DisclosurePolicy(min_n_scores=k, min_n_comments=k)
+    for audit in ("whole", "pieces"):
+        table = release(_request(rows, answers, comments, cuts), policy, audit=audit)
+        assert attack(rows, _published(table), {"unit"}, k) == []
+        # a cell with the same members as a published cell is never hidden on its own
+        members: dict[frozenset[int], set[bool]] = {}
+        for cell in table.cells:
+            key = dict(cell.key)
+            group = cell_members(key, rows, {"unit"})
+            if group:
+                members.setdefault(group, set()).add(cell.suppressed)
+        assert all(len(states) == 1 for states in members.values())
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(organizations(), CUTS, st.sampled_from([3, 5]), st.sampled_from(["whole", "pieces"]))
+def test_no_hidden_cell_could_have_been_shown(
+    org: tuple[list[Row], list[float], list[str | None]], cuts: object, k: int, audit: str
+) -> None:
+    rows, answers, comments = org
+    table = release(_request(rows, answers, comments, cuts), DisclosurePolicy(k, k), audit=audit)
+    shown = _published(table)
+    hierarchical = {"unit"}
+    shown_members = {cell_members(key, rows, hierarchical) for key in shown}
+    for cell in table.cells:
+        members = cell_members(dict(cell.key), rows, hierarchical)
+        if not cell.suppressed or len(members) < k:
+            continue
+        # showing this hidden cell (and every cell with the same members) must leak
+        same = [
+            dict(c.key)
+            for c in table.cells
+            if c.suppressed and cell_members(dict(c.key), rows, hierarchical) == members
+        ]
+        assert members not in shown_members
+        assert attack(rows, shown + same, hierarchical, k) != []

@@ -14,6 +14,7 @@ from clinwell.privacy import (
     release,
 )
 from clinwell.stats import mean_interval
+from tests.privacy.attack import attack
 
 
 def _units(spec: dict[str, int]) -> list[str]:
@@ -195,3 +196,38 @@ def test_strictest_policy() -> None:
     got = DisclosurePolicy.strictest(DisclosurePolicy(5, 10), DisclosurePolicy(8, 6))
     assert got == DisclosurePolicy(8, 10)
     assert issubclass(RequestError, ValueError)
+
+
+def test_a_single_clinic_department_does_not_hide_its_site() -> None:
+    # S/D1/C1 has 3 people; S/D2 has a single clinic, so S/D2 and S/D2/C2 are one
+    # population and must be hidden together; S itself is then still determined by the
+    # total minus T minus U, so hiding it would protect nothing and it stays published
+    units = _units(
+        {"S/D1/C1": 3, "S/D2/C2": 30, "T/D3/C3": 40, "T/D4/C4": 50, "U/D5/C5": 60, "U/D6/C6": 70}
+    )
+    request = TableRequest((Dimension("unit", units, hierarchical=True),))
+    for audit in ("whole", "pieces"):
+        table = release(request, DisclosurePolicy(), audit=audit)
+        hidden = {c.value("unit") for c in table.cells if c.suppressed}
+        assert hidden == {"S/D1", "S/D1/C1", "S/D2", "S/D2/C2"}
+        assert table.cell(unit="S").n == 33
+        rows = [{"unit": u} for u in units]
+        published = [dict(c.key) for c in table.cells if not c.suppressed]
+        assert attack(rows, published, {"unit"}, 5) == []
+
+
+def test_single_threaded_blas_restores_the_thread_count() -> None:
+    from threadpoolctl import threadpool_limits
+
+    from clinwell.privacy.threads import blas_thread_counts, single_threaded_blas
+
+    assert blas_thread_counts()  # numpy's (and scipy's) BLAS are found
+    with threadpool_limits(limits=2, user_api="blas"):  # a known starting point above 1
+        before = blas_thread_counts()
+        assert max(before) == 2
+        with single_threaded_blas():
+            assert set(blas_thread_counts()) == {1}
+            with single_threaded_blas():  # re-entrant
+                assert set(blas_thread_counts()) == {1}
+            assert set(blas_thread_counts()) == {1}
+        assert blas_thread_counts() == before

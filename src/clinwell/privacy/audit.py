@@ -36,11 +36,10 @@ COEFFICIENT_BOUND = 1000.0
 """``B``: largest coefficient on one published cell in a searched derivation."""
 
 _TOL = 1e-6
+_DERIVABLE_DENSE_LIMIT = 20_000
 _RCOND = 1e-10
 DENSE_LIMIT = 4_000_000
 """Tables with at most this many (published cell, class) pairs use the exact dense search."""
-ENUMERATION_LIMIT = 24
-"""Matroid components with more small classes than this are searched by MILP."""
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -179,27 +178,109 @@ def _components(gen: FloatArray) -> list[IntArray]:
 
 
 def _search(gen: FloatArray, counts: FloatArray, k: int) -> IntArray | None:
-    """Columns forming a 0/1 vector of ``rowspace(gen)`` with total in ``[1, k-1]``."""
+    """Columns forming a 0/1 vector of ``rowspace(gen)`` with total in ``[1, k-1]``.
+
+    ``x`` is in the row space iff ``N x = 0`` for a basis ``N`` of the null space of ``gen``,
+    i.e. iff the chosen columns ``n_j`` of ``N`` sum to zero. A leak has total at most
+    ``b = k - 1`` and every class counts at least 1, so it has at most ``b`` columns.
+    Exhaustive *meet in the middle*: split the columns in two halves ``L``, ``R``; every leak
+    is ``A ∪ B`` with ``A ⊆ L``, ``B ⊆ R``, each of total at most ``b``, and
+    ``Σ_A n_j = −Σ_B n_j``. All such ``A`` and ``B`` are enumerated (by total, without
+    ordering), matched on a random projection of their sums, and every match is verified
+    on the full vector. When either half has more than :data:`SUBSET_LIMIT` subsets of total
+    at most ``b``, the component goes to the MILP instead. Both are exact.
+    """
     complement = null_space(gen, rcond=_RCOND).T  # x is in the row space iff complement @ x = 0
     if complement.shape[0] == 0:
         return np.array([int(np.argmin(counts))], dtype=np.int64)
-    if gen.shape[1] > ENUMERATION_LIMIT:
-        group = _leak_by_milp(sp.csr_matrix(gen), counts, np.ones(counts.size, dtype=bool), k)
+    budget = float(k - 1)
+    m = counts.size
+    half = m // 2
+    rng = np.random.default_rng(m)
+    direction = rng.standard_normal(complement.shape[0])
+    direction /= np.linalg.norm(direction)
+    proj = direction @ complement
+    left = _subsets(np.arange(half), counts, budget)
+    right = _subsets(np.arange(half, m), counts, budget) if left is not None else None
+    if left is None or right is None:
+        group = _leak_by_milp(sp.csr_matrix(gen), counts, np.ones(m, dtype=bool), k)
         return None if group is None else np.flatnonzero(group).astype(np.int64)
-    order = np.argsort(counts, kind="stable")
-    stack: list[tuple[int, list[int], float, FloatArray]] = [
-        (0, [], 0.0, np.zeros(complement.shape[0]))
-    ]
-    while stack:
-        start, chosen, total, acc = stack.pop()
-        if chosen and np.abs(acc).max() < _TOL:
-            return np.array(chosen, dtype=np.int64)
-        for pos in range(start, order.size):
-            col = int(order[pos])
-            if total + counts[col] > k - 0.5:
-                break  # counts are sorted: no later column fits either
-            stack.append((pos + 1, [*chosen, col], total + counts[col], acc + complement[:, col]))
+    l_sets, l_total = left
+    r_sets, r_total = right
+    l_key = _key(l_sets, proj)
+    r_key = _key(r_sets, proj)
+    order = np.argsort(r_key, kind="stable")
+    r_sorted = r_key[order]
+    tol = _TOL * float(np.sqrt(complement.shape[0])) + 1e-9  # |w·s| <= ||s|| for unit w
+    lo = np.searchsorted(r_sorted, -l_key - tol, side="left")
+    hi = np.searchsorted(r_sorted, -l_key + tol, side="right")
+    lengths = hi - lo
+    pairs = int(lengths.sum())
+    if pairs > SUBSET_LIMIT:
+        group = _leak_by_milp(sp.csr_matrix(gen), counts, np.ones(m, dtype=bool), k)
+        return None if group is None else np.flatnonzero(group).astype(np.int64)
+    a_idx = np.repeat(np.arange(l_key.size), lengths)
+    offsets = np.arange(pairs) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    b_idx = order[np.repeat(lo, lengths) + offsets]
+    total = l_total[a_idx] + r_total[b_idx]
+    keep = (total > 0.5) & (total < budget + 0.5)
+    a_idx, b_idx, total = a_idx[keep], b_idx[keep], total[keep]
+    for i in np.argsort(total, kind="stable").tolist():  # smallest derivable group first
+        a, b = int(a_idx[i]), int(b_idx[i])
+        cols = np.concatenate([l_sets[a][l_sets[a] >= 0], r_sets[b][r_sets[b] >= 0]])
+        if np.abs(complement[:, cols].sum(axis=1)).max() < _TOL:
+            return cols.astype(np.int64)
     return None
+
+
+SUBSET_LIMIT = 400_000
+"""Largest number of subsets of one half searched exhaustively by :func:`_search`."""
+
+
+def _subsets(
+    columns: IntArray, counts: FloatArray, budget: float
+) -> tuple[IntArray, FloatArray] | None:
+    """Every subset of ``columns`` (the empty one included) with total at most ``budget``.
+
+    Rows of the first array hold the column indices, padded with -1. ``None`` when there
+    are more than :data:`SUBSET_LIMIT`.
+    """
+    width = int(budget) if budget >= 1 else 0
+    fit = columns[counts[columns] <= budget + 0.5]
+    width = min(width, fit.size)
+    sets = [np.full((1, width), -1, dtype=np.int64)]
+    totals = [np.zeros(1)]
+    level_sets = np.zeros((1, 0), dtype=np.int64)
+    level_last = np.full(1, -1, dtype=np.int64)  # position in ``fit`` of the last column
+    level_total = np.zeros(1)
+    count = 1
+    for size in range(1, width + 1):
+        pos = np.arange(fit.size)
+        ok = (pos[None, :] > level_last[:, None]) & (
+            level_total[:, None] + counts[fit][None, :] <= budget + 0.5
+        )
+        row, col = np.nonzero(ok)
+        if row.size == 0:
+            break
+        count += row.size
+        if count > SUBSET_LIMIT:
+            return None
+        level_sets = np.concatenate([level_sets[row], fit[col][:, None]], axis=1)
+        level_last = col.astype(np.int64)
+        level_total = level_total[row] + counts[fit[col]]
+        padded = np.full((row.size, width), -1, dtype=np.int64)
+        padded[:, :size] = level_sets
+        sets.append(padded)
+        totals.append(level_total)
+    return np.concatenate(sets), np.concatenate(totals)
+
+
+def _key(sets: IntArray, proj: FloatArray) -> FloatArray:
+    """Projection of the sum of each subset's columns (``-1`` = padding)."""
+    if sets.shape[1] == 0:
+        return np.zeros(sets.shape[0])
+    padded = np.append(proj, 0.0)
+    return np.asarray(padded[sets].sum(axis=1), dtype=np.float64)
 
 
 def _sparse_derivation(transposed: sp.csr_matrix, group: npt.NDArray[np.float64]) -> list[int]:
@@ -227,16 +308,29 @@ def derivable(
 ) -> bool:
     """Whether the indicator ``group`` (over classes) is a combination of published cells.
 
-    Classes with a zero count are ignored (they may take any coefficient).
+    Classes with a zero count are ignored (they may take any coefficient). Small tables are
+    tested by linear algebra (is ``group`` in the row space? — coefficients unbounded, so
+    this answers "yes" at least as often as the bounded test), larger ones by a sparse
+    linear program with coefficients bounded by :data:`COEFFICIENT_BOUND` (faster there).
     """
     positive = np.flatnonzero(class_counts > 0)
     matrix = sp.csr_matrix(class_membership[np.flatnonzero(published)][:, positive])
     if matrix.shape[0] == 0:
         return False
+    target = group[positive]
+    if matrix.shape[0] * matrix.shape[1] <= _DERIVABLE_DENSE_LIMIT:
+        dense = matrix.toarray()
+        _, sv, vt = np.linalg.svd(dense, full_matrices=False)
+        if sv.size == 0 or sv[0] < _TOL:
+            return bool(np.abs(target).max() < _TOL) if target.size else True
+        rank = int((sv > max(sv[0] * _RCOND * max(dense.shape), _TOL)).sum())
+        basis = vt[:rank]
+        residual = target - (basis @ target) @ basis
+        return bool(np.abs(residual).max() < _TOL) if target.size else True
     result = linprog(
         c=np.zeros(matrix.shape[0]),
         A_eq=matrix.T.tocsr(),
-        b_eq=group[positive],
+        b_eq=target,
         bounds=(-COEFFICIENT_BOUND, COEFFICIENT_BOUND),
         method="highs",
     )

@@ -13,7 +13,13 @@
    cell used by that derivation and go back to step 2.
 
 Every step only adds suppressions, so the loop ends; it ends when the audit proves that no
-combination of published cells isolates a group smaller than :math:`k`.
+combination of published cells isolates a group smaller than :math:`k`. Cells with the same
+population (:func:`_aliases`) are always hidden together.
+
+4. *Publishing back*: hidden cells that the published cells determine anyway are published
+   (:func:`_publish_derivable`; the attacker's span is unchanged), then each remaining
+   complementary suppression is undone if the exact audit of the trial table stays clean
+   (:func:`_prune`).
 """
 
 from __future__ import annotations
@@ -22,9 +28,10 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from clinwell.privacy.audit import Leak, derivable, find_leak
+from clinwell.privacy.audit import DENSE_LIMIT, Leak, derivable, find_leak
 from clinwell.privacy.lattice import Lattice
 from clinwell.privacy.pieces import Pieces, piece_of_class, tree_dimension
+from clinwell.privacy.threads import single_threaded_blas
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -34,8 +41,44 @@ AUTO_WHOLE_LIMIT = 50_000
 """``audit="auto"`` audits tables with at most this many (cell, class) pairs as a whole."""
 
 
-def _choose(candidates: npt.NDArray[np.int64], cell_n: FloatArray, specific: FloatArray) -> int:
-    order = np.lexsort((candidates, -specific[candidates], cell_n[candidates]))
+def _aliases(class_membership: sp.csr_matrix, class_counts: FloatArray) -> IntArray:
+    """Group id of every cell; cells with the same non-empty population share one.
+
+    Two cells over exactly the same classes with a positive count (a department with a
+    single clinic and that clinic, say) show the same number: publishing one publishes the
+    other. They are therefore hidden together (:func:`_tie`), so that hiding one of them
+    actually hides the value. Cells with no member get a group of their own.
+    """
+    positive = sp.csr_matrix(class_membership[:, class_counts > 0.5])
+    positive.sort_indices()
+    seen: dict[bytes, int] = {}
+    group = np.empty(positive.shape[0], dtype=np.int64)
+    for cell in range(positive.shape[0]):
+        members = positive.indices[positive.indptr[cell] : positive.indptr[cell + 1]]
+        key = members.tobytes() if members.size else f"empty{cell}".encode()
+        group[cell] = seen.setdefault(key, len(seen))
+    return group
+
+
+def _tie(suppressed: BoolArray, alias: IntArray) -> bool:
+    """Hide every alias of a hidden cell (in place); whether anything changed."""
+    hidden = np.bincount(alias, weights=suppressed.astype(np.float64)) > 0.5
+    tied = hidden[alias]
+    changed = bool((tied & ~suppressed).any())
+    suppressed |= tied
+    return changed
+
+
+def _choose(
+    candidates: npt.NDArray[np.int64],
+    cell_n: FloatArray,
+    specific: FloatArray,
+    last: FloatArray | None = None,
+) -> int:
+    """The candidate with the smallest ``n`` (most specific, then lowest index, on ties);
+    candidates flagged in ``last`` only if every candidate is."""
+    penalty = np.zeros(candidates.size) if last is None else last[candidates]
+    order = np.lexsort((candidates, -specific[candidates], cell_n[candidates], penalty))
     return int(candidates[order[0]])
 
 
@@ -77,7 +120,9 @@ def _known(
                 small_derived.add(r)
 
 
-def _remainder_rule(lattice: Lattice, cell_n: FloatArray, k: int, suppressed: BoolArray) -> None:
+def _remainder_rule(
+    lattice: Lattice, cell_n: FloatArray, k: int, suppressed: BoolArray, alias: IntArray
+) -> None:
     children = lattice.relation_children
     parent = lattice.relation_parent
     if parent.size == 0:
@@ -90,18 +135,24 @@ def _remainder_rule(lattice: Lattice, cell_n: FloatArray, k: int, suppressed: Bo
         )
         hidden = children @ (cell_n * ~known) + remainder * ~rest_known
         bad = np.flatnonzero(known[parent] & (hidden > 0.5) & (hidden < k - 0.5))
+        # cells that are the sum of known parts of one of their own relations: hiding such
+        # a cell alone would not hide its value, so it is the last choice of breaker
+        closed = np.asarray(children @ (~known).astype(np.float64)).round() + ~rest_known == 0
+        rederivable = np.zeros(cell_n.size, dtype=np.float64)
+        rederivable[parent[closed]] = 1.0
         changed = False
         for r in sorted(set(bad.tolist()) | small_derived):
             kids = children.indices[children.indptr[r] : children.indptr[r + 1]]
             open_kids = kids[~suppressed[kids] & (cell_n[kids] > 0.5)].astype(np.int64)
             if open_kids.size:
-                target = _choose(open_kids, cell_n, specific)
+                target = _choose(open_kids, cell_n, specific, rederivable)
             elif not suppressed[parent[r]]:
                 target = int(parent[r])
             else:
                 continue  # parent known only by derivation: left to the exact audit
             changed = changed or not suppressed[target]
             suppressed[target] = True
+        changed = _tie(suppressed, alias) or changed
         if not changed:
             return
 
@@ -176,8 +227,20 @@ def protect(
     audits subtrees and then the whole table at once (slow); ``"auto"`` (default) uses
     ``"whole"`` for tables of at most :data:`AUTO_WHOLE_LIMIT` (cell, class) pairs, where it
     is fast and its suppression choices are the ones callers already rely on, and
-    ``"pieces"`` above. Both audits are exact.
+    ``"pieces"`` above. Both audits are exact. BLAS runs single-threaded meanwhile
+    (:mod:`clinwell.privacy.threads`).
     """
+    with single_threaded_blas():
+        return _protect(lattice, atom_counts, k, already_suppressed, audit)
+
+
+def _protect(
+    lattice: Lattice,
+    atom_counts: npt.ArrayLike,
+    k: int,
+    already_suppressed: BoolArray | None,
+    audit: str,
+) -> BoolArray:
     counts = np.asarray(atom_counts, dtype=np.float64)
     cell_n = np.asarray(lattice.membership @ counts, dtype=np.float64)
     suppressed = np.zeros(lattice.n_cells, dtype=bool)
@@ -189,26 +252,195 @@ def protect(
         np.bincount(lattice.atom_class, weights=counts, minlength=n_classes), dtype=np.float64
     )
     specific = lattice.specificity().astype(np.float64)
+    alias = _aliases(lattice.class_membership, class_counts)
+    fixed = suppressed.copy()  # primary and already suppressed: never published again
+    _tie(suppressed, alias)
     h = tree_dimension(lattice)
     if audit == "auto":
         size = lattice.n_cells * lattice.class_membership.shape[1]
         audit = "whole" if size <= AUTO_WHOLE_LIMIT else "pieces"
-    if audit == "pieces" and h is not None:
-        return _protect_by_pieces(lattice, h, class_counts, cell_n, specific, suppressed, k)
     if audit not in ("pieces", "whole"):
         raise ValueError(f"audit must be 'auto', 'pieces' or 'whole', got {audit!r}")
+    if audit == "pieces" and h is not None:
+        _protect_by_pieces(lattice, h, class_counts, cell_n, specific, suppressed, k, alias)
+        _publish_derivable(lattice, h, class_counts, suppressed, fixed, cell_n, k)
+        _prune(lattice, h, class_counts, cell_n, suppressed, fixed, k, alias)
+        return suppressed
     parts = _subproblems(lattice)
     clean: set[int] = set()
     while True:
-        _remainder_rule(lattice, cell_n, k, suppressed)
+        _remainder_rule(lattice, cell_n, k, suppressed, alias)
         leak = _local_leak(lattice, parts, clean, class_counts, suppressed, k)
         if leak is None:
             leak = find_leak(lattice.class_membership, class_counts, ~suppressed, k)
         if leak is None:
+            _publish_derivable(lattice, None, class_counts, suppressed, fixed, cell_n, k)
+            _prune(lattice, None, class_counts, cell_n, suppressed, fixed, k, alias)
             return suppressed
         suppressed[
-            _breaker(lattice.class_membership, leak, class_counts, cell_n, specific, suppressed)
+            _breaker(
+                lattice.class_membership, leak, class_counts, cell_n, specific, suppressed, alias
+            )
         ] = True
+        _tie(suppressed, alias)
+
+
+def _publish_derivable(
+    lattice: Lattice,
+    h: int | None,
+    class_counts: FloatArray,
+    suppressed: BoolArray,
+    fixed: BoolArray,
+    cell_n: FloatArray,
+    k: int,
+) -> None:
+    """Publish (in place) every hidden cell that the published cells already determine.
+
+    A hidden cell ``c`` whose indicator lies in the span ``S`` of the published cells (over
+    classes with a positive count) tells the attacker nothing new: publishing it leaves
+    ``S`` unchanged, so no new combination, and no leak, appears; publishing all such cells
+    at once keeps ``S`` too. Such cells arise when a parent was hidden for a child whose
+    value the other cells then gave away anyway. With pieces, ``c ∈ S`` iff ``c|π ∈ S_π``
+    for every piece ``π`` (``S = ⊕ S_π``, docs/privacy.md), so each piece is checked on
+    its own. Primary and caller-suppressed cells (``fixed``) are never published.
+    """
+    candidates = np.flatnonzero(suppressed & ~fixed & (cell_n > k - 0.5))
+    if candidates.size == 0:
+        return
+    positive = np.flatnonzero(class_counts > 0.5)
+    membership = sp.csr_matrix(lattice.class_membership[:, positive])
+    if h is None:
+        groups = [np.arange(positive.size, dtype=np.int64)]
+    else:
+        top = piece_of_class(lattice, h, cell_n, ~suppressed).class_top[positive]
+        touched = np.unique(top[sp.csr_matrix(membership[candidates]).indices])
+        order = np.argsort(top, kind="stable")
+        bounds = np.searchsorted(top[order], touched)
+        ends = np.searchsorted(top[order], touched, side="right")
+        groups = [order[a:b] for a, b in zip(bounds.tolist(), ends.tolist(), strict=True)]
+    derivable = np.ones(candidates.size, dtype=bool)
+    csc = membership.tocsc()
+    for classes in groups:
+        sub = sp.csr_matrix(csc[:, classes].tocsr())
+        rows = np.diff(sub.indptr) > 0
+        here = rows[candidates] & derivable
+        if not here.any():
+            continue
+        shown = np.flatnonzero(rows & ~suppressed)
+        if shown.size * classes.size > DENSE_LIMIT:
+            derivable[here] = False
+            continue
+        basis = _row_basis(sub[shown].toarray())
+        target = sub[candidates[here]].toarray()
+        residual = target - (target @ basis.T) @ basis
+        ok = np.abs(residual).max(axis=1) < _DERIVABLE_TOL
+        derivable[np.flatnonzero(here)[~ok]] = False
+    suppressed[candidates[derivable]] = False
+
+
+_DERIVABLE_TOL = 1e-8
+
+
+def _row_basis(dense: FloatArray) -> FloatArray:
+    """Orthonormal rows spanning the rows of ``dense``."""
+    if dense.shape[0] == 0:
+        return np.zeros((0, dense.shape[1]))
+    _, sv, vt = np.linalg.svd(dense, full_matrices=False)
+    if sv.size == 0 or sv[0] < 1e-12:
+        return np.zeros((0, dense.shape[1]))
+    rank = int((sv > sv[0] * 1e-10 * max(dense.shape)).sum())
+    return np.asarray(vt[:rank], dtype=np.float64)
+
+
+PRUNE_LIMIT = 500_000
+""":func:`_prune` runs when (complementary suppressions) × (cells) is at most this."""
+
+
+def _prune(
+    lattice: Lattice,
+    h: int | None,
+    class_counts: FloatArray,
+    cell_n: FloatArray,
+    suppressed: BoolArray,
+    fixed: BoolArray,
+    k: int,
+    alias: IntArray,
+) -> None:
+    """Publish again (in place) complementary suppressions that turn out to be unneeded.
+
+    The greedy loop hides cells one leak at a time, so a cell hidden early can become
+    unnecessary once later cells are hidden. Each complementary suppression, largest ``n``
+    first, is undone on trial (with its aliases) and kept undone only if the exact audit
+    finds no leak in the trial table; the result is therefore exactly as safe as the fixed
+    point it started from. Without pieces the whole table is audited. With pieces, the
+    table before the trial is clean, and a trial piece with the same classes and the same
+    published cells as before has the same span (nothing else enters it); so only the trial
+    pieces that gained or lost a class, or that hold a class of the re-published cells, are
+    audited. Primary and caller-suppressed cells (and their aliases) never return. Skipped
+    when the work (candidates × cells) exceeds :data:`PRUNE_LIMIT`.
+    """
+    candidates = np.flatnonzero(suppressed & ~fixed & (cell_n > 0.5))
+    if candidates.size == 0 or candidates.size * lattice.n_cells > PRUNE_LIMIT:
+        return
+    candidates = candidates[np.lexsort((candidates, -cell_n[candidates]))]
+    blocked = np.bincount(alias, weights=fixed.astype(np.float64)) > 0.5
+    csc = lattice.class_membership.tocsc()
+    small = (class_counts > 0.5) & (class_counts < k - 0.5)
+    base = None if h is None else piece_of_class(lattice, h, cell_n, ~suppressed).class_top
+    for cell in candidates.tolist():
+        if not suppressed[cell] or blocked[alias[cell]]:
+            continue
+        trial = suppressed & (alias != alias[cell])
+        if _peeling_leaks(lattice, cell_n, trial, k):
+            continue  # a parent minus its known parts isolates a small group: a real leak
+        if h is None or base is None:
+            if find_leak(lattice.class_membership, class_counts, ~trial, k) is None:
+                suppressed[:] = trial
+            continue
+        top = piece_of_class(lattice, h, cell_n, ~trial).class_top
+        moved = top != base
+        touched = lattice.class_membership.indices[
+            lattice.class_membership.indptr[cell] : lattice.class_membership.indptr[cell + 1]
+        ]
+        affected = np.unique(np.concatenate([top[moved], base[moved], top[touched]]))
+        if _pieces_clean(csc, class_counts, small, trial, k, top, affected):
+            suppressed[:] = trial
+            base = top
+
+
+def _peeling_leaks(lattice: Lattice, cell_n: FloatArray, suppressed: BoolArray, k: int) -> bool:
+    """Whether peeling relations (step 2) isolates a group of ``1..k-1`` when these cells
+    are hidden. Every such group is a leak, so a trial that fails here needs no audit."""
+    parent = lattice.relation_parent
+    if parent.size == 0:
+        return False
+    children = lattice.relation_children
+    remainder = np.maximum(cell_n[parent] - children @ cell_n, 0.0)
+    known, rest_known, small_derived = _known(parent, children, remainder, cell_n, suppressed, k)
+    hidden = children @ (cell_n * ~known) + remainder * ~rest_known
+    return bool(small_derived) or bool((known[parent] & (hidden > 0.5) & (hidden < k - 0.5)).any())
+
+
+def _pieces_clean(
+    csc: sp.csc_matrix,
+    class_counts: FloatArray,
+    small: BoolArray,
+    suppressed: BoolArray,
+    k: int,
+    top: IntArray,
+    tops: IntArray,
+) -> bool:
+    """Whether none of the pieces ``tops`` (piece top of each class: ``top``) has a leak."""
+    for t in tops.tolist():
+        classes = np.flatnonzero(top == t)
+        if not small[classes].any():
+            continue
+        sub = csc[:, classes].tocsr()
+        cells = np.flatnonzero((np.diff(sub.indptr) > 0) & ~suppressed)
+        matrix = sp.csr_matrix(sub[cells])
+        if find_leak(matrix, class_counts[classes], np.ones(cells.size, dtype=bool), k):
+            return False
+    return True
 
 
 def _protect_by_pieces(
@@ -219,6 +451,7 @@ def _protect_by_pieces(
     specific: FloatArray,
     suppressed: BoolArray,
     k: int,
+    alias: IntArray,
 ) -> BoolArray:
     """Audit only pieces holding a small class; hide one breaker per leaky piece per round."""
     small = (class_counts > 0.5) & (class_counts < k - 0.5)
@@ -227,7 +460,7 @@ def _protect_by_pieces(
     clean: dict[int, int] = {}  # piece top -> number of classes when found clean
     csc = lattice.class_membership.tocsc()
     while True:
-        _remainder_rule(lattice, cell_n, k, suppressed)
+        _remainder_rule(lattice, cell_n, k, suppressed, alias)
         pieces = piece_of_class(lattice, h, cell_n, ~suppressed)
         top = pieces.class_top
         tops, piece_size = np.unique(top, return_counts=True)
@@ -253,7 +486,13 @@ def _protect_by_pieces(
             cell = int(
                 cells[
                     _breaker(
-                        matrix, leak, class_counts[classes], cell_n[cells], specific[cells], local
+                        matrix,
+                        leak,
+                        class_counts[classes],
+                        cell_n[cells],
+                        specific[cells],
+                        local,
+                        alias[cells],
                     )
                 ]
             )
@@ -261,6 +500,7 @@ def _protect_by_pieces(
             if edge is not None and cell_n[edge] <= cell_n[cell]:
                 cell = edge
             suppressed[cell] = True
+            _tie(suppressed, alias)
             changed = True
         if not changed:
             return suppressed
@@ -303,8 +543,12 @@ def _breaker(
     cell_n: FloatArray,
     specific: FloatArray,
     suppressed: BoolArray,
+    alias: IntArray,
 ) -> int:
-    """The smallest cell of the leak's derivation whose suppression stops that derivation."""
+    """The smallest cell of the leak's derivation whose suppression stops that derivation.
+
+    Hiding a cell hides its aliases (same population) too, as :func:`protect` does.
+    """
     used = np.array(leak.cells, dtype=np.int64)
     order = used[np.lexsort((used, -specific[used], cell_n[used]))]
     group = np.zeros(class_counts.size)
@@ -312,6 +556,7 @@ def _breaker(
     for cell in order[:_MAX_TRIES].tolist():
         trial = suppressed.copy()
         trial[cell] = True
+        _tie(trial, alias)
         if not derivable(class_membership, group, class_counts, ~trial):
             return int(cell)
     return int(order[0])
