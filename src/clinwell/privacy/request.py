@@ -55,15 +55,20 @@ class Dimension:
         if not self.name:
             raise RequestError("a dimension needs a name")
         clean: list[str] = []
+        seen: dict[str, str] = {}  # raw value -> normalized (responses share few values)
         for row, value in enumerate(self.values):
+            if isinstance(value, str) and value in seen:
+                clean.append(seen[value])
+                continue
             if not isinstance(value, str) or not value.strip():
                 raise RequestError(f"dimension {self.name!r}, row {row}: missing value {value!r}")
             if self.hierarchical:
-                clean.append(_normalize_path(value, self.name, row))
+                seen[value] = _normalize_path(value, self.name, row)
             elif value.strip() == ALL:
                 raise RequestError(f"dimension {self.name!r}, row {row}: {ALL!r} is reserved")
             else:
-                clean.append(value.strip())
+                seen[value] = value.strip()
+            clean.append(seen[value])
         object.__setattr__(self, "values", tuple(clean))
 
 
