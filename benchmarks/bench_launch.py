@@ -5,8 +5,9 @@ What it does, start to finish (bounded in time and requests, 127.0.0.1 only):
 1. creates its own PostgreSQL database (``clinwell_bench``; dropped at the end);
 2. prepares an organization with a roster of ``--people`` and an open wave through the
    product's service functions (``benchmarks/launch_setup.py``, in a child process);
-3. starts the server exactly as an operator would — ``clinwell serve`` (gunicorn) with
-   ``CLINWELL_ENV=production`` settings — with ``--workers`` × ``--threads``;
+3. starts the server exactly as an operator would — ``clinwell serve`` (gunicorn,
+   ``--preload``) with ``--env`` settings (demo by default) — with ``--workers`` ×
+   ``--threads`` (default 3 × 4: ``clinwell serve``'s default on 2 cores);
 4. *warm-up*, then the *measured* phase: ``--concurrency`` clients each take the next
    personal link, GET the form and POST a complete answer set (``benchmarks/launch_client.py``);
    optionally paced at ``--rate`` respondents per second;
@@ -18,7 +19,7 @@ What it does, start to finish (bounded in time and requests, 127.0.0.1 only):
 7. stops the server, drops the database, prints a summary and, with ``--record``, appends
    the run to the ``launch`` section of docs/performance.md.
 
-Run:  .venv/bin/python benchmarks/bench_launch.py [--workers 3 --threads 1 --concurrency 24]
+Run:  .venv/bin/python benchmarks/bench_launch.py [--workers 3 --threads 4 --concurrency 16]
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--people", type=int, default=20_000, help="roster size (invitations)")
     p.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    p.add_argument("--threads", type=int, default=1, help="threads per worker (1 = sync worker)")
-    p.add_argument("--concurrency", type=int, default=24, help="concurrent respondents")
+    p.add_argument("--threads", type=int, default=4, help="threads per worker (1 = sync worker)")
+    p.add_argument("--concurrency", type=int, default=16, help="concurrent respondents")
     p.add_argument("--rate", type=float, default=0.0, help="respondents/s to offer (0 = max)")
     p.add_argument("--warmup", type=int, default=600, help="respondents before measuring")
     p.add_argument("--respondents", type=int, default=12_000, help="measured respondents")
@@ -298,6 +299,11 @@ async def drive(args: argparse.Namespace, server: Server, plan: dict[str, Any]) 
             "client": round(time.process_time() - client0, 1),
             "machine_busy_share": round((busy1 - busy0) / max(total1 - total0, 1e-9), 2),
         }
+        done_n = max(stats.completed, 1)
+        summary["cpu_ms_per_respondent"] = {
+            k: round(1000 * summary["cpu_s"][k] / done_n, 2)
+            for k in ("gunicorn", "postgres", "client")
+        }
         summary["load_avg"] = os.getloadavg()[0]
         phases[name] = summary
         print(json.dumps(summary), flush=True)
@@ -341,6 +347,7 @@ def record(
     command: str, args: argparse.Namespace, phases: dict[str, Any], check: dict[str, Any]
 ) -> None:
     m, f = phases["measured"], phases["fault"]
+    per = m["cpu_ms_per_respondent"]
     row = (
         f"| {time.strftime('%Y-%m-%d %H:%M')} | `{command}` | {args.workers}×{args.threads} "
         f"| {args.concurrency}{f' @ {args.rate:g}/s' if args.rate else ''} "
@@ -348,6 +355,7 @@ def record(
         f"| {m['open_ms'][50]} / {m['open_ms'][95]} / {m['open_ms'][99]} "
         f"| {m['submit_ms'][50]} / {m['submit_ms'][95]} / {m['submit_ms'][99]} "
         f"| {m['cpu_s']['gunicorn']} / {m['cpu_s']['postgres']} / {m['cpu_s']['client']} "
+        f"({per['gunicorn']} / {per['postgres']} / {per['client']} ms each) "
         f"| {m['load_avg']:.1f} "
         f"| {f['completed']:,}, {f['retries']} retries, {sum(f['failures'].values())} failed "
         f"attempts | {check['responses']:,} = {check['invitations_responded']:,} = "

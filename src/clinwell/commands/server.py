@@ -19,6 +19,11 @@ def _django_setup() -> None:
     django.setup()
 
 
+def default_workers() -> int:
+    """CPU cores + 1 worker processes (each with ``--threads`` threads)."""
+    return (os.cpu_count() or 1) + 1
+
+
 def _gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
     # One BLAS thread per worker: many workers each spawning a BLAS thread pool oversubscribe
     # the cores (a key-driver fit took 13 s with default threading, 0.8 s with one thread).
@@ -38,6 +43,11 @@ def _gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str
         "-",
         "--graceful-timeout",
         "10",
+        # Load the application (URLconf, views, scientific libraries, templates: see
+        # clinwell.web.wsgi) once in the master and fork workers from it: a worker that
+        # replaces a crashed or killed one serves at once instead of importing for seconds
+        # (on a loaded machine that took longer than the 30 s worker timeout).
+        "--preload",
     ]
 
 
@@ -76,9 +86,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(
-        0, help="Worker processes (0 = 2 × CPU cores + 1, gunicorn's recommendation)."
+        0, help="Worker processes (0 = CPU cores + 1; see docs/performance.md)."
     ),
-    threads: int = typer.Option(4, help="Threads per worker."),
+    threads: int = typer.Option(4, help="Threads per worker (keep-alive, overlaps I/O waits)."),
     migrate: bool = typer.Option(True, "--migrate/--no-migrate", help="Apply migrations first."),
 ) -> None:
     """Serve clinwell with gunicorn (a production-grade WSGI server)."""
@@ -91,7 +101,11 @@ def serve(
     if settings.PRODUCTION:
         call_command("collectstatic", interactive=False, verbosity=0)
     if workers <= 0:
-        workers = 2 * (os.cpu_count() or 1) + 1
+        # Measured on 2 cores (docs/performance.md, "Launch day"): 3 threaded workers served
+        # the most respondents per second (2 left a core idle while one worker waited or
+        # held more than its share of kept-alive connections; 4 and gunicorn's 2 × cores + 1,
+        # meant for single-threaded workers, only added processes competing for the cores).
+        workers = default_workers()
     argv = _gunicorn_argv(host, port, workers, threads)
     console.print(f"Serving clinwell at http://{host}:{port} with {workers} workers")
     os.execv(argv[0], argv)  # noqa: S606 - replaces this process with gunicorn

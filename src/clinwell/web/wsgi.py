@@ -1,10 +1,107 @@
-"""WSGI entry point (gunicorn ``clinwell.web.wsgi:application``)."""
+"""WSGI entry point (gunicorn ``clinwell.web.wsgi:application``).
+
+Two Django handlers share one process:
+
+- the **respondent handler** serves the survey links ``/s/<token>/`` and ``/a/<token>/``
+  with only the middleware those pages use — :data:`RESPONDENT_MIDDLEWARE`, in the order of
+  ``settings.MIDDLEWARE``: security headers (nosniff, referrer policy, cross-origin opener
+  policy, and in production the HTTPS redirect and HSTS), common (host check,
+  ``Content-Length``), CSRF (the form keeps its token) and ``X-Frame-Options``. Respondents
+  never log in, so sessions, authentication, messages and login throttling (axes) have
+  nothing to do there; skipping them saved about a quarter of the in-process CPU time
+  per respondent (7.6 → 5.8 ms at the time);
+- the **full handler** serves everything else with ``settings.MIDDLEWARE``.
+
+Importing this module also loads the URLconf (and with it every view and the scientific
+libraries behind them), the instrument library and the respondent templates, so with
+gunicorn's ``--preload`` (``clinwell serve``) all of that happens once in the master: a
+worker that replaces a killed one is ready at once instead of importing for seconds.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterable
+from typing import Any
 
+from django.core.handlers.exception import convert_exception_to_response
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.wsgi import get_wsgi_application
+from django.utils.module_loading import import_string
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinwell.web.settings")
-application = get_wsgi_application()
+
+# Middleware the respondent pages need (a subset of settings.MIDDLEWARE, kept in its order).
+RESPONDENT_MIDDLEWARE = frozenset(
+    {
+        "django.middleware.security.SecurityMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    }
+)
+# A survey link exactly as e-mailed or shared (anything else — a missing slash, a longer
+# path — goes through the full stack, which redirects or answers 404 as before).
+RESPONDENT_PATH = re.compile(r"/[sa]/[A-Za-z0-9_-]{1,64}/\Z")
+
+
+class RespondentHandler(WSGIHandler):
+    """A WSGI handler whose middleware chain is the respondent subset of ``MIDDLEWARE``."""
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        """As ``BaseHandler.load_middleware`` (synchronous), over the respondent subset."""
+        from django.conf import settings
+
+        self._view_middleware: list[Any] = []
+        self._template_response_middleware: list[Any] = []
+        self._exception_middleware: list[Any] = []
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
+        for path in reversed(settings.MIDDLEWARE):
+            if path not in RESPONDENT_MIDDLEWARE:
+                continue
+            middleware = import_string(path)(handler)
+            if hasattr(middleware, "process_view"):
+                self._view_middleware.insert(0, middleware.process_view)
+            if hasattr(middleware, "process_template_response"):
+                self._template_response_middleware.append(middleware.process_template_response)
+            if hasattr(middleware, "process_exception"):
+                self._exception_middleware.append(middleware.process_exception)
+            handler = convert_exception_to_response(middleware)
+        self._middleware_chain = handler
+
+
+def _warm_up() -> None:
+    """Load what every worker needs before the first request (once, in gunicorn's master)."""
+    from django.db import connections
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    from clinwell.instruments import load_library
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view module
+    load_library()
+    for name in (
+        "surveys/respond.html",
+        "surveys/_questions.html",
+        "surveys/feedback.html",
+        "surveys/_feedback_row.html",
+        "surveys/notice.html",
+        "surveys/_resources.html",
+    ):
+        get_template(name)
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()  # never hand an open database connection to forked workers
+
+
+full_application = get_wsgi_application()
+respondent_application = RespondentHandler()
+_warm_up()
+
+
+def application(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    """Survey links to the respondent handler, everything else to the full one."""
+    if RESPONDENT_PATH.match(environ.get("PATH_INFO", "")):
+        return respondent_application(environ, start_response)
+    return full_application(environ, start_response)

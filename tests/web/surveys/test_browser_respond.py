@@ -61,6 +61,19 @@ def test_full_path_from_invitation_to_feedback(cast: Cast, live_server: Any, bro
     assert "988" in body
     assert "national comparison" in body
     assert serious_violations(page) == []
+    # on a 390 px phone the results stack: nothing scrolls sideways, and each measure's own
+    # value sits below its name, labelled
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    first = page.locator("table.feedback tbody tr").first
+    name_box = first.locator("th").bounding_box()
+    value = first.locator("td").first
+    value_box = value.bounding_box()
+    assert name_box is not None
+    assert value_box is not None
+    assert value_box["y"] >= name_box["y"] + name_box["height"] - 1
+    assert value_box["width"] > 300
+    assert value.get_attribute("data-label") == "You"
+    assert value.evaluate("e => getComputedStyle(e, '::before').content") not in ("none", "normal")
     assert Response.objects.count() == 1
     assert Comment.objects.get().text == "Fewer inbox messages."
     # the saved draft is gone from this device once the response is recorded

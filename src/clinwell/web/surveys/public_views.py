@@ -2,6 +2,14 @@
 
 GET never consumes a link (e-mail security scanners open every link); only the POST of a
 completed form does, exactly once.
+
+Every page here is rendered as for an anonymous visitor, without the request's template
+context (no account bar, no organization navigation, no messages — even for a signed-in
+staff member who opens a link), so the page is the same whichever middleware served it
+(``clinwell.web.wsgi`` serves these paths with a lean stack) and the parts that are the same
+for every respondent can be rendered once: a launched wave's blank form page is rendered once
+per wave and process with slots for the per-request CSRF token, draft-storage key and nonce,
+and each distinct feedback row once.
 """
 
 from __future__ import annotations
@@ -10,14 +18,20 @@ from functools import lru_cache
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from clinwell.web.orgs.models import Organization
 from clinwell.web.surveys.models import Invitation, Wave
-from clinwell.web.surveys.services.feedback import feedback_rows, support_resources
+from clinwell.web.surveys.services.feedback import (
+    FeedbackRow,
+    feedback_rows,
+    support_resources,
+    unscored_measures,
+)
 from clinwell.web.surveys.services.form import SurveyForm, build_form, parse_answers
 from clinwell.web.surveys.services.submissions import (
     Outcome,
@@ -34,8 +48,7 @@ from clinwell.web.surveys.services.tokens import new_public_token
 def _notice(
     request: HttpRequest, title: str, text: str, status: int = 200, wave: Wave | None = None
 ) -> HttpResponse:
-    return render(
-        request,
+    html = render_to_string(
         "surveys/notice.html",
         {
             "title": title,
@@ -43,8 +56,8 @@ def _notice(
             "wave": wave,
             "resources": support_resources(wave.organization.state if wave else ""),
         },
-        status=status,
     )
+    return HttpResponse(html, status=status)
 
 
 def _closed(request: HttpRequest, wave: Wave) -> HttpResponse:
@@ -99,6 +112,53 @@ def _questions_html(form: SurveyForm) -> SafeString:
     return cached[1]
 
 
+# Slots in a cached blank form page, filled per request (letters, digits, "-" and ":" only:
+# autoescaping leaves them as they are, and so are the values put in their place).
+CSRF_SLOT = "clinwell-slot-csrf-token"
+STORAGE_SLOT = "clinwell-slot-storage-key"
+NONCE_SLOT = "clinwell-slot-nonce"
+
+# Rendered blank form pages: {key: (form, html)}; the key holds every column of the wave and
+# its organization, so an edit to either (name, intro, limits, roles) renders afresh.
+_FORM_PAGES: dict[tuple[object, ...], tuple[SurveyForm, str]] = {}
+_FORM_PAGES_MAX = 64
+
+
+def _row_key(instance: Wave | Organization) -> tuple[object, ...]:
+    return tuple(repr(getattr(instance, f.attname)) for f in type(instance)._meta.concrete_fields)
+
+
+def _form_context(wave: Wave, form: SurveyForm, *, anonymous: bool) -> dict[str, Any]:
+    return {
+        "wave": wave,
+        "org": wave.organization,
+        "form": form,
+        "preview": False,
+        "anonymous": anonymous,
+    }
+
+
+def _blank_form_html(wave: Wave, form: SurveyForm, *, anonymous: bool) -> str:
+    """The blank form page of a wave with the three slots, rendered once per wave version."""
+    key = (id(form), anonymous, _row_key(wave), _row_key(wave.organization))
+    cached = _FORM_PAGES.get(key)
+    if cached is None or cached[0] is not form:
+        if len(_FORM_PAGES) >= _FORM_PAGES_MAX:
+            _FORM_PAGES.clear()
+        context = _form_context(wave, form, anonymous=anonymous)
+        context.update(
+            questions_html=_questions_html(form),
+            values={},
+            errors={},
+            csrf_token=CSRF_SLOT,
+            nonce=NONCE_SLOT if anonymous else "",
+            storage_key=STORAGE_SLOT,
+        )
+        cached = (form, render_to_string("surveys/respond.html", context))
+        _FORM_PAGES[key] = cached
+    return cached[1]
+
+
 def _form_page(
     request: HttpRequest,
     wave: Wave,
@@ -110,23 +170,25 @@ def _form_page(
     storage_key: str = "",
 ) -> HttpResponse:
     form = build_form(wave)
-    return render(
-        request,
-        "surveys/respond.html",
-        {
-            "wave": wave,
-            "org": wave.organization,
-            "form": form,
-            "questions_html": "" if values or errors else _questions_html(form),
-            "preview": False,
-            "anonymous": anonymous,
-            "values": values or {},
-            "errors": errors or {},
-            "nonce": nonce,
-            "storage_key": storage_key,
-        },
-        status=400 if errors else 200,
+    if not values and not errors:
+        html = (
+            _blank_form_html(wave, form, anonymous=anonymous)
+            .replace(CSRF_SLOT, get_token(request))
+            .replace(STORAGE_SLOT, storage_key)
+            .replace(NONCE_SLOT, nonce)
+        )
+        return HttpResponse(html)
+    context = _form_context(wave, form, anonymous=anonymous)
+    context.update(
+        questions_html="",
+        values=values or {},
+        errors=errors or {},
+        csrf_token=get_token(request),
+        nonce=nonce,
+        storage_key=storage_key,
     )
+    status = 400 if errors else 200
+    return HttpResponse(render_to_string("surveys/respond.html", context), status=status)
 
 
 @lru_cache(maxsize=64)
@@ -136,13 +198,39 @@ def _resources_html(state: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - our own template's autoescaped output
 
 
+@lru_cache(maxsize=4096)
+def _feedback_row_html(row: FeedbackRow) -> SafeString:
+    """One feedback row's markup; rows repeat across respondents (a flag is Yes or No, a
+    score takes few distinct values), so each distinct row is rendered once per process."""
+    html = render_to_string("surveys/_feedback_row.html", {"row": row})
+    return mark_safe(html)  # noqa: S308 - our own template's autoescaped output
+
+
+ROWS_SLOT = "clinwell-slot-feedback-rows"
+# Rendered feedback pages around their rows: {(state, has rows, unscored labels): html}.
+_FEEDBACK_PAGES: dict[tuple[str, bool, tuple[str, ...]], str] = {}
+_FEEDBACK_PAGES_MAX = 256
+
+
 def _feedback(request: HttpRequest, wave: Wave, submission: Submission) -> HttpResponse:
-    context: dict[str, Any] = {
-        "wave": wave,
-        "rows": feedback_rows(submission.scores),
-        "resources_html": _resources_html(wave.organization.state),
-    }
-    return render(request, "surveys/feedback.html", context)
+    """The respondent's own results: the page around the rows is rendered once per
+    (state, whether any row, which measures could not be scored); the rows go in its slot."""
+    rows = feedback_rows(submission.scores)
+    state = wave.organization.state
+    unscored = tuple(unscored_measures(submission.scores))
+    key = (state, bool(rows), unscored)
+    page = _FEEDBACK_PAGES.get(key)
+    if page is None:
+        if len(_FEEDBACK_PAGES) >= _FEEDBACK_PAGES_MAX:
+            _FEEDBACK_PAGES.clear()
+        context: dict[str, Any] = {
+            "rows_html": ROWS_SLOT if rows else "",
+            "unscored": unscored,
+            "resources_html": _resources_html(state),
+        }
+        page = _FEEDBACK_PAGES[key] = render_to_string("surveys/feedback.html", context)
+    rows_html = "".join(_feedback_row_html(row) for row in rows)
+    return HttpResponse(page.replace(ROWS_SLOT, rows_html, 1))
 
 
 def _result(request: HttpRequest, wave: Wave, submission: Submission) -> HttpResponse:

@@ -27,8 +27,6 @@ class FeedbackRow:
 
 
 def _format(value: Any, low: float | None, high: float | None) -> str:
-    if value is None:
-        return "Not enough answers to score"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if low is not None and high is not None:
@@ -36,8 +34,17 @@ def _format(value: Any, low: float | None, high: float | None) -> str:
     return f"{value:.1f}"
 
 
+def _for_respondent(instrument_id: str, output: Any) -> bool:
+    """The many organizational items are for the organization, not the respondent."""
+    return not (output.tags.domain and not output.tags.kpi and instrument_id == "org_wellbeing")
+
+
 def feedback_rows(scores: dict[str, dict[str, Any]]) -> list[FeedbackRow]:
-    """One row per score or flag worth showing, with its meaning and national figure."""
+    """One row per score or flag worth showing, with its meaning and national figure.
+
+    A scale that could not be scored (too few answers) is left out, with its cut-off flags;
+    :func:`unscored_measures` names them.
+    """
     series = national_benchmarks()[NATIONAL_SERIES]
     rows: list[FeedbackRow] = []
     for instrument_id, values in scores.items():
@@ -45,8 +52,8 @@ def feedback_rows(scores: dict[str, dict[str, Any]]) -> list[FeedbackRow]:
         for output in instrument.outputs():
             value = values.get(output.name)
             if output.kind == "score":
-                if output.tags.domain and not output.tags.kpi and instrument_id == "org_wellbeing":
-                    continue  # the many organizational items are for the organization, not you
+                if value is None or not _for_respondent(instrument_id, output):
+                    continue
                 low, high = output.range if output.range else (None, None)
                 direction = (
                     "Higher means more strain."
@@ -93,6 +100,21 @@ def feedback_rows(scores: dict[str, dict[str, Any]]) -> list[FeedbackRow]:
                 )
             )
     return rows
+
+
+def unscored_measures(scores: dict[str, dict[str, Any]]) -> list[str]:
+    """Labels of the scales :func:`feedback_rows` leaves out because they could not be scored."""
+    missing = []
+    for instrument_id, values in scores.items():
+        instrument = get_instrument(instrument_id)
+        for output in instrument.outputs():
+            if (
+                output.kind == "score"
+                and values.get(output.name) is None
+                and _for_respondent(instrument_id, output)
+            ):
+                missing.append(f"{instrument.title}: {output.label}")
+    return missing
 
 
 @lru_cache(maxsize=64)
