@@ -11,11 +11,13 @@ authentication enforced (a request without the token must be refused).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from clinwell.web.accounts.models import User
@@ -37,9 +39,18 @@ OPERATIONS = [
 
 
 @pytest.fixture
-def api_schema(db: None) -> schemathesis.BaseSchema:
+def api_schema(db: None) -> Iterator[schemathesis.BaseSchema]:
     # Django's own WSGI handler with settings.MIDDLEWARE (what serves /api/ in production).
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    # As Django's test client does, keep the handler from closing the test's database
+    # connection at the end of each request (on PostgreSQL that would end the test's
+    # transaction; SQLite's in-memory test database ignores the close).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_every_operation_is_covered(api_schema: schemathesis.BaseSchema) -> None:
