@@ -5,13 +5,13 @@ What it does, start to finish (bounded in time and requests, 127.0.0.1 only):
 1. creates its own PostgreSQL database (``clinwell_bench``; dropped at the end);
 2. prepares an organization with a roster of ``--people`` and an open wave through the
    product's service functions (``benchmarks/launch_setup.py``, in a child process);
-3. starts the server exactly as an operator would — ``clinwell serve`` (gunicorn,
-   ``--preload``) with ``--env`` settings (demo by default) — with ``--workers`` ×
-   ``--threads`` (default 3 × 4: ``clinwell serve``'s default on 2 cores);
+3. starts the server exactly as an operator would — ``clinwell serve`` (granian, the
+   application loaded before the workers fork) with ``--env`` settings (demo by default) —
+   with ``--workers`` × ``--threads`` (default 3 × 4: ``clinwell serve``'s default on 2 cores);
 4. *warm-up*, then the *measured* phase: ``--concurrency`` clients each take the next
    personal link, GET the form and POST a complete answer set (``benchmarks/launch_client.py``);
    optionally paced at ``--rate`` respondents per second;
-5. the *fault* phase: the same load, and ``--kill-after`` seconds in, one gunicorn worker
+5. the *fault* phase: the same load, and ``--kill-after`` seconds in, one server worker
    gets SIGKILL; clients retry failed requests (connection errors, timeouts, 5xx);
 6. checks in the database that responses = invitations marked responded = respondents the
    server confirmed (and comments = confirmed respondents who wrote one): none lost, none
@@ -56,7 +56,7 @@ RUNS_START, RUNS_END = "<!-- launch:runs -->", "<!-- /launch:runs -->"
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--people", type=int, default=20_000, help="roster size (invitations)")
-    p.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    p.add_argument("--workers", type=int, default=3, help="server worker processes")
     p.add_argument("--threads", type=int, default=4, help="threads per worker (1 = sync worker)")
     p.add_argument("--concurrency", type=int, default=16, help="concurrent respondents")
     p.add_argument("--rate", type=float, default=0.0, help="respondents/s to offer (0 = max)")
@@ -166,7 +166,7 @@ def machine_busy() -> tuple[float, float]:
 
 
 class Server:
-    """``clinwell serve`` in its own process group; the process becomes gunicorn's master."""
+    """``clinwell serve`` in its own process group; its child processes are the workers."""
 
     def __init__(self, args: argparse.Namespace, env: dict[str, str], log: Path) -> None:
         self.argv = [
@@ -294,7 +294,7 @@ async def drive(args: argparse.Namespace, server: Server, plan: dict[str, Any]) 
         busy1, total1 = machine_busy()
         summary = summarize(name, stats)
         summary["cpu_s"] = {
-            "gunicorn": round(server.cpu_seconds() - cpu0, 1),
+            "server": round(server.cpu_seconds() - cpu0, 1),
             "postgres": round(backends.total(), 1),
             "client": round(time.process_time() - client0, 1),
             "machine_busy_share": round((busy1 - busy0) / max(total1 - total0, 1e-9), 2),
@@ -302,7 +302,7 @@ async def drive(args: argparse.Namespace, server: Server, plan: dict[str, Any]) 
         done_n = max(stats.completed, 1)
         summary["cpu_ms_per_respondent"] = {
             k: round(1000 * summary["cpu_s"][k] / done_n, 2)
-            for k in ("gunicorn", "postgres", "client")
+            for k in ("server", "postgres", "client")
         }
         summary["load_avg"] = os.getloadavg()[0]
         phases[name] = summary
@@ -354,8 +354,8 @@ def record(
         f"| {m['completed']:,} in {m['seconds']} s | **{m['submissions_per_s']}** "
         f"| {m['open_ms'][50]} / {m['open_ms'][95]} / {m['open_ms'][99]} "
         f"| {m['submit_ms'][50]} / {m['submit_ms'][95]} / {m['submit_ms'][99]} "
-        f"| {m['cpu_s']['gunicorn']} / {m['cpu_s']['postgres']} / {m['cpu_s']['client']} "
-        f"({per['gunicorn']} / {per['postgres']} / {per['client']} ms each) "
+        f"| {m['cpu_s']['server']} / {m['cpu_s']['postgres']} / {m['cpu_s']['client']} "
+        f"({per['server']} / {per['postgres']} / {per['client']} ms each) "
         f"| {m['load_avg']:.1f} "
         f"| {f['completed']:,}, {f['retries']} retries, {sum(f['failures'].values())} failed "
         f"attempts | {check['responses']:,} = {check['invitations_responded']:,} = "
@@ -399,7 +399,10 @@ def main() -> None:
             check = verify(args, plan["wave_id"], phases)
             print(json.dumps({"check": check}), flush=True)
             log = (work_dir / "server.log").read_text(errors="replace").splitlines()
-            print("\n".join(line for line in log if "TIMEOUT" in line or "SIGKILL" in line))
+            # The server's own account of the killed worker (granian: "Unexpected exit from
+            # worker-N", "Respawning worker-N"; gunicorn: "SIGKILL", "WORKER TIMEOUT").
+            marks = ("Unexpected exit", "Respawning", "crash loop", "TIMEOUT", "SIGKILL")
+            print("\n".join(line for line in log if any(mark in line for mark in marks)))
     finally:
         if server is not None:
             server.stop()

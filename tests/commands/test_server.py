@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from clinwell.cli import app
@@ -49,14 +56,74 @@ def test_demo_builds_a_fresh_embedded_database(tmp_path: Path) -> None:
     assert "[X] 0001_initial" in again.stdout
 
 
-def test_serve_preloads_the_application_before_forking_workers() -> None:
-    from clinwell.commands.server import _gunicorn_argv
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
-    argv = _gunicorn_argv("127.0.0.1", 8123, workers=2, threads=4)
-    assert "--preload" in argv
-    assert argv[argv.index("--workers") + 1] == "2"
-    assert argv[argv.index("--threads") + 1] == "4"
-    assert "clinwell.web.wsgi:application" in argv
+
+def _get(port: int, path: str) -> int | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as page:
+            return int(page.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except OSError:
+        return None
+
+
+def _workers(server: subprocess.Popen[bytes]) -> list[int]:
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    return [int(pid) for pid in children.read_text().split()]
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads worker pids from /proc")
+def test_serve_answers_and_replaces_a_killed_worker(tmp_path: Path) -> None:
+    """`clinwell serve` as an operator runs it: granian workers forked from a process that
+    has already loaded the application; a worker killed mid-flight is replaced."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"CLINWELL_VAR_DIR": str(tmp_path), "CLINWELL_ENV": "demo"})
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "clinwell.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        assert _wait_until(lambda: _get(port, "/healthz") == 200, 120), "server never answered"
+        assert _wait_until(lambda: len(_workers(server)) == 2, 30)
+        first, second = _workers(server)
+        assert _get(port, "/accounts/login/") == 200
+
+        os.kill(first, signal.SIGKILL)
+
+        assert _wait_until(lambda: set(_workers(server)) - {first, second} != set(), 30)
+        assert _wait_until(lambda: len(_workers(server)) == 2, 30)
+        assert second in _workers(server)  # the other worker was left alone
+        statuses = [_get(port, "/healthz") for _ in range(20)]
+        assert statuses == [200] * 20
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+    output = (tmp_path / "serve.log").read_text(errors="replace")
+    assert "Respawning worker" in output, output[-2000:]
 
 
 def test_importing_the_wsgi_module_loads_every_view(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 
 import typer
 from rich.console import Console
@@ -19,36 +18,59 @@ def _django_setup() -> None:
     django.setup()
 
 
+def _one_blas_thread_per_worker() -> None:
+    # Before numpy is first imported: many workers each spawning a BLAS thread pool
+    # oversubscribe the cores (a key-driver fit took 13 s with default threading, 0.8 s
+    # with one thread).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def default_workers() -> int:
     """CPU cores + 1 worker processes (each with ``--threads`` threads)."""
     return (os.cpu_count() or 1) + 1
 
 
-def _gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
-    # One BLAS thread per worker: many workers each spawning a BLAS thread pool oversubscribe
-    # the cores (a key-driver fit took 13 s with default threading, 0.8 s with one thread).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
+def _serve_granian(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve ``clinwell.web.wsgi:application`` with granian until stopped (SIGINT/SIGTERM).
+
+    granian parses HTTP in Rust and calls the WSGI application from ``threads`` Python
+    threads per worker process; per survey GET + POST it costs about a fifth of gunicorn's
+    gthread worker (benchmarks/bench_wsgi_servers.py: 0.24 ms against 1.31 ms), which is
+    what the launch-day goal needed (docs/performance.md, "Launch day").
+
+    The application is imported here, before granian forks its workers, so every worker —
+    including one that replaces a crashed or killed worker (``respawn_failed_workers``) —
+    starts with the URLconf, views, scientific libraries and templates already loaded
+    (see clinwell.web.wsgi), as gunicorn's ``--preload`` did.
+    """
+    import multiprocessing
+
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    import clinwell.web.wsgi  # noqa: F401 - preload: import once, before the workers fork
+
+    # granian forks its workers (the Linux default start method); loading the application
+    # in the parent is only a preload if the children are forked, not spawned.
+    multiprocessing.set_start_method("fork", force=True)
+    Server(
         "clinwell.web.wsgi:application",
-        "--bind",
-        f"{host}:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--access-logfile",
-        "-",
-        "--graceful-timeout",
-        "10",
-        # Load the application (URLconf, views, scientific libraries, templates: see
-        # clinwell.web.wsgi) once in the master and fork workers from it: a worker that
-        # replaces a crashed or killed one serves at once instead of importing for seconds
-        # (on a loaded machine that took longer than the 30 s worker timeout).
-        "--preload",
-    ]
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        # Each blocking thread keeps its own database connection (CONN_MAX_AGE): keep the
+        # threads as long as granian allows rather than reconnecting after 30 s idle.
+        blocking_threads_idle_timeout=600,
+        websockets=False,
+        log_level=LogLevels.info,
+        log_access=True,
+        respawn_failed_workers=True,
+        respawn_interval=0.5,
+        workers_kill_timeout=10,
+    ).serve()
 
 
 def demo(
@@ -61,6 +83,7 @@ def demo(
 ) -> None:
     """Migrate the embedded database, load the demo organization, and serve it."""
     os.environ.setdefault("CLINWELL_ENV", "demo")
+    _one_blas_thread_per_worker()
     _django_setup()
     from django.core.management import call_command
 
@@ -78,8 +101,7 @@ def demo(
     console.print(table)
     if serve:
         console.print(f"[bold green]Serving clinwell at http://{host}:{port}[/] (Ctrl+C stops it)")
-        argv = _gunicorn_argv(host, port, workers=2, threads=4)
-        os.execv(argv[0], argv)  # noqa: S606 - replaces this process with gunicorn
+        _serve_granian(host, port, workers=2, threads=4)
 
 
 def serve(
@@ -91,7 +113,8 @@ def serve(
     threads: int = typer.Option(4, help="Threads per worker (keep-alive, overlaps I/O waits)."),
     migrate: bool = typer.Option(True, "--migrate/--no-migrate", help="Apply migrations first."),
 ) -> None:
-    """Serve clinwell with gunicorn (a production-grade WSGI server)."""
+    """Serve clinwell with granian (a production-grade HTTP server; WSGI workers)."""
+    _one_blas_thread_per_worker()
     _django_setup()
     from django.conf import settings
     from django.core.management import call_command
@@ -106,9 +129,8 @@ def serve(
         # held more than its share of kept-alive connections; 4 and gunicorn's 2 × cores + 1,
         # meant for single-threaded workers, only added processes competing for the cores).
         workers = default_workers()
-    argv = _gunicorn_argv(host, port, workers, threads)
     console.print(f"Serving clinwell at http://{host}:{port} with {workers} workers")
-    os.execv(argv[0], argv)  # noqa: S606 - replaces this process with gunicorn
+    _serve_granian(host, port, workers, threads)
 
 
 def manage(ctx: typer.Context) -> None:

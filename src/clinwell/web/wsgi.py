@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn ``clinwell.web.wsgi:application``).
+"""WSGI entry point (``clinwell serve`` runs granian on ``clinwell.web.wsgi:application``).
 
 Two Django handlers share one process:
 
@@ -13,9 +13,10 @@ Two Django handlers share one process:
 - the **full handler** serves everything else with ``settings.MIDDLEWARE``.
 
 Importing this module also loads the URLconf (and with it every view and the scientific
-libraries behind them), the instrument library and the respondent templates, so with
-gunicorn's ``--preload`` (``clinwell serve``) all of that happens once in the master: a
-worker that replaces a killed one is ready at once instead of importing for seconds.
+libraries behind them), the instrument library and the respondent templates. ``clinwell
+serve`` imports it before granian forks its workers, so all of that happens once in the
+parent: a worker that replaces a killed one is ready at once instead of importing for
+seconds (any server with a preload option, e.g. gunicorn's ``--preload``, gets the same).
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ class RespondentHandler(WSGIHandler):
 
 
 def _warm_up() -> None:
-    """Load what every worker needs before the first request (once, in gunicorn's master)."""
+    """Load what every worker needs before the first request (once, before workers fork)."""
     from django.db import connections
     from django.template.loader import get_template
     from django.urls import get_resolver

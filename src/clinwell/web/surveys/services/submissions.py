@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import InterfaceError, OperationalError, connection, models, transaction
 from django.utils import timezone
 
 from clinwell.instruments import get_instrument
@@ -151,11 +151,42 @@ def _joined_lookup(vendor: str, first: type[models.Model], where: str) -> tuple[
     return sql, _RowReader(tuple(readers), tuple(cols))
 
 
-def _find_joined(model: type[models.Model], where: str, params: list[Any]) -> Any:
-    sql, reader = _joined_lookup(connection.vendor, model, where)
+def _fetch_one(sql: str, params: list[Any]) -> Any:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
+        return cursor.fetchone()
+
+
+def _fetch_one_checking_the_connection(sql: str, params: list[Any]) -> Any:
+    """Run a read that is the request's first query; it stands in for Django's health check.
+
+    With ``CONN_HEALTH_CHECKS``, Django tests a reused connection with a query of its own
+    (``SELECT 1`` on PostgreSQL) before the first query of every request: a round trip per
+    survey page. Here the read itself is the test: Django's check is marked done and, if the
+    connection turns out broken (the database restarted or dropped it), it is closed and the
+    read — safe to repeat — runs once more on a new connection, as Django's check would have
+    arranged. Inside a transaction, or when Django's check is off or done, it is a plain read.
+    """
+    db: Any = connection  # the health-check attributes are missing from django-stubs
+    checking = (
+        db.connection is not None
+        and db.health_check_enabled
+        and not db.health_check_done
+        and not db.in_atomic_block
+    )
+    if not checking:
+        return _fetch_one(sql, params)
+    db.health_check_done = True
+    try:
+        return _fetch_one(sql, params)
+    except (OperationalError, InterfaceError):
+        connection.close()
+        return _fetch_one(sql, params)
+
+
+def _find_joined(model: type[models.Model], where: str, params: list[Any]) -> Any:
+    sql, reader = _joined_lookup(connection.vendor, model, where)
+    row = _fetch_one_checking_the_connection(sql, params)
     if row is None:
         return None
     found, wave, organization = reader.read(row)
@@ -229,44 +260,107 @@ def _insert(model: type[models.Model], values: dict[str, Any]) -> None:
         cursor.execute(sql, params)
 
 
-def _store(
+Row = tuple[type[models.Model], dict[str, Any]]  # a model and its values by attribute name
+
+
+@lru_cache(maxsize=16)
+def _insert_if_consumed_sql(vendor: str, model: type[models.Model]) -> tuple[str, tuple[Any, ...]]:
+    """``INSERT INTO table (every column) SELECT CAST(%s AS type), … FROM consumed``.
+
+    One row if the ``consumed`` step of the same statement returned a row, none otherwise.
+    Each value is cast to its column's type: a parameter in a ``SELECT`` list, unlike one in
+    ``VALUES``, is not given the type of the column it lands in.
+    """
+    quote = connection.ops.quote_name
+    fields = tuple(model._meta.concrete_fields)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    values = ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields)
+    sql = " ".join([f"INSERT INTO {_table(model)}", f"({columns})", f"SELECT {values}"])
+    return f"{sql} FROM consumed", fields
+
+
+def _record_once(consume_sql: str, consume_params: list[Any], rows: list[Row]) -> bool:
+    """Run ``consume_sql`` and, only if it changed a row, insert ``rows``: all or nothing.
+
+    ``consume_sql`` is a statement that changes at most one row and changes none when the
+    link or form was already used (an ``UPDATE … WHERE NOT responded`` or an ``INSERT … ON
+    CONFLICT DO NOTHING``); ``True`` if it changed one, i.e. this call recorded the response.
+
+    On PostgreSQL it is one data-modifying ``WITH`` statement — ``WITH consumed AS
+    (consume_sql RETURNING 1), stored_0 AS (INSERT … SELECT … FROM consumed), … SELECT
+    count(*) FROM consumed`` — which is atomic on its own: one round trip instead of BEGIN,
+    UPDATE, INSERTs and COMMIT (docs/performance.md, "Launch day"). A concurrent retry of
+    the same link waits on the row lock (or the unique index), then finds the row consumed
+    and inserts nothing. Other databases run the same steps in a transaction.
+    """
+    if connection.vendor == "postgresql":
+        parts = [f"WITH consumed AS ({consume_sql} RETURNING 1)"]
+        params = list(consume_params)
+        for number, (model, values) in enumerate(rows):
+            insert_sql, fields = _insert_if_consumed_sql(connection.vendor, model)
+            parts.append(f", stored_{number} AS ({insert_sql})")
+            params.extend(_prepared(f, values) for f in fields)
+        parts.append(" SELECT count(*) FROM consumed")
+        with connection.cursor() as cursor:
+            cursor.execute("".join(parts), params)
+            (consumed,) = cursor.fetchone()
+        return bool(consumed == 1)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(consume_sql, consume_params)
+            if cursor.rowcount != 1:
+                return False
+        for model, values in rows:
+            _insert(model, values)
+    return True
+
+
+def _response_rows(
     wave: Wave,
     unit_id: int,
     role: str,
     tenure_band: str,
     parsed: ParsedAnswers,
     scores: dict[str, dict[str, Any]],
-) -> None:
+) -> list[Row]:
+    """The response row and, if one was written, the comment row (nothing that joins them
+    to an invitation, a nonce or each other)."""
     today = wave_today(wave)
-    _insert(
-        Response,
-        {
-            "wave_id": wave.pk,
-            "unit_id": unit_id,
-            "role": role,
-            "tenure_band": tenure_band,
-            "submitted_on": today,
-            "answers": {
-                instrument_id: dict(answers)
-                for instrument_id, answers in parsed.by_instrument.items()
+    rows: list[Row] = [
+        (
+            Response,
+            {
+                "wave_id": wave.pk,
+                "unit_id": unit_id,
+                "role": role,
+                "tenure_band": tenure_band,
+                "submitted_on": today,
+                "answers": {
+                    instrument_id: dict(answers)
+                    for instrument_id, answers in parsed.by_instrument.items()
+                },
+                "scores": {name: value for per in scores.values() for name, value in per.items()},
             },
-            "scores": {name: value for per in scores.values() for name, value in per.items()},
-        },
-    )
-    if parsed.comment:
-        _insert(
-            Comment,
-            {"wave_id": wave.pk, "unit_id": unit_id, "question": "comment", "text": parsed.comment},
         )
+    ]
+    if parsed.comment:
+        rows.append(
+            (
+                Comment,
+                {
+                    "wave_id": wave.pk,
+                    "unit_id": unit_id,
+                    "question": "comment",
+                    "text": parsed.comment,
+                },
+            )
+        )
+    return rows
 
 
-def _consume(invitation: Invitation, today: date) -> bool:
-    """Mark the invitation responded unless it already is; ``True`` if this call did.
-
-    ``UPDATE … SET status = 'responded', responded_on = today WHERE id = … AND NOT status =
-    'responded'``: the database row lock makes a concurrent retry of the same link update
-    nothing, so exactly one request stores the response.
-    """
+def _consume_invitation_sql(invitation: Invitation, today: date) -> tuple[str, list[Any]]:
+    """``UPDATE … SET status = 'responded', responded_on = today WHERE id = … AND NOT status =
+    'responded'``: the row lock makes a concurrent retry of the same link update nothing."""
     status = _column(Invitation, "status")
     sql = " ".join(
         [
@@ -282,23 +376,31 @@ def _consume(invitation: Invitation, today: date) -> bool:
         Invitation._meta.get_field("id").get_db_prep_save(invitation.pk, connection),
         responded,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return bool(cursor.rowcount == 1)
+    return sql, params
+
+
+def _consume_nonce_sql(wave: Wave, nonce: str) -> tuple[str, list[Any]]:
+    """``INSERT`` the form's receipt ``… ON CONFLICT (nonce_hash) DO NOTHING``: a retry of
+    the same form (same nonce) inserts nothing, even while the first is in flight."""
+    sql, fields = _insert_sql(connection.vendor, SubmissionReceipt)
+    values = {"wave_id": wave.pk, "nonce_hash": token_hash(nonce), "received_on": wave_today(wave)}
+    params = [_prepared(f, values) for f in fields]
+    return f"{sql} ON CONFLICT ({_column(SubmissionReceipt, 'nonce_hash')}) DO NOTHING", params
 
 
 def submit_with_invitation(invitation: Invitation, parsed: ParsedAnswers) -> Submission:
-    """Consume the invitation and store the response in one transaction (idempotent)."""
+    """Consume the invitation and store the response atomically (idempotent)."""
     wave = invitation.wave
     if invitation.status == Invitation.Status.RESPONDED:
         return Submission(Outcome.DUPLICATE)
     if not is_accepting(wave):
         return Submission(Outcome.CLOSED)
     scores = score_parsed(parsed)
-    with transaction.atomic():
-        if not _consume(invitation, wave_today(wave)):  # a concurrent retry got here first
-            return Submission(Outcome.DUPLICATE)
-        _store(wave, invitation.unit_id, invitation.role, invitation.tenure_band, parsed, scores)
+    rows = _response_rows(
+        wave, invitation.unit_id, invitation.role, invitation.tenure_band, parsed, scores
+    )
+    if not _record_once(*_consume_invitation_sql(invitation, wave_today(wave)), rows):
+        return Submission(Outcome.DUPLICATE)  # a concurrent retry got here first
     return Submission(Outcome.RECORDED, scores)
 
 
@@ -312,17 +414,7 @@ def submit_with_anonymous_link(
     if not nonce:
         return Submission(Outcome.DUPLICATE)
     scores = score_parsed(parsed)
-    try:
-        with transaction.atomic():
-            _insert(
-                SubmissionReceipt,
-                {
-                    "wave_id": wave.pk,
-                    "nonce_hash": token_hash(nonce),
-                    "received_on": wave_today(wave),
-                },
-            )
-            _store(wave, link.unit_id, role, tenure_band, parsed, scores)
-    except IntegrityError:
+    rows = _response_rows(wave, link.unit_id, role, tenure_band, parsed, scores)
+    if not _record_once(*_consume_nonce_sql(wave, nonce), rows):
         return Submission(Outcome.DUPLICATE)
     return Submission(Outcome.RECORDED, scores)
