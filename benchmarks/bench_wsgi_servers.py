@@ -8,10 +8,11 @@ the POST — so everything measured is HTTP parsing, connection handling, the WS
 (``launch_client.Connection``: keep-alive, raw sockets), 16 connections, one GET + one POST
 per "respondent".
 
-- gunicorn exactly as ``clinwell serve`` starts it: gthread worker, ``--workers 3 --threads
-  4``, access log to stdout (here a pipe to ``/dev/null``);
-- granian (HTTP in Rust, the WSGI call in Python): ``--interface wsgi --workers 3
-  --blocking-threads 4``. Not a dependency of clinwell: ``.venv/bin/uv pip install granian``.
+- gunicorn as ``clinwell serve`` started it until 2026-11-23 (and as an operator who prefers
+  gunicorn would run it): gthread worker, ``--workers 3 --threads 4``, access log to stdout
+  (here a pipe to ``/dev/null``); installed with the ``dev`` extra;
+- granian (HTTP in Rust, the WSGI call in Python) as ``clinwell serve`` runs it now:
+  ``--interface wsgi --workers 3 --blocking-threads 4 --access-log --no-ws``.
 
 Run:  .venv/bin/python benchmarks/bench_wsgi_servers.py [--pairs 20000]
 """
@@ -115,13 +116,14 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=20_000, help="GET + POST pairs per server")
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
-    if importlib.util.find_spec("granian") is None:
-        raise SystemExit("granian is not installed: .venv/bin/uv pip install granian")
+    for server in ("granian", "gunicorn"):
+        if importlib.util.find_spec(server) is None:
+            raise SystemExit(f"{server} is not installed: make .venv/.dev-installed")
     with tempfile.TemporaryDirectory() as work:
         Path(work, "trivial_app.py").write_text(APP, encoding="utf-8")
         os.chdir(work)
         servers = {
-            "gunicorn gthread 3 × 4 (as `clinwell serve`)": lambda port: [
+            "gunicorn gthread 3 × 4, access log": lambda port: [
                 sys.executable,
                 "-m",
                 "gunicorn",
@@ -135,7 +137,7 @@ def main() -> None:
                 "--access-logfile",
                 "-",
             ],
-            "granian 3 workers × 4 blocking threads": lambda port: [
+            "granian 3 × 4 blocking threads, access log (`clinwell serve`)": lambda port: [
                 sys.executable,
                 "-m",
                 "granian",
@@ -149,6 +151,8 @@ def main() -> None:
                 "3",
                 "--blocking-threads",
                 "4",
+                "--access-log",
+                "--no-ws",
                 "trivial_app:application",
             ],
         }

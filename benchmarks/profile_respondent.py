@@ -1,7 +1,7 @@
 """Where a respondent's CPU goes inside the application, without an HTTP server.
 
 Calls the WSGI application (``clinwell.web.wsgi.application``, the respondent handler a
-survey link reaches) directly, as gunicorn would, for each respondent: GET the personal link,
+survey link reaches) directly, as the HTTP server would, for each respondent: GET the personal link,
 read the CSRF cookie and form token, POST a complete answer set (the launch benchmark's own
 answers, 30% with a comment). Reports the process's CPU and the PostgreSQL backend's CPU per
 respondent and, with ``--profile``, the functions with the most cumulative time under
