@@ -34,9 +34,10 @@ def _serve_granian(host: str, port: int, workers: int, threads: int) -> None:
     """Serve ``clinwell.web.wsgi:application`` with granian until stopped (SIGINT/SIGTERM).
 
     granian parses HTTP in Rust and calls the WSGI application from ``threads`` Python
-    threads per worker process; per survey GET + POST it costs about a fifth of gunicorn's
-    gthread worker (benchmarks/bench_wsgi_servers.py: 0.24 ms against 1.31 ms), which is
-    what the launch-day goal needed (docs/performance.md, "Launch day").
+    threads per worker process. Its own CPU per GET + POST on a trivial application was
+    0.19–0.25 ms against gunicorn gthread's 0.48–1.31 ms (benchmarks/bench_wsgi_servers.py,
+    two machines); on the respondent path it saved 0.2 ms per respondent (docs/performance.md,
+    "Launch day").
 
     The application is imported here, before granian forks its workers, so every worker —
     including one that replaces a crashed or killed worker (``respawn_failed_workers``) —
