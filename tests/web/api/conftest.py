@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -43,6 +44,29 @@ class ApiClient:
     def get(self, path: str, **query: Any) -> Any:
         headers = {} if self.token is None else {"Authorization": f"Bearer {self.token}"}
         return self.client.get(f"/api/v1/{path.lstrip('/')}", query, headers=headers)
+
+    def items(self, path: str, **query: Any) -> list[Any]:
+        """The ``items`` of one page of a paginated list (default page unless ``query``
+        says otherwise), after checking the paginated body's shape."""
+        response = self.get(path, **query)
+        assert response.status_code == 200, (path, response.content)
+        body = response.json()
+        assert set(body) == {"items", "count"}, body
+        assert isinstance(body["count"], int)
+        items: list[Any] = body["items"]
+        return items
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    """Start every test with empty rate-limit counters.
+
+    Ninja's throttles count in Django's default cache (a per-process LocMemCache here),
+    which outlives a test; the anonymous (401) limit is keyed by client address, the same
+    127.0.0.1 for every test client, so without this the 401s of earlier tests would count
+    against later ones.
+    """
+    cache.clear()
 
 
 @pytest.fixture

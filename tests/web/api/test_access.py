@@ -88,7 +88,7 @@ def test_an_unknown_organization_looks_like_a_foreign_one(cast: Cast, api: Api) 
 
 
 def test_my_organizations(cast: Cast, api: Api) -> None:
-    orgs = api(cast.leader).get("orgs").json()
+    orgs = api(cast.leader).items("orgs")
     assert orgs == [
         {
             "slug": "alpha",
@@ -99,20 +99,20 @@ def test_my_organizations(cast: Cast, api: Api) -> None:
             "unit": "Alpha Health/Site A/Medicine",
         }
     ]
-    assert [o["slug"] for o in api(cast.outsider).get("orgs").json()] == ["beta"]
-    assert api(make_user("nobody@example.org")).get("orgs").json() == []
+    assert [o["slug"] for o in api(cast.outsider).items("orgs")] == ["beta"]
+    assert api(make_user("nobody@example.org")).items("orgs") == []
 
 
 def test_a_member_of_two_organizations_sees_both(cast: Cast, api: Api) -> None:
     from clinwell.web.orgs.services.organizations import grant_membership
 
     grant_membership(cast.analyst, cast.beta, "executive")
-    orgs = api(cast.analyst).get("orgs").json()
+    orgs = api(cast.analyst).items("orgs")
     assert [(o["slug"], o["role"]) for o in orgs] == [("alpha", "analyst"), ("beta", "executive")]
 
 
 def test_units_of_a_leader_are_their_subtree(cast: Cast, api: Api) -> None:
-    units = api(cast.leader).get("orgs/alpha/units").json()
+    units = api(cast.leader).items("orgs/alpha/units")
     assert [u["full_name"] for u in units] == [
         "Alpha Health/Site A/Medicine",
         "Alpha Health/Site A/Medicine/Cardiology",
@@ -124,7 +124,7 @@ def test_units_of_a_leader_are_their_subtree(cast: Cast, api: Api) -> None:
 
 @pytest.mark.parametrize("role", ["owner", "analyst", "executive"])
 def test_units_of_org_wide_roles_are_the_whole_tree(cast: Cast, api: Api, role: str) -> None:
-    units = api(getattr(cast, role)).get("orgs/alpha/units").json()
+    units = api(getattr(cast, role)).items("orgs/alpha/units")
     names = {u["full_name"] for u in units}
     assert names == set(
         cast.alpha.units.values_list("full_name", flat=True)  # type: ignore[attr-defined]
@@ -142,7 +142,7 @@ def test_admins_see_every_wave_and_counts_while_open(
         opens_at=now + timedelta(days=30),
         closes_at=now + timedelta(days=44),
     )
-    listed = api(cast.owner).get("orgs/alpha/waves").json()
+    listed = api(cast.owner).items("orgs/alpha/waves")
     by_name = {w["name"]: w for w in listed}
     assert set(by_name) == {"Draft", "Open wave", "Autumn 2025", "Spring 2026"}
     assert [w["name"] for w in listed][:2] == ["Draft", "Open wave"]  # newest first
@@ -160,7 +160,7 @@ def test_other_roles_see_closed_waves_only_and_no_counts(
     cast: Cast, waves: Waves, open_wave: Wave, api: Api, role: str
 ) -> None:
     client = api(getattr(cast, role))
-    listed = client.get("orgs/alpha/waves").json()
+    listed = client.items("orgs/alpha/waves")
     assert [w["name"] for w in listed] == ["Spring 2026", "Autumn 2025"]
     assert all(w["counts"] is None for w in listed)
     assert client.get(f"orgs/alpha/waves/{open_wave.pk}").status_code == 404
@@ -176,7 +176,7 @@ def test_open_waves_have_no_results(cast: Cast, open_wave: Wave, api: Api, role:
 
 def test_a_wave_past_its_end_closes_on_access(cast: Cast, open_wave: Wave, api: Api) -> None:
     Wave.objects.filter(pk=open_wave.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
-    listed = api(cast.analyst).get("orgs/alpha/waves").json()
+    listed = api(cast.analyst).items("orgs/alpha/waves")
     assert [w["name"] for w in listed] == ["Open wave"]
     assert listed[0]["status"] == "closed"
 

@@ -22,7 +22,7 @@ def test_the_schema_is_public_and_versioned(client: Client) -> None:
     for path, item in schema["paths"].items():
         for operation in item.values():
             assert operation["security"] == [{"BearerToken": []}], path
-            assert {"200", "401", "404"} <= set(operation["responses"]), path
+            assert {"200", "401", "404", "429"} <= set(operation["responses"]), path
 
 
 def test_the_docs_page_loads_only_local_assets(client: Client) -> None:

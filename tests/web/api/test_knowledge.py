@@ -17,7 +17,7 @@ Api = Callable[[User], ApiClient]
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_member_lists_interventions(cast: Cast, api: Api, role: str) -> None:
-    body = api(getattr(cast, role)).get("orgs/alpha/knowledge/interventions").json()
+    body = api(getattr(cast, role)).items("orgs/alpha/knowledge/interventions")
     assert [i["id"] for i in body] == [i.id for i in find_interventions()]
     first = body[0]
     assert first["sources"]
@@ -26,7 +26,7 @@ def test_every_member_lists_interventions(cast: Cast, api: Api, role: str) -> No
 
 def test_interventions_filter_by_level(cast: Cast, api: Api) -> None:
     level = find_interventions()[0].level
-    body = api(cast.owner).get("orgs/alpha/knowledge/interventions", level=level).json()
+    body = api(cast.owner).items("orgs/alpha/knowledge/interventions", level=level)
     assert body
     assert [i["id"] for i in body] == [i.id for i in find_interventions(level=level)]
     assert {i["level"] for i in body} == {level}
@@ -50,19 +50,17 @@ def test_filter_keys_are_listed_in_the_schema(client: Client) -> None:
 
 
 def test_resources_default_to_the_organizations_state(cast: Cast, api: Api) -> None:
-    alpha = api(cast.analyst).get("orgs/alpha/knowledge/resources").json()
+    alpha = api(cast.analyst).items("orgs/alpha/knowledge/resources")
     assert [r["id"] for r in alpha] == [r.id for r in find_resources(state="MA")]
     assert {r["scope"] for r in alpha} <= {"national", "MA"}
-    beta = api(cast.outsider).get("orgs/beta/knowledge/resources").json()
+    beta = api(cast.outsider).items("orgs/beta/knowledge/resources")
     assert {r["scope"] for r in beta} <= {"national", "MN"}
     assert "MN" in {r["scope"] for r in beta}
 
 
 def test_resources_by_state_and_kind(cast: Cast, api: Api) -> None:
-    body = (
-        api(cast.leader)
-        .get("orgs/alpha/knowledge/resources", state="tx", kind="physician_health_program")
-        .json()
+    body = api(cast.leader).items(
+        "orgs/alpha/knowledge/resources", state="tx", kind="physician_health_program"
     )
     assert [r["scope"] for r in body] == ["TX"]
     assert body[0]["kind"] == "physician_health_program"
@@ -74,4 +72,6 @@ def test_a_filter_matching_exactly_two_interventions(cast: Cast, api: Api) -> No
     driver = next(d for d in sorted(vocab_keys) if len(find_interventions(driver=d)) == 2)
     response = api(cast.owner).get("orgs/alpha/knowledge/interventions", driver=driver)
     assert response.status_code == 200
-    assert [i["id"] for i in response.json()] == [i.id for i in find_interventions(driver=driver)]
+    assert [i["id"] for i in response.json()["items"]] == [
+        i.id for i in find_interventions(driver=driver)
+    ]

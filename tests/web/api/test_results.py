@@ -127,7 +127,7 @@ def test_measures_describe_every_estimate(cast: Cast, waves: Waves, api: Api) ->
 def test_comments_are_the_gates_release(cast: Cast, clean_wave: Wave, api: Api) -> None:
     response = api(cast.owner).get(f"orgs/alpha/waves/{clean_wave.pk}/comments")
     assert response.status_code == 200
-    cells = {c["unit_id"]: c for c in response.json()}
+    cells = {c["unit_id"]: c for c in response.json()["items"]}
     released = {c.unit_id: c for c in results_for(clean_wave).cells(None)}
     assert set(cells) == set(released)
     for unit_id, cell in cells.items():
@@ -150,7 +150,7 @@ def test_web_comments_page_agrees(
     page = login(cast.owner).get(
         f"/o/alpha/results/comments/?wave={waves.second.pk}&unit={peds.pk}"
     )
-    body = api(cast.owner).get(f"orgs/alpha/waves/{waves.second.pk}/comments").json()
+    body = api(cast.owner).items(f"orgs/alpha/waves/{waves.second.pk}/comments")
     texts = [t for c in body if c["unit_id"] == peds.pk for g in c["groups"] for t in g["texts"]]
     html = page.content.decode()
     assert texts

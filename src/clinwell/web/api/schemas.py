@@ -165,5 +165,6 @@ ERRORS: dict[int, type[Schema]] = {
     401: Error,
     404: Error,
     422: ValidationErrorOut,
+    429: Error,
 }
 """Error bodies every endpoint may answer with (documented in the OpenAPI schema)."""

@@ -1,7 +1,8 @@
 """Create, revoke and check personal API tokens (the state changes of the tokens page).
 
 A token is ``cw_`` + 32 random bytes in base64url (256 bits, :func:`secrets.token_urlsafe`),
-so it cannot be guessed and needs no login throttling; the database holds
+so it cannot be guessed and needs no throttling against guessing (401s are still
+rate-limited per address, to bound their cost: :mod:`.throttles`); the database holds
 ``sha256(token)`` only, so a backup or a read replica cannot be used to call the API.
 """
 

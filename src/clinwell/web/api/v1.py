@@ -10,13 +10,22 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, Throttled
 from ninja.operation import Operation
 
 from clinwell.web.api.auth import BearerToken
 from clinwell.web.api.endpoints import knowledge, orgs, waves
+from clinwell.web.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from clinwell.web.api.throttles import (
+    ANON_RATE,
+    ANON_THROTTLE,
+    TOKEN_RATE,
+    TOKEN_THROTTLE,
+    retry_after,
+    throttled_detail,
+)
 
-DESCRIPTION = """Read-only access to your organizations, their units and waves, the published
+DESCRIPTION = f"""Read-only access to your organizations, their units and waves, the published
 results of closed waves, and the knowledge catalog.
 
 Authenticate with a personal API token (create one at /api/tokens/):
@@ -25,6 +34,14 @@ Authenticate with a personal API token (create one at /api/tokens/):
 **Privacy.** Every result number comes from the same privacy-gate release as the web pages
 and exports (minimum group size and complementary suppression); suppressed cells carry no
 numbers. Unit leaders see their own subtree only. Other organizations' objects are 404.
+
+**Pagination.** List endpoints take `limit` (default {DEFAULT_LIMIT}, at most {MAX_LIMIT};
+larger values are clamped) and `offset` (default 0) and answer
+`{{"items": [...], "count": N}}`, `count` being the total number of items you may see.
+
+**Rate limits.** {TOKEN_RATE} requests per API token; {ANON_RATE} unauthenticated (401)
+requests per client address (requests/period, `m` = minute). Over the limit: 429 with a
+`Retry-After` header (seconds).
 """
 
 UNAUTHORIZED = (
@@ -45,6 +62,9 @@ api = ClinwellAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=BearerToken(),
+    # Checked by Ninja on every operation once the token is authenticated; requests that
+    # fail authentication are limited by the 401 handler below (ANON_THROTTLE).
+    throttle=[TOKEN_THROTTLE],
     # Swagger UI from ninja's bundled static files; no online validator badge.
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
 )
@@ -55,9 +75,23 @@ api.add_router("", knowledge.router)
 
 @api.exception_handler(AuthenticationError)
 def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    # Ninja runs the api's throttles only after authentication succeeded, so the requests
+    # it refuses here are counted per client address with Ninja's AnonRateThrottle.
+    if not ANON_THROTTLE.allow_request(request):
+        wait = retry_after(ANON_THROTTLE)
+        response = api.create_response(request, {"detail": throttled_detail(wait)}, status=429)
+        if wait is not None:
+            response["Retry-After"] = str(wait)
+        return response
     response = api.create_response(request, {"detail": UNAUTHORIZED}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="clinwell"'
     return response
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    """429 from Ninja's throttle check; Ninja itself adds the ``Retry-After`` header."""
+    return api.create_response(request, {"detail": throttled_detail(exc.wait)}, status=429)
 
 
 @api.exception_handler(Http404)

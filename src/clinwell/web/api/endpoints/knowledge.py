@@ -6,13 +6,16 @@ keys, listed as enums in the OpenAPI schema; an unknown one is a 422 naming it a
 accepted values.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: the paginated views are wrapped by
+# ``ninja.pagination.paginate``, and Ninja resolves string annotations in the wrapper's
+# module globals (ninja.pagination), where ``OrgSlug`` and the filter schemas do not exist.
 
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 from pydantic import Field, JsonValue, ValidationInfo, field_validator
 
 from clinwell.knowledge import (
@@ -28,6 +31,7 @@ from clinwell.knowledge import find_resources as catalog_resources
 from clinwell.web.api import schemas
 from clinwell.web.api.auth import member
 from clinwell.web.api.endpoints.params import OrgSlug
+from clinwell.web.api.pagination import Pagination
 
 router = Router(tags=["knowledge"])
 
@@ -92,14 +96,16 @@ class ResourceFilters(Schema):
     response={200: list[schemas.Intervention], 400: schemas.Error, **schemas.ERRORS},
     summary="Intervention catalog",
 )
+@paginate(Pagination)
 def list_interventions(
     request: HttpRequest, org_slug: OrgSlug, filters: Query[InterventionFilters]
 ) -> list[Intervention]:
     """Interventions, optionally filtered by level, driver, domain or measure key
-    (the vocabulary of docs/knowledge.md), with their evidence and sources."""
+    (the vocabulary of docs/knowledge.md), with their evidence and sources, in catalog
+    order. Paginated."""
     member(request, org_slug)
     try:
-        # A list, not the catalog's tuple: ninja reads a returned 2-tuple as (status, body).
+        # A list, not the catalog's tuple (the paginator slices and counts it).
         return list(
             find_interventions(
                 level=filters.level or None,
@@ -117,14 +123,18 @@ def list_interventions(
     response={200: list[schemas.Resource], 400: schemas.Error, **schemas.ERRORS},
     summary="Support resources",
 )
+@paginate(Pagination)
 def list_resources(
     request: HttpRequest, org_slug: OrgSlug, filters: Query[ResourceFilters]
 ) -> list[Resource]:
     """National resources plus those of one state (default: the organization's state;
-    ``state=`` two-letter code), optionally of one kind or matching a text query ``q``."""
+    ``state=`` two-letter code), optionally of one kind or matching a text query ``q``, in
+    catalog order. Paginated."""
     membership = member(request, org_slug)
     state = (filters.state or membership.organization.state or "").strip() or None
     try:
-        return catalog_resources(state=state, kind=filters.kind or None, query=filters.q or None)
+        return list(
+            catalog_resources(state=state, kind=filters.kind or None, query=filters.q or None)
+        )
     except UnknownKeyError as exc:
         raise HttpError(400, str(exc)) from exc

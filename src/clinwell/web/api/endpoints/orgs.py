@@ -1,15 +1,19 @@
 """Organizations the token's user belongs to, and the units they may see."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: the paginated views are wrapped by
+# ``ninja.pagination.paginate``, and Ninja resolves string annotations in the wrapper's
+# module globals (ninja.pagination), where ``OrgSlug`` and the filter schemas do not exist.
 
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
+from ninja.pagination import paginate
 
 from clinwell.web.api import schemas
 from clinwell.web.api.auth import member
 from clinwell.web.api.endpoints.params import OrgSlug
+from clinwell.web.api.pagination import Pagination
 from clinwell.web.orgs.access import visible_units
 from clinwell.web.orgs.models import Membership
 
@@ -32,13 +36,15 @@ def _organization(m: Membership) -> dict[str, Any]:
     response={200: list[schemas.Organization], **schemas.ERRORS},
     summary="List my organizations",
 )
+@paginate(Pagination)
 def list_organizations(request: HttpRequest) -> list[dict[str, Any]]:
     """Every organization the token's user is a member of, with their role (and, for a
-    unit leader, the unit whose subtree they see)."""
+    unit leader, the unit whose subtree they see), ordered by name. Paginated."""
     memberships = Membership.objects.filter(user=request.auth).select_related(  # type: ignore[attr-defined]
         "organization", "unit"
     )
-    return [_organization(m) for m in memberships.order_by("organization__name")]
+    ordered = memberships.order_by("organization__name", "organization__slug")
+    return [_organization(m) for m in ordered]
 
 
 @router.get(
@@ -56,9 +62,11 @@ def get_organization(request: HttpRequest, org_slug: OrgSlug) -> dict[str, Any]:
     response={200: list[schemas.Unit], **schemas.ERRORS},
     summary="Units of an organization",
 )
+@paginate(Pagination)
 def list_units(request: HttpRequest, org_slug: OrgSlug) -> list[dict[str, Any]]:
     """The unit tree as a flat list ordered by path. Unit leaders get their own subtree
-    only; the parent of its top unit is then given as null."""
+    only; the parent of its top unit is then given as null. Paginated: ``parent_id`` refers
+    to the whole visible tree, so a unit's parent may be on another page."""
     membership = member(request, org_slug)
     units = list(visible_units(membership).order_by("full_name"))
     ids = {u.pk for u in units}

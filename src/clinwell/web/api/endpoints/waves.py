@@ -8,17 +8,21 @@ the results pages and exports show; leaders get their subtree's cells only. Comm
 for administrators, as on the web.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: the paginated views are wrapped by
+# ``ninja.pagination.paginate``, and Ninja resolves string annotations in the wrapper's
+# module globals (ninja.pagination), where ``OrgSlug`` and the filter schemas do not exist.
 
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router
+from ninja.pagination import paginate
 
 from clinwell.web.api import schemas
 from clinwell.web.api.auth import member
 from clinwell.web.api.endpoints.params import OrgSlug, WaveId
+from clinwell.web.api.pagination import Pagination
 from clinwell.web.api.present import comments_body, results_body, wave_body
 from clinwell.web.orgs.access import Role
 from clinwell.web.orgs.models import Membership
@@ -61,10 +65,11 @@ def _closed_wave(membership: Membership, wave_id: int) -> Wave:
     response={200: list[schemas.Wave], **schemas.ERRORS},
     summary="Waves of an organization",
 )
+@paginate(Pagination)
 def list_waves(request: HttpRequest, org_slug: OrgSlug) -> list[dict[str, Any]]:
     """Newest first. ``counts`` (invitations and responses so far) is given to
     administrators while a wave is open, and is null otherwise: once a wave closes its
-    numbers are published through the privacy gate (see the results endpoint)."""
+    numbers are published through the privacy gate (see the results endpoint). Paginated."""
     membership = member(request, org_slug)
     return [_wave(membership, w) for w in _visible_waves(membership)]
 
@@ -95,6 +100,7 @@ def wave_results(request: HttpRequest, org_slug: OrgSlug, wave_id: WaveId) -> di
     suppression), the same ones the web pages and the CSV export show. A suppressed cell
     has ``n`` null and no estimates. Unit leaders get their subtree's cells only (no
     organization row). Open and draft waves are a 404: results exist once a wave closes.
+    Not paginated: the cells of one release are returned together (see docs/api.md).
     """
     membership = member(request, org_slug)
     return results_body(membership, _closed_wave(membership, wave_id))
@@ -105,8 +111,10 @@ def wave_results(request: HttpRequest, org_slug: OrgSlug, wave_id: WaveId) -> di
     response={200: list[schemas.CommentCell], 403: schemas.Error, **schemas.ERRORS},
     summary="Released comments of a closed wave (administrators)",
 )
+@paginate(Pagination)
 def wave_comments(request: HttpRequest, org_slug: OrgSlug, wave_id: WaveId) -> list[dict[str, Any]]:
     """Free-text comments per unit, released only for groups at or above the wave's
-    comment threshold (``texts`` null = withheld). Administrators only (403 otherwise)."""
+    comment threshold (``texts`` null = withheld). Administrators only (403 otherwise).
+    Paginated by cell, in the order of the results' cells."""
     membership = member(request, org_slug, Role.ADMIN)
     return comments_body(membership, _closed_wave(membership, wave_id))
