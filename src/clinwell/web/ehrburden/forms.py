@@ -136,3 +136,26 @@ class RunForm(forms.Form):
 
     def server_paths(self) -> dict[str, str]:
         return {k: self.cleaned_data.get(f"{k}_path") or "" for k in INPUT_KINDS}
+
+
+def parameter_rows(options: dict[str, Any]) -> list[tuple[str, str]]:
+    """A run's stored parameters as (label, value) in the words of the form that set them.
+
+    Choice values show their choice text (``drop`` → "dropped (credited nothing)"), booleans
+    "yes"/"no", day lists the day names; a parameter the form does not have (e.g. a memory
+    limit added by the engine) keeps its key as the label.
+    """
+    fields = RunForm().fields
+    rows: list[tuple[str, str]] = []
+    for key, value in options.items():
+        field = fields.get(key)
+        label = str(field.label or key.replace("_", " ").capitalize()) if field else key
+        choices = {str(k): str(v) for k, v in getattr(field, "choices", None) or []}
+        if isinstance(value, bool):
+            text = "yes" if value else "no"
+        elif isinstance(value, list | tuple):
+            text = ", ".join(choices.get(str(v), str(v)) for v in value)
+        else:
+            text = choices.get(str(value), str(value))
+        rows.append((label, text))
+    return rows

@@ -16,7 +16,7 @@ from clinwell.web.ehrburden.access import (
     visible_runs,
 )
 from clinwell.web.ehrburden.conf import import_dir
-from clinwell.web.ehrburden.forms import RunForm
+from clinwell.web.ehrburden.forms import RunForm, parameter_rows
 from clinwell.web.ehrburden.models import STAGES, EhrRun
 from clinwell.web.ehrburden.samples import DESCRIPTIONS, SAMPLES
 from clinwell.web.ehrburden.services.inputs import (
@@ -94,6 +94,7 @@ def run_detail(request: HttpRequest, membership: Membership, run_id: int) -> Htt
     run = access_run(membership, run_id)
     context: dict[str, object] = {
         "run": run,
+        "parameters": parameter_rows(run.options),
         "can_manage": can_manage(membership),
         "stages": STAGES,
     }

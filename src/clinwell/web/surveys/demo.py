@@ -144,7 +144,7 @@ def load(context: DemoContext) -> None:
         closes_at=_at(today + timedelta(days=21), 17),
         time_zone=ZONE,
         modules=MODULES,
-        intro="Thank you for taking five minutes. Your answers shape what we change next.",
+        intro="Thank you for taking part. Your answers shape what we change next.",
     )
     launch_wave(open_wave)
     started = generate_wave(

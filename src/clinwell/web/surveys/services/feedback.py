@@ -26,12 +26,22 @@ class FeedbackRow:
     source_url: str = ""
 
 
-def _format(value: Any, low: float | None, high: float | None) -> str:
+def _format(value: Any, low: float | None, high: float | None, unit: str | None = None) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if unit:  # a count or an amount the respondent typed in, not a rating scale
+        return f"{value:g} {unit}"
     if low is not None and high is not None:
         return f"{value:.1f} on a scale of {low:g}–{high:g}"
     return f"{value:.1f}"
+
+
+def _entered_unit(instrument: Any, scale_id: str) -> str | None:
+    """The unit of a scale that is one number typed in (hours per week, messages per day)."""
+    items = [instrument.item(link_id) for link_id in instrument.scale(scale_id).items]
+    if len(items) == 1 and items[0].type != "choice" and items[0].unit:
+        return str(items[0].unit)
+    return None
 
 
 def _for_respondent(instrument_id: str, output: Any) -> bool:
@@ -62,9 +72,12 @@ def feedback_rows(scores: dict[str, dict[str, Any]]) -> list[FeedbackRow]:
                     if output.higher_is_worse is not None
                     else ""
                 )
+                unit = _entered_unit(instrument, output.scale)
                 rows.append(
                     FeedbackRow(
-                        f"{instrument.title}: {output.label}", _format(value, low, high), direction
+                        f"{instrument.title}: {output.label}",
+                        _format(value, low, high, unit),
+                        direction,
                     )
                 )
                 continue
