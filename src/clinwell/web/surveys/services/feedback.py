@@ -87,7 +87,7 @@ def feedback_rows(scores: dict[str, dict[str, Any]]) -> list[FeedbackRow]:
             confirmed = (
                 ""
                 if cutoff.provenance.confirmed
-                else " (cut-off not confirmed in its primary source)"
+                else " (a provisional cut-off: not yet confirmed in its original publication)"
             )
             meaning = (
                 f"Your answers meet the cut-off for “{cutoff.label}”{confirmed}."
