@@ -105,3 +105,11 @@ def test_tampered_user_file_is_rejected(isolated_user_dir: Path) -> None:
     load_library.cache_clear()
     with pytest.raises(InstrumentError, match=re.escape("who5.json: scoring: differs")):
         load_library()
+
+
+def test_respondents_see_titles_without_the_administrators_qualifiers() -> None:
+    from clinwell.instruments import get_instrument
+
+    assert get_instrument("admin_burden").respondent_title == "Administrative burden"
+    assert get_instrument("org_wellbeing").respondent_title == "Organizational well-being item bank"
+    assert get_instrument("who5").respondent_title == get_instrument("who5").title  # no qualifier

@@ -7,6 +7,7 @@ FHIR R4 Questionnaire plus a clinwell scoring spec; nothing here reads files.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -214,6 +215,13 @@ class Instrument:
             if sc.id == scale_id:
                 return sc
         raise KeyError(scale_id)
+
+    @property
+    def respondent_title(self) -> str:
+        """The title without a trailing qualifier in parentheses: the section heading a
+        respondent sees ("Administrative burden (custom)" → "Administrative burden"); the
+        qualifiers are for the administrators who choose instruments."""
+        return re.sub(r"\s*\([^()]*\)\s*$", "", self.title) or self.title
 
     def outputs(self) -> tuple[OutputColumn, ...]:
         """Every output column, in order: each scale followed by its cut-off flags."""
