@@ -7,6 +7,7 @@ vl-convert, so the board report matches the pages.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -14,13 +15,45 @@ BRAND = "#0b5f6b"
 NATIONAL = "#8a4b00"
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
 
+# Readability on narrow cards (a 390 px phone, or a 17rem KPI card on a desktop): titles wrap
+# onto lines of at most TITLE_WRAP characters and never run past the chart's width; category
+# labels (long wave names) are angled and cut with an ellipsis at LABEL_LIMIT pixels. The full
+# names stay in the tooltips and in the data table next to every chart.
+TITLE_WRAP = 26
+LABEL_ANGLE = -35
+# Limits in pixels as Vega expressions of the container's width. containerSize() is [0, 0]
+# outside a page (vl-convert for the PDF, at a fixed width): the widest setting there.
+LABEL_LIMIT = "containerSize()[0] > 0 ? clamp(floor(containerSize()[0] * 0.5), 110, 200) : 200"
+DRIVER_LABEL_LIMIT = (
+    "containerSize()[0] > 0 ? clamp(floor(containerSize()[0] * 0.45), 110, 260) : 260"
+)
+# The title starts at the canvas's left padding; never longer than the canvas is wide.
+TITLE_LIMIT = "containerSize()[0] > 0 ? max(containerSize()[0] - 20, 80) : max(width + 40, 80)"
+
+
+def title_lines(title: str) -> list[str]:
+    """The title split on word boundaries into lines of at most ``TITLE_WRAP`` characters."""
+    lines = textwrap.wrap(title, TITLE_WRAP, break_long_words=False, break_on_hyphens=False)
+    return lines or [title]
+
 
 def _base(title: str, width: int | str = "container", height: int = 180) -> dict[str, Any]:
     return {
         "$schema": SCHEMA,
-        "title": {"text": title, "anchor": "start", "fontSize": 14},
+        "title": {
+            "text": title_lines(title),
+            "anchor": "start",
+            "fontSize": 14,
+            "lineHeight": 18,
+            # A line too long for the canvas ends in an ellipsis instead of running off it.
+            "limit": {"expr": TITLE_LIMIT},
+            "offset": 8,
+        },
         "width": width,
         "height": height,
+        # Fit the whole chart (axes, labels, title) into the container's width.
+        "autosize": {"type": "fit-x", "contains": "padding", "resize": True},
+        "padding": {"left": 5, "top": 5, "right": 10, "bottom": 5},
         "config": {
             "font": FONT,
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#1d2430"},
@@ -38,7 +71,25 @@ def trend_spec(
     ``points``: ``{"wave", "estimate", "lower", "upper"}`` in wave order.
     """
     fmt = ".0%" if proportion else ".1f"
-    x = {"field": "wave", "type": "ordinal", "sort": None, "title": None, "axis": {"labelAngle": 0}}
+    x = {
+        "field": "wave",
+        "type": "ordinal",
+        "sort": None,
+        "title": None,
+        # Waves at the plot's edges (no outer padding): where the first angled label ends
+        # then does not depend on the plot's width, so the "fit" layout needs one pass and
+        # nothing is drawn left of the canvas. The y axis is offset to keep the first point
+        # clear of it.
+        "scale": {"type": "point", "padding": 0},
+        "axis": {
+            "labelAngle": LABEL_ANGLE,
+            "labelAlign": "right",
+            "labelBaseline": "top",
+            "labelLimit": {"expr": LABEL_LIMIT},
+            "labelOverlap": False,
+            "labelPadding": 4,
+        },
+    }
     y_title = "Share of respondents" if proportion else "Mean"
     layers: list[dict[str, Any]] = [
         {
@@ -49,7 +100,7 @@ def trend_spec(
                     "field": "lower",
                     "type": "quantitative",
                     "title": y_title,
-                    "axis": {"format": fmt},
+                    "axis": {"format": fmt, "offset": 12},
                     "scale": {"zero": False},
                 },
                 "y2": {"field": "upper"},
@@ -89,9 +140,11 @@ def trend_spec(
 def drivers_spec(title: str, drivers: list[dict[str, Any]]) -> dict[str, Any]:
     """Horizontal bars: each driver's share of the explained variance, largest first."""
     spec = _base(title, height=max(120, 26 * len(drivers)))
+    # Only the fields the chart draws: the page's driver rows carry more (links included).
+    values = [{"label": d["label"], "share": d["share"]} for d in drivers]
     spec.update(
         {
-            "data": {"values": drivers},
+            "data": {"values": values},
             "mark": {"type": "bar", "color": BRAND},
             "encoding": {
                 "y": {
@@ -99,13 +152,15 @@ def drivers_spec(title: str, drivers: list[dict[str, Any]]) -> dict[str, Any]:
                     "type": "nominal",
                     "sort": "-x",
                     "title": None,
-                    "axis": {"labelLimit": 260},
+                    # Up to 260 px of label, but at most ~45% of a narrow container (phone).
+                    "axis": {"labelLimit": {"expr": DRIVER_LABEL_LIMIT}},
                 },
                 "x": {
                     "field": "share",
                     "type": "quantitative",
                     "title": "Share of explained variance",
-                    "axis": {"format": ".0%"},
+                    # Right-aligned under the bars: never past the right edge of the canvas.
+                    "axis": {"format": ".0%", "titleAnchor": "end", "labelFlush": True},
                 },
                 "tooltip": [
                     {"field": "label", "title": "Driver"},

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from clinwell.web.actions.access import can_edit
 from clinwell.web.orgs.access import Role
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
@@ -32,6 +33,10 @@ def _base(request: HttpRequest, membership: Membership, page: str) -> dict[str, 
         "scope": scope,
         "slug": membership.organization.slug,
         "is_admin": membership.is_admin,
+        # "Act" / "Start an action plan" links lead to actions:new, which refuses members who
+        # cannot edit plans (actions.access.require_editor). Every unit these pages link to
+        # already passed the access layer (a leader's subtree), as actions:new requires.
+        "can_plan": can_edit(membership),
     }
 
 
