@@ -15,7 +15,14 @@ import pytest
 from django.conf import settings
 from django.db import IntegrityError, connection
 
-from clinwell.web.surveys.models import Comment, Invitation, Response, SubmissionReceipt, Wave
+from clinwell.web.surveys.models import (
+    AnonymousLink,
+    Comment,
+    Invitation,
+    Response,
+    SubmissionReceipt,
+    Wave,
+)
 from clinwell.web.surveys.services.form import build_form, parse_answers
 from clinwell.web.surveys.services.submissions import (
     Outcome,
@@ -25,6 +32,7 @@ from clinwell.web.surveys.services.submissions import (
     submit_with_anonymous_link,
     submit_with_invitation,
 )
+from clinwell.web.surveys.services.waves import ensure_anonymous_link
 from tests.web.conftest import Cast
 from tests.web.surveys.conftest import GOOD_ANSWERS, make_wave, token_for
 
@@ -56,6 +64,16 @@ def _all_at_once(count: int, submit: Callable[[], Submission]) -> list[Any]:
     return outcomes
 
 
+CARDIOLOGY = "Alpha Health/Site A/Medicine/Cardiology"
+
+
+def _cardiology_link(cast: Cast, wave: Wave) -> AnonymousLink:
+    """The wave's anonymous link for Cardiology, as the respondent view looks it up."""
+    link = find_anonymous_link(ensure_anonymous_link(wave, cast.unit(cast.alpha, CARDIOLOGY)).token)
+    assert link is not None
+    return link
+
+
 def _names(outcomes: list[Any]) -> list[str]:
     """Outcome names, sorted; an exception a thread raised shows as itself."""
     return sorted(getattr(outcome, "value", repr(outcome)) for outcome in outcomes)
@@ -83,11 +101,7 @@ def test_concurrent_submissions_of_one_link_record_one_response(cast: Cast) -> N
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submissions_of_one_anonymous_form_record_one_response(cast: Cast) -> None:
     wave = make_wave(cast)
-    unit = cast.unit(cast.alpha, "Alpha Health/Site A/Medicine/Cardiology")
-    from clinwell.web.surveys.services.waves import ensure_anonymous_link
-
-    link = find_anonymous_link(ensure_anonymous_link(wave, unit).token)
-    assert link is not None
+    link = _cardiology_link(cast, wave)
     parsed = parse_answers(build_form(wave), GOOD_ANSWERS)
 
     outcomes = _all_at_once(
@@ -124,11 +138,7 @@ def test_a_response_that_cannot_be_stored_leaves_the_link_unused(cast: Cast) -> 
 @pytest.mark.django_db(transaction=True)
 def test_an_anonymous_response_that_cannot_be_stored_leaves_the_form_unused(cast: Cast) -> None:
     wave = make_wave(cast)
-    unit = cast.unit(cast.alpha, "Alpha Health/Site A/Medicine/Cardiology")
-    from clinwell.web.surveys.services.waves import ensure_anonymous_link
-
-    link = find_anonymous_link(ensure_anonymous_link(wave, unit).token)
-    assert link is not None
+    link = _cardiology_link(cast, wave)
     parsed = parse_answers(build_form(wave), GOOD_ANSWERS)
     link.unit_id = 987_654_321
 
@@ -136,7 +146,7 @@ def test_an_anonymous_response_that_cannot_be_stored_leaves_the_form_unused(cast
         submit_with_anonymous_link(link, "a-form", parsed, role="physician", tenure_band="")
     assert SubmissionReceipt.objects.filter(wave=wave).count() == 0
 
-    link.unit_id = unit.pk  # the retry of the same form is recorded
+    link.unit_id = cast.unit(cast.alpha, CARDIOLOGY).pk  # the retry of the same form is recorded
     retried = submit_with_anonymous_link(link, "a-form", parsed, role="physician", tenure_band="")
     assert retried.outcome is Outcome.RECORDED
     assert Response.objects.filter(wave=wave).count() == 1
