@@ -133,3 +133,13 @@ def test_the_day_of_last_use_is_recorded(cast: Cast, token_for: Callable[[User],
     ApiClient(token).get("orgs")
     row.refresh_from_db()
     assert row.last_used_on == timezone.localdate()
+
+
+def test_the_tokens_page_links_back_to_each_organization(
+    cast: Cast, login: Callable[[User], Client]
+) -> None:
+    page = login(cast.analyst).get("/api/tokens/").content.decode()
+    slugs = {m.organization.slug for m in cast.analyst.memberships.all()}
+    assert slugs
+    for slug in slugs:
+        assert f'href="/o/{slug}/"' in page

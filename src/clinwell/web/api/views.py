@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from clinwell.web.accounts.models import User
 from clinwell.web.api.forms import TokenForm
 from clinwell.web.api.tokens import create_token, revoke_token, user_tokens
+from clinwell.web.orgs.models import Membership
 
 
 @never_cache
@@ -23,7 +24,14 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _, new_token = create_token(user, form.cleaned_data["name"])
         form = TokenForm()
-    context = {"form": form, "tokens": user_tokens(user), "new_token": new_token}
+    # Not an organization page, so no organization navigation: link back to each one.
+    memberships = Membership.objects.filter(user=user).select_related("organization")
+    context = {
+        "form": form,
+        "tokens": user_tokens(user),
+        "new_token": new_token,
+        "memberships": memberships.order_by("organization__name"),
+    }
     return render(request, "api/tokens.html", context, status=200)
 
 
