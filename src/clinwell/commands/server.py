@@ -84,6 +84,8 @@ def demo(
 ) -> None:
     """Migrate the embedded database, load the demo organization, and serve it."""
     os.environ.setdefault("CLINWELL_ENV", "demo")
+    # Links in the demo's invitation e-mails point at the port actually served.
+    os.environ.setdefault("SITE_URL", f"http://{host}:{port}")
     _one_blas_thread_per_worker()
     _django_setup()
     from django.core.management import call_command

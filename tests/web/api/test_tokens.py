@@ -18,8 +18,9 @@ TOKEN_RE = re.compile(r'<code id="new-token">(cw_[A-Za-z0-9_-]+)</code>')
 
 
 def create_on_page(client: Client, name: str) -> str:
-    response = client.post("/api/tokens/", {"name": name})
+    response = client.post("/api/tokens/", {"name": name}, follow=True)
     assert response.status_code == 200
+    assert response.redirect_chain == [("/api/tokens/", 302)]  # post/redirect/get
     found = TOKEN_RE.search(response.content.decode())
     assert found is not None
     return found.group(1)
@@ -143,3 +144,13 @@ def test_the_tokens_page_links_back_to_each_organization(
     assert slugs
     for slug in slugs:
         assert f'href="/o/{slug}/"' in page
+
+
+def test_reloading_after_creating_a_token_creates_no_second_one(
+    cast: Cast, login: Callable[[User], Client]
+) -> None:
+    client = login(cast.analyst)
+    token = create_on_page(client, "BI export")
+    again = client.get("/api/tokens/")  # what a browser reload does after the redirect
+    assert token not in again.content.decode()  # shown once only
+    assert ApiToken.objects.filter(user=cast.analyst).count() == 1

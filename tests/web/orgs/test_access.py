@@ -90,3 +90,19 @@ def test_admin_sees_the_whole_tree_and_roster(cast: Cast, login) -> None:
     roster = client.get(reverse("orgs:roster", kwargs={"org_slug": "alpha"})).content.decode()
     assert "peds1@alpha.example" in roster
     assert "fm1@beta.example" not in roster
+
+
+def test_an_admin_turns_on_the_non_responder_export_and_sets_the_state(cast: Cast, login) -> None:
+    from clinwell.web.orgs.models import Organization
+
+    client = login(cast.owner)
+    url = reverse("orgs:settings", kwargs={"org_slug": "alpha"})
+    page = client.post(url, {"state": "mn", "allow_nonresponder_export": "on"}, follow=True)
+    assert "Settings saved." in page.content.decode()
+    alpha = Organization.objects.get(slug="alpha")
+    assert (alpha.state, alpha.allow_nonresponder_export) == ("MN", True)
+    bad = client.post(url, {"state": "Minnesota"})
+    assert "Enter a two-letter state code" in bad.content.decode()
+    assert Organization.objects.get(slug="alpha").state == "MN"  # nothing changed
+    client.post(url, {"state": "MN"})  # an unticked box turns the export off again
+    assert Organization.objects.get(slug="alpha").allow_nonresponder_export is False

@@ -48,6 +48,24 @@ def test_unit_import_rejects_the_whole_file_and_names_every_bad_row(cast: Cast) 
     assert Unit.objects.count() == before  # the good row 2 was not stored either
 
 
+def test_a_path_without_the_health_system_is_refused_not_made_a_second_tree(cast: Cast) -> None:
+    """Alpha's tree has one system unit on top; 'Site C/Oncology' would start a new tree."""
+    before = Unit.objects.count()
+    csv = b"path\nSite C/Oncology\nAlpha Health/Site D\n"
+    with pytest.raises(ImportValidationError) as caught:
+        import_units(cast.alpha, "units.csv", io.BytesIO(csv))
+    (problem,) = caught.value.errors
+    assert (problem.row, problem.column) == (2, "path")
+    assert "write it as 'Alpha Health/Site C/Oncology'" in problem.message
+    assert Unit.objects.count() == before
+
+
+def test_the_import_report_counts_the_files_paths_already_present(cast: Cast) -> None:
+    csv = b"path\nAlpha Health/Site A/Medicine\nAlpha Health/Site A/Medicine/Renal\n"
+    report = import_units(cast.alpha, "units.csv", io.BytesIO(csv))
+    assert (report.created, report.existing) == (1, 1)
+
+
 def test_unit_import_requires_a_path_column(cast: Cast) -> None:
     with pytest.raises(ImportValidationError) as caught:
         import_units(cast.alpha, "units.csv", io.BytesIO(b"name\nFoo\n"))

@@ -14,16 +14,21 @@ from clinwell.web.api.forms import TokenForm
 from clinwell.web.api.tokens import create_token, revoke_token, user_tokens
 from clinwell.web.orgs.models import Membership
 
+NEW_TOKEN_KEY = "api_new_token"  # noqa: S105 - a session key, not a secret
+
 
 @never_cache
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = TokenForm(request.POST or None)
-    new_token = None
     if request.method == "POST" and form.is_valid():
-        _, new_token = create_token(user, form.cleaned_data["name"])
-        form = TokenForm()
+        _, token = create_token(user, form.cleaned_data["name"])
+        # Post/redirect/get: reloading the page must not create another token. The new
+        # token rides in the session to the next page view only, where it is shown once.
+        request.session[NEW_TOKEN_KEY] = token
+        return redirect("api-tokens")
+    new_token = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
     # Not an organization page, so no organization navigation: link back to each one.
     memberships = Membership.objects.filter(user=user).select_related("organization")
     context = {

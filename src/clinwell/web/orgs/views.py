@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from clinwell.web.actions.summary import plan_progress
 from clinwell.web.orgs.access import Role, access_unit, visible_people, visible_units
 from clinwell.web.orgs.decorators import org_view
-from clinwell.web.orgs.forms import RosterImportForm, UnitImportForm
-from clinwell.web.orgs.models import Membership
+from clinwell.web.orgs.forms import OrganizationSettingsForm, RosterImportForm, UnitImportForm
+from clinwell.web.orgs.models import Membership, Unit
+from clinwell.web.orgs.services.organizations import update_organization_settings
 from clinwell.web.orgs.services.roster import import_roster
 from clinwell.web.orgs.services.tabular import ImportValidationError
 from clinwell.web.orgs.services.units import import_units
@@ -108,12 +109,23 @@ def roster(request: HttpRequest, membership: Membership) -> HttpResponse:
 @org_view(Role.ADMIN)
 def settings_page(request: HttpRequest, membership: Membership) -> HttpResponse:
     org = membership.organization
+    initial = {"state": org.state, "allow_nonresponder_export": org.allow_nonresponder_export}
+    form = OrganizationSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        update_organization_settings(
+            org,
+            state=form.cleaned_data["state"],
+            allow_nonresponder_export=form.cleaned_data["allow_nonresponder_export"],
+        )
+        messages.success(request, "Settings saved.")
+        return redirect("orgs:settings", org_slug=org.slug)
     members = org.memberships.select_related("user", "unit").order_by("role", "user__email")
     return render(
         request,
         "orgs/settings.html",
         {
             "members": members,
+            "settings_form": form,
             "unit_form": UnitImportForm(),
             "roster_form": RosterImportForm(),
         },
@@ -137,7 +149,8 @@ def import_units_view(request: HttpRequest, membership: Membership) -> HttpRespo
                 f"{report.existing} already present.",
             )
             return redirect("orgs:units", org_slug=membership.organization.slug)
-    return render(request, "orgs/import.html", {"form": form, "errors": errors, "kind": "units"})
+    context = {"form": form, "errors": errors, "kind": "units", "top_unit": _top_unit(membership)}
+    return render(request, "orgs/import.html", context)
 
 
 @org_view(Role.ADMIN)
@@ -162,4 +175,11 @@ def import_roster_view(request: HttpRequest, membership: Membership) -> HttpResp
                 f"{report.updated} updated, {report.deactivated} marked inactive.",
             )
             return redirect("orgs:roster", org_slug=membership.organization.slug)
-    return render(request, "orgs/import.html", {"form": form, "errors": errors, "kind": "roster"})
+    context = {"form": form, "errors": errors, "kind": "roster", "top_unit": _top_unit(membership)}
+    return render(request, "orgs/import.html", context)
+
+
+def _top_unit(membership: Membership) -> str | None:
+    """The name of the tree's single top unit (paths start with it), if it has one."""
+    tops = list(Unit.objects.filter(organization=membership.organization, parent__isnull=True)[:2])
+    return tops[0].name if len(tops) == 1 else None

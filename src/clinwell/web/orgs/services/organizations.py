@@ -55,3 +55,13 @@ def delete_organization(organization: Organization) -> None:
                 if model is not None:
                     model._base_manager.filter(**{f"{relation.field.name}__in": units}).delete()
         organization.delete()
+
+
+def update_organization_settings(
+    organization: Organization, *, state: str, allow_nonresponder_export: bool
+) -> Organization:
+    """Change the organization's state (support resources) and non-responder export switch."""
+    organization.state = state.strip().upper()[:2]
+    organization.allow_nonresponder_export = allow_nonresponder_export
+    organization.save(update_fields=["state", "allow_nonresponder_export"])
+    return organization

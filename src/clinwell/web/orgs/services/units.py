@@ -106,12 +106,46 @@ def import_units(organization: Organization, filename: str, stream: BinaryIO) ->
         wanted[key] = kind or wanted.get(key)
     if not table.rows:
         errors.append(RowError(None, None, "the file has a header but no rows"))
+    errors += _outside_the_system(organization, table.rows, wanted)
     if errors:
         raise ImportValidationError(filename, errors)
 
     cache = {u.full_name: u for u in Unit.objects.filter(organization=organization)}
+    already = sum(1 for path in wanted if path in cache)
     before = len(cache)
     with transaction.atomic():
         for path, kind in wanted.items():
             ensure_unit_path(organization, path, kind, cache=cache)
-    return UnitImportReport(created=len(cache) - before, existing=before)
+    return UnitImportReport(created=len(cache) - before, existing=already)
+
+
+def _outside_the_system(
+    organization: Organization,
+    rows: list[tuple[int, dict[str, str]]],
+    wanted: dict[str, str | None],
+) -> list[RowError]:
+    """Rows that would start a second tree beside the organization's single system unit.
+
+    When the tree has one top-level unit of kind "system" (the health system itself), a
+    path that does not start with it would create a new top-level unit: almost always a
+    path written without the system's name. Refused with the path it should have been.
+    """
+    tops = list(Unit.objects.filter(organization=organization, parent__isnull=True))
+    if len(tops) != 1 or tops[0].kind != Unit.Kind.SYSTEM:
+        return []
+    system = tops[0].name
+    errors = []
+    for row, values in rows:
+        parts = split_path(values.get("path", ""))
+        if parts and all(parts) and parts[0] != system:
+            key = PATH_SEPARATOR.join(parts)
+            if key in wanted:
+                errors.append(
+                    RowError(
+                        row,
+                        "path",
+                        f"'{key}' does not start with the health system '{system}': "
+                        f"write it as '{system}{PATH_SEPARATOR}{key}'",
+                    )
+                )
+    return errors
