@@ -80,7 +80,15 @@ def test_thresholds_and_questions_lock_when_the_wave_opens(cast: Cast) -> None:
     assert Wave.objects.get(pk=wave.pk).name == "Renamed"
 
 
-def test_a_licensed_instrument_needs_acknowledgement_before_launch(cast: Cast, login) -> None:
+def test_a_licensed_instrument_needs_acknowledgement_and_its_text_before_launch(
+    cast: Cast, login, tmp_path, monkeypatch
+) -> None:
+    from clinwell.instruments import get_instrument, install_instrument, load_library
+    from clinwell.instruments.fhir import to_fhir_questionnaire
+    from clinwell.instruments.library import with_licensed_text
+
+    monkeypatch.setenv("CLINWELL_INSTRUMENTS_DIR", str(tmp_path / "instruments"))
+    load_library.cache_clear()
     wave = make_wave(cast, launch=False, modules=[ModuleChoice("mini_z2")])
     client = login(cast.owner)
     page = client.get(url("detail", wave)).content.decode()
@@ -89,9 +97,23 @@ def test_a_licensed_instrument_needs_acknowledgement_before_launch(cast: Cast, l
     client.post(url("launch", wave))
     assert Wave.objects.get(pk=wave.pk).status == Wave.Status.DRAFT
     client.post(url("acknowledge", wave), {"instrument": "mini_z2"})
-    client.post(url("launch", wave))
-    assert Wave.objects.get(pk=wave.pk).status == Wave.Status.OPEN
-    assert Invitation.objects.filter(wave=wave).count() == 5  # Alpha's active roster
+
+    # Acknowledged, but the item text is still a placeholder: respondents would see it.
+    refused = client.post(url("launch", wave), follow=True).content.decode()
+    assert "load the licensed item text of mini_z2" in refused
+    assert Wave.objects.get(pk=wave.pk).status == Wave.Status.DRAFT
+
+    questionnaire = to_fhir_questionnaire(get_instrument("mini_z2"))
+    for item in questionnaire["item"]:
+        item["text"] = "Licensed " + item["linkId"]
+    install_instrument(with_licensed_text(get_instrument("mini_z2"), questionnaire))
+    load_library.cache_clear()
+    try:
+        client.post(url("launch", wave))
+        assert Wave.objects.get(pk=wave.pk).status == Wave.Status.OPEN
+        assert Invitation.objects.filter(wave=wave).count() == 5  # Alpha's active roster
+    finally:
+        load_library.cache_clear()
 
 
 def test_invitations_are_sent_in_batches_with_progress(cast: Cast, login, settings) -> None:
@@ -201,3 +223,13 @@ def make_wave_for_beta(cast: Cast) -> Wave:
     )
     launch_wave(wave)
     return wave
+
+
+def test_a_closed_wave_page_leads_to_its_results(cast: Cast, login) -> None:
+    from clinwell.web.surveys.services.waves import close_wave
+
+    wave = make_wave(cast)
+    close_wave(wave)
+    page = login(cast.owner).get(url("detail", wave)).content.decode()
+    assert f"/o/alpha/results/?wave={wave.pk}" in page
+    assert "Counts only" not in page

@@ -146,3 +146,18 @@ def test_anonymous_link_rejects_an_unknown_role(
     assert page.status_code == 400
     assert "Please choose one of the roles." in page.content.decode()
     assert Response.objects.count() == 0
+
+
+def test_an_empty_form_is_not_recorded_and_keeps_the_link(cast: Cast, wave: Wave) -> None:
+    client = Client()
+    token = token_for(wave, "card1@alpha.example")
+    page = client.post(f"/s/{token}/", {})
+    assert page.status_code == 400  # as for any answer that needs correcting
+    assert "Nothing was answered yet" in page.content.decode()
+    assert Response.objects.count() == 0
+    assert (
+        Invitation.objects.get(wave=wave, person__email="card1@alpha.example").status != "responded"
+    )
+    one = {"q:who5.1": "2"}  # a single answer is enough
+    assert "your answers are recorded" in client.post(f"/s/{token}/", one).content.decode()
+    assert Response.objects.count() == 1

@@ -109,8 +109,9 @@ def parse_answers(form: SurveyForm, data: Mapping[str, Any]) -> ParsedAnswers:
 
     Every question is optional to the respondent (a wellbeing survey never forces an answer;
     an unanswered item counts as missing and the instrument's minimum-answered rule
-    decides whether a scale can be scored). An invalid value (a code that is not an
-    option, a number out of range) is an error naming the question.
+    decides whether a scale can be scored), but a form with nothing answered at all is not
+    accepted. An invalid value (a code that is not an option, a number out of range) is an
+    error naming the question.
     """
     parsed = ParsedAnswers()
     for section in form.sections:
@@ -133,6 +134,14 @@ def parse_answers(form: SurveyForm, data: Mapping[str, Any]) -> ParsedAnswers:
     if len(comment) > COMMENT_MAX:
         parsed.errors[COMMENT_FIELD] = f"Please keep your comment under {COMMENT_MAX} characters."
     parsed.comment = comment[:COMMENT_MAX]
+    first = next((q for section in form.sections for q in section.questions), None)
+    if first is not None and not comment and not any(parsed.raw.values()):
+        # An empty form (an accidental tap on Submit) would use up a single-use link and
+        # record a blank response; a deliberate skip is "Prefer not to answer".
+        parsed.errors[first.field_name] = (
+            "Nothing was answered yet. Answer at least one question (or choose “Prefer not "
+            "to answer”) before submitting."
+        )
     return parsed
 
 

@@ -179,6 +179,15 @@ def licences_to_acknowledge(wave: Wave) -> list[str]:
     ]
 
 
+def texts_to_load(wave: Wave) -> list[str]:
+    """Instruments of the wave whose licensed item text has not been loaded (placeholders)."""
+    return [
+        m.instrument_id
+        for m in wave.modules.all()
+        if get_instrument(m.instrument_id).text_status == "placeholder"
+    ]
+
+
 def launch_wave(wave: Wave) -> int:
     """Open a draft wave: lock thresholds, snapshot the roster into invitations.
 
@@ -190,6 +199,16 @@ def launch_wave(wave: Wave) -> int:
     if pending:
         raise WaveError(
             "acknowledge the licence terms of " + ", ".join(pending) + " before launching",
+            "modules",
+        )
+    placeholders = texts_to_load(wave)
+    if placeholders:
+        # Respondents would read "[Licensed text not included …]" instead of the questions.
+        raise WaveError(
+            "load the licensed item text of "
+            + ", ".join(placeholders)
+            + " before launching (`clinwell instruments import FILE`, see docs/instruments.md),"
+            " or remove the module",
             "modules",
         )
     if timezone.now() >= wave.closes_at:
