@@ -182,3 +182,16 @@ def test_visible_plans_follow_the_unit_scope(cast: Cast, plans: dict[str, Action
     assert set(visible_plans(membership(cast.owner, cast.alpha))) == set(plans.values())
     assert list(visible_plans(membership(cast.leader, cast.alpha))) == [plans["cardiology"]]
     assert not visible_plans(membership(cast.outsider, cast.beta)).exists()
+
+
+def test_a_share_target_outside_zero_to_one_is_refused_with_how_to_write_it(
+    cast: Cast, login: Login
+) -> None:
+    client = login(cast.owner)
+    form = _form(cast, SURGERY, target_measure="single_item_burnout.burnout", target_value="35")
+    refused = client.post("/o/alpha/actions/new/", form)
+    assert refused.status_code == 200
+    assert "enter it between 0 and 1 (e.g. 0.35 for 35%)" in refused.content.decode()
+    assert not ActionPlan.objects.exists()
+    form["target_value"] = "0.35"
+    assert client.post("/o/alpha/actions/new/", form).status_code == 302

@@ -18,7 +18,7 @@ from clinwell.web.orgs.models import Membership
 def measure_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for info in measures().values():
-        groups[info.instrument_title].append((info.name, f"{info.label} ({info.name})"))
+        groups[info.instrument_title].append((info.name, info.label))
     return sorted(groups.items())
 
 
@@ -85,6 +85,19 @@ class PlanForm(forms.Form):
         fields["nam_actions"].choices = nam_action_choices()
         fields["actor_groups"].choices = [(a.id, a.name) for a in nam_plan().actors]
         fields["source_wave"].choices = [("", "")] + [(w.pk, w.name) for w in org.waves.all()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name, target = data.get("target_measure"), data.get("target_value")
+        if name and target is not None:
+            info = measures().get(name)
+            if info is not None and info.is_flag and not 0.0 <= target <= 1.0:
+                self.add_error(
+                    "target_value",
+                    f"“{info.label}” is a share of respondents: enter it between 0 and 1 "
+                    "(e.g. 0.35 for 35%).",
+                )
+        return data
 
     def to_input(self) -> PlanInput:
         data = self.cleaned_data

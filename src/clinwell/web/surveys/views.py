@@ -262,9 +262,14 @@ def send(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResp
     if kind not in MailJob.Kind.values:
         raise Http404("Unknown kind of e-mail")
     try:
-        mail_service.start_mail_job(wave, kind)
+        job = mail_service.start_mail_job(wave, kind)
     except mail_service.MailError as exc:
         messages.error(request, str(exc))
+    else:
+        what = "invitations" if kind == MailJob.Kind.INVITE else "reminders"
+        messages.success(
+            request, f"Sending {job.total} {what} in batches; progress is shown below."
+        )
     return redirect("surveys:detail", org_slug=membership.organization.slug, wave_id=wave.pk)
 
 
