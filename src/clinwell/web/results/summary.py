@@ -29,6 +29,7 @@ def overview_context(membership: Membership) -> dict[str, Any]:
     scope = scope_for(membership, None)
     summary: dict[str, Any] = {
         "wave": None,
+        "earlier": None,
         "scope": scope,
         "kpis": [],
         "state": "none",
@@ -40,6 +41,7 @@ def overview_context(membership: Membership) -> dict[str, Any]:
     res = results_for(wave)
     cell = res.cell(scope.unit_id)
     summary["wave"] = wave
+    summary["earlier"] = waves[-2] if len(waves) > 1 else None  # offered when this one is hidden
     summary["state"] = (
         "none" if cell is None else ("suppressed" if cell.suppressed else "published")
     )
