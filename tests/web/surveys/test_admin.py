@@ -56,9 +56,18 @@ def test_the_wave_form_reports_bad_input_by_field(cast: Cast, login) -> None:
         "min_n_comments": "3",
         "use_who5": "on",
     }
-    page = client.post(url("create"), data).content.decode()
-    assert "cannot be below the one for scores" in page or "must close after it opens" in page
+    response = client.post(url("create"), data)
+    page = response.content.decode()
+    # Both problems in one round, each at its field.
+    errors = response.context["form"].errors
+    assert "The wave must close after it opens." in errors["closes_at"]
+    assert any("cannot be below the one for scores" in e for e in errors["min_n_comments"])
+    assert "must close after it opens" in page
     assert not Wave.objects.filter(name="Backwards").exists()
+    nothing = {**data, "min_n_comments": "10", "closes_at": "2030-10-30T08:00"}
+    del nothing["use_who5"]
+    refused = client.post(url("create"), nothing)
+    assert refused.context["form"].modules_error == "Choose at least one instrument."
 
 
 def test_thresholds_and_questions_lock_when_the_wave_opens(cast: Cast) -> None:

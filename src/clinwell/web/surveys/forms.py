@@ -64,6 +64,7 @@ class WaveForm(forms.Form):
 
     def __init__(self, *args: Any, wave: Wave | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.modules_error = ""  # shown at the instruments, not only at the top
         self.instrument_list = instruments()
         locked = wave is not None and wave.thresholds_locked
         chosen = {m.instrument_id: m for m in wave.modules.all()} if wave else {}
@@ -123,6 +124,22 @@ class WaveForm(forms.Form):
         for key in ("opens_at", "closes_at"):
             if data.get(key) is not None:
                 data[key] = self._localize(data[key], zone)
+        # The service checks these too; checking them here reports them together with the
+        # field errors, next to their fields, instead of in a second round.
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens is not None and closes is not None and closes <= opens:
+            self.add_error("closes_at", "The wave must close after it opens.")
+        scores, comments = data.get("min_n_scores"), data.get("min_n_comments")
+        if scores is not None and comments is not None and comments < scores:
+            self.add_error(
+                "min_n_comments",
+                "The minimum group size for comments cannot be below the one for scores.",
+            )
+        picks = [f"use_{i.id}" for i in self.instrument_list]
+        editable = bool(picks) and not self.fields[picks[0]].disabled
+        if editable and not any(data.get(name) for name in picks):
+            self.modules_error = "Choose at least one instrument."
+            self.add_error(None, self.modules_error)
         return data
 
     def modules(self) -> list[ModuleChoice]:
