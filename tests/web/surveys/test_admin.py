@@ -180,6 +180,11 @@ def test_monitoring_shows_counts_but_no_scores_while_open(cast: Cast, login) -> 
     assert "Counts only" in page
     assert "who5" not in page.lower().replace("who-5", "")  # no score columns
     assert Response.objects.count() == 1
+    assert 'hx-trigger="every 15s"' in page  # the panel refreshes itself while open
+    Client().post(f"/s/{token_for(wave, 'card2@alpha.example')}/", GOOD_ANSWERS)
+    panel = login(cast.owner).get(url("monitor", wave)).content.decode()
+    assert "<strong>2</strong> responses" in panel
+    assert "<html" not in panel  # the panel alone
 
 
 def test_closing_by_hand(cast: Cast, login) -> None:
@@ -188,7 +193,7 @@ def test_closing_by_hand(cast: Cast, login) -> None:
     assert Wave.objects.get(pk=wave.pk).status == Wave.Status.CLOSED
 
 
-ADMIN_VIEWS = ["detail", "edit", "preview", "job", "nonresponders"]
+ADMIN_VIEWS = ["detail", "edit", "preview", "job", "monitor", "nonresponders"]
 POST_VIEWS = ["launch", "close", "send", "acknowledge", "anonymous_link"]
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:wave_id>/close/", views.close, name="close"),
     path("<int:wave_id>/send/", views.send, name="send"),
     path("<int:wave_id>/job/", views.job_progress, name="job"),
+    path("<int:wave_id>/monitor/", views.monitor, name="monitor"),
     path("<int:wave_id>/links/", views.anonymous_link, name="anonymous_link"),
     path("<int:wave_id>/nonresponders.csv", views.nonresponders, name="nonresponders"),
 ]

@@ -274,6 +274,14 @@ def send(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResp
 
 
 @org_view(Role.ADMIN)
+def monitor(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
+    """The response-rate panel alone (counts only), polled while the wave is open."""
+    wave = access_wave(membership, wave_id)
+    context = {"wave": wave, "monitoring": _monitoring(membership, wave)}
+    return render(request, "surveys/_monitor.html", context)
+
+
+@org_view(Role.ADMIN)
 def job_progress(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
     wave = access_wave(membership, wave_id)
     return render(request, "surveys/_job.html", {"wave": wave, "job": wave.mail_jobs.first()})
