@@ -225,10 +225,11 @@ def milestone_done(
     request: HttpRequest, membership: Membership, plan_id: int, milestone_id: int
 ) -> HttpResponse:
     plan = access_plan(membership, plan_id)
+    done = request.POST.get("done") == "true"
     try:
-        services.set_milestone_done(
-            membership, plan, milestone_id, request.POST.get("done") == "true"
-        )
+        services.set_milestone_done(membership, plan, milestone_id, done)
     except services.PlanError as exc:
         messages.error(request, str(exc))
+    else:
+        messages.success(request, "Milestone done." if done else "Milestone reopened.")
     return _to_detail(plan)
