@@ -32,7 +32,7 @@ class OrganizationSettingsForm(forms.Form):
         label="Let administrators export who has not yet responded (for reminders)",
         required=False,
         help_text=(
-            "Off by default. Only invitation status is exported (never answers); "
-            "reminders work without it."
+            "Off by default. The export lists e-mail, name and unit of those who have not "
+            "responded (no answers); reminders work without it."
         ),
     )
