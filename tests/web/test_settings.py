@@ -29,7 +29,7 @@ def run_manage(env: dict[str, str], *args: str, tmp_path: Path) -> subprocess.Co
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # collectstatic and a production import are slow on a busy 2-core box
         check=False,
     )
 

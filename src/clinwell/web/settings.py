@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("CLINWELL_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -208,6 +209,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Source maps are only for debugging; brotli at its highest level on the API docs' 2–3 MB maps
+# was most of collectstatic's time. Unhashed copies are never referenced (every page links
+# through {% static %}), so only the hashed files are kept and compressed.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 MEDIA_ROOT = VAR_DIR / "media"
 
 # E-mail: SMTP in production, files under var/ in the demo.
