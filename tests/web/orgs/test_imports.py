@@ -158,3 +158,44 @@ def test_import_page_imports_a_good_unit_file(cast: Cast, login, upload) -> None
     response = client.post(url, {"file": good}, follow=True)
     assert "Imported units from units.csv: 2 new" in response.content.decode()
     assert cast.unit(cast.alpha, "Alpha Health/Site D/Neurology").depth == 2
+
+
+def test_unit_import_lists_every_problem_of_a_row_not_just_the_first(cast: Cast) -> None:
+    """Row 2 has an empty level *and* a bad kind; row 3 a too-long path *and* a bad kind."""
+    long_path = "Alpha Health/" + "/".join(["x" * 200] * 5)  # 1,000+ characters in all
+    csv = f"path,kind\nAlpha Health//Broken,ward\n{long_path},floor\nAlpha Health/Ok,site\n"
+    with pytest.raises(ImportValidationError) as caught:
+        import_units(cast.alpha, "units.csv", io.BytesIO(csv.encode()))
+    problems = [(e.row, e.column) for e in caught.value.errors]
+    assert problems == [(2, "path"), (2, "kind"), (3, "path"), (3, "kind")]
+    assert "longer than 1000 characters" in caught.value.errors[2].message
+    assert not Unit.objects.filter(full_name="Alpha Health/Ok").exists()
+
+
+def test_roster_import_lists_every_text_field_longer_than_its_column(cast: Cast) -> None:
+    """validate_email accepts up to 320 characters; the column holds 254. On PostgreSQL a
+    longer value would be a DataError (a 500), so each one is a listed row/column error."""
+    email_limit = Person._meta.get_field("email").max_length
+    assert email_limit == 254
+    long_email = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".example"  # 255 characters
+    assert len(long_email) == 255
+    edge_email = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".exampl"  # exactly 254
+    unit = "Alpha Health/Site A"
+    csv = (
+        "email,unit,role,name,external_id\n"
+        f"{long_email},{unit},physician,Long Mail,\n"
+        f"ok@alpha.example,{unit},physician,{'n' * 201},{'9' * 101}\n"
+        f"{edge_email},{unit},physician,{'n' * 200},{'9' * 100}\n"
+    )
+    with pytest.raises(ImportValidationError) as caught:
+        import_roster(cast.alpha, "roster.csv", io.BytesIO(csv.encode()))
+    problems = {(e.row, e.column): e.message for e in caught.value.errors}
+    assert set(problems) == {(2, "email"), (3, "name"), (3, "external_id")}
+    assert problems[(2, "email")] == "longer than 254 characters"
+    assert problems[(3, "external_id")] == "longer than 100 characters"
+
+    # The values at the limits are stored whole, on every database.
+    edge = csv.splitlines()[0] + "\n" + csv.splitlines()[3] + "\n"
+    assert import_roster(cast.alpha, "roster.csv", io.BytesIO(edge.encode())).created == 1
+    stored = Person.objects.get(email=edge_email)
+    assert (len(stored.name), len(stored.external_id)) == (200, 100)

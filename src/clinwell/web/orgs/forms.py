@@ -1,6 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+
+from clinwell.web.orgs.models import Organization
+from clinwell.web.orgs.services.choices import (
+    ROSTER_ROLES,
+    TENURE_BANDS,
+    ChoiceList,
+    ChoiceListError,
+    format_choices,
+    parse_choices,
+)
 
 UPLOAD_HELP = "CSV (UTF-8) or Excel .xlsx, first row holds the column names."
 
@@ -17,8 +29,20 @@ class RosterImportForm(forms.Form):
     )
 
 
+CHOICES_HELP = (
+    "One per line (or comma-separated), each as 'key: Label' or just a label. Imports accept "
+    "the key or the label; the key is what the roster and survey records store, so keep it "
+    "when you only rename. A {singular} still held by people on the roster or by survey "
+    "records cannot be removed."
+)
+
+
 class OrganizationSettingsForm(forms.Form):
-    """What an administrator may change about the organization itself."""
+    """What an administrator may change about the organization itself.
+
+    ``organization`` provides the current lists (their initial text, and the keys an entry
+    written without one keeps).
+    """
 
     state = forms.RegexField(
         label="US state (two-letter code)",
@@ -36,3 +60,45 @@ class OrganizationSettingsForm(forms.Form):
             "responded (no answers); reminders work without it."
         ),
     )
+    roster_roles = forms.CharField(
+        label="Roster roles",
+        required=False,  # checked in clean: an empty list is refused, an absent one kept
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=CHOICES_HELP.format(singular="role"),
+    )
+    tenure_bands = forms.CharField(
+        label="Tenure bands",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=CHOICES_HELP.format(singular="tenure band"),
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "state": organization.state,
+                "allow_nonresponder_export": organization.allow_nonresponder_export,
+                "roster_roles": format_choices(organization.roster_roles),
+                "tenure_bands": format_choices(organization.tenure_bands),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def _clean_choices(self, kind: ChoiceList) -> list[dict[str, str]] | None:
+        """The parsed list; ``None`` (keep the current one) when the field was not sent."""
+        if kind.field not in self.data:
+            return None
+        try:
+            return parse_choices(
+                self.cleaned_data[kind.field], kind, getattr(self.organization, kind.field)
+            )
+        except ChoiceListError as exc:
+            raise forms.ValidationError(exc.errors[kind.field]) from exc
+
+    def clean_roster_roles(self) -> list[dict[str, str]] | None:
+        return self._clean_choices(ROSTER_ROLES)
+
+    def clean_tenure_bands(self) -> list[dict[str, str]] | None:
+        return self._clean_choices(TENURE_BANDS)

@@ -13,6 +13,7 @@ from clinwell.web.orgs.access import Role, access_unit, visible_people, visible_
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.forms import OrganizationSettingsForm, RosterImportForm, UnitImportForm
 from clinwell.web.orgs.models import Membership, Unit
+from clinwell.web.orgs.services.choices import ChoiceListError
 from clinwell.web.orgs.services.organizations import update_organization_settings
 from clinwell.web.orgs.services.roster import import_roster
 from clinwell.web.orgs.services.tabular import ImportValidationError
@@ -109,16 +110,23 @@ def roster(request: HttpRequest, membership: Membership) -> HttpResponse:
 @org_view(Role.ADMIN)
 def settings_page(request: HttpRequest, membership: Membership) -> HttpResponse:
     org = membership.organization
-    initial = {"state": org.state, "allow_nonresponder_export": org.allow_nonresponder_export}
-    form = OrganizationSettingsForm(request.POST or None, initial=initial)
+    form = OrganizationSettingsForm(request.POST or None, organization=org)
     if request.method == "POST" and form.is_valid():
-        update_organization_settings(
-            org,
-            state=form.cleaned_data["state"],
-            allow_nonresponder_export=form.cleaned_data["allow_nonresponder_export"],
-        )
-        messages.success(request, "Settings saved.")
-        return redirect("orgs:settings", org_slug=org.slug)
+        try:
+            update_organization_settings(
+                org,
+                state=form.cleaned_data["state"],
+                allow_nonresponder_export=form.cleaned_data["allow_nonresponder_export"],
+                roster_roles=form.cleaned_data["roster_roles"],
+                tenure_bands=form.cleaned_data["tenure_bands"],
+            )
+        except ChoiceListError as exc:
+            for field, problems in exc.errors.items():
+                for message in problems:
+                    form.add_error(field, message)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("orgs:settings", org_slug=org.slug)
     members = org.memberships.select_related("user", "unit").order_by("role", "user__email")
     return render(
         request,

@@ -8,6 +8,13 @@ from django.utils.text import slugify
 
 from clinwell.web.accounts.models import User
 from clinwell.web.orgs.models import Membership, Organization, Unit
+from clinwell.web.orgs.services.choices import (
+    ROSTER_ROLES,
+    TENURE_BANDS,
+    ChoiceListError,
+    check_choices,
+    removal_problems,
+)
 
 
 def create_organization(name: str, *, slug: str | None = None, state: str = "") -> Organization:
@@ -58,10 +65,40 @@ def delete_organization(organization: Organization) -> None:
 
 
 def update_organization_settings(
-    organization: Organization, *, state: str, allow_nonresponder_export: bool
+    organization: Organization,
+    *,
+    state: str,
+    allow_nonresponder_export: bool,
+    roster_roles: list[dict[str, str]] | None = None,
+    tenure_bands: list[dict[str, str]] | None = None,
 ) -> Organization:
-    """Change the organization's state (support resources) and non-responder export switch."""
-    organization.state = state.strip().upper()[:2]
-    organization.allow_nonresponder_export = allow_nonresponder_export
-    organization.save(update_fields=["state", "allow_nonresponder_export"])
+    """Change the organization's state (support resources), non-responder export switch and,
+    when given, its roster roles and tenure bands.
+
+    A role or tenure band that roster people, survey invitations or responses still hold
+    cannot be removed (their data would point at nothing): :class:`ChoiceListError` lists
+    each such entry with how many hold it, and nothing is saved.
+    """
+    lists = {ROSTER_ROLES: roster_roles, TENURE_BANDS: tenure_bands}
+    with transaction.atomic():
+        # Lock the row so a concurrent roster import cannot add people with a role being removed.
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        changes: dict[str, list[dict[str, str]]] = {}
+        errors: dict[str, list[str]] = {}
+        for kind, choices in lists.items():
+            if choices is None:
+                continue
+            # Checked again here: the service is the boundary, whatever the caller parsed.
+            cleaned = [{"key": c["key"], "label": c["label"].strip()} for c in choices]
+            problems = check_choices(cleaned, kind) or removal_problems(locked, kind, cleaned)
+            if problems:
+                errors[kind.field] = problems
+            changes[kind.field] = cleaned
+        if errors:
+            raise ChoiceListError(errors)
+        for field, cleaned in changes.items():
+            setattr(organization, field, cleaned)
+        organization.state = state.strip().upper()[:2]
+        organization.allow_nonresponder_export = allow_nonresponder_export
+        organization.save(update_fields=["state", "allow_nonresponder_export", *changes])
     return organization

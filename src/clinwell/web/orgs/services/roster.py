@@ -33,6 +33,17 @@ def _choice_lookup(choices: list[dict[str, str]]) -> dict[str, str]:
     return lookup
 
 
+def _max_length(field: str) -> int:
+    """The database column's length for a text field of :class:`Person`."""
+    length = getattr(Person._meta.get_field(field), "max_length", None)
+    assert isinstance(length, int)
+    return length
+
+
+def _too_long(row: int, column: str) -> RowError:
+    return RowError(row, column, f"longer than {_max_length(column)} characters")
+
+
 def import_roster(
     organization: Organization,
     filename: str,
@@ -68,6 +79,8 @@ def import_roster(
         except ValidationError:
             row_errors.append(RowError(row, "email", f"'{email}' is not a valid e-mail address"))
         else:
+            if len(email) > _max_length("email"):
+                row_errors.append(_too_long(row, "email"))
             if email in seen:
                 row_errors.append(
                     RowError(row, "email", f"'{email}' already appears on row {seen[email]}")
@@ -95,12 +108,15 @@ def import_roster(
                 )
             )
         name = values.get("name", "")
-        if len(name) > 200:
-            row_errors.append(RowError(row, "name", "longer than 200 characters"))
+        if len(name) > _max_length("name"):
+            row_errors.append(_too_long(row, "name"))
+        external_id = values.get("external_id", "")
+        if len(external_id) > _max_length("external_id"):
+            row_errors.append(_too_long(row, "external_id"))
         if row_errors or unit is None or role is None:
             errors.extend(row_errors)
             continue
-        parsed.append((email, unit, role, tenure, name, values.get("external_id", "")[:100]))
+        parsed.append((email, unit, role, tenure, name, external_id))
     if not table.rows:
         errors.append(RowError(None, None, "the file has a header but no rows"))
     if errors:
@@ -130,6 +146,23 @@ def import_roster(
         to_update.append(person)
     missing = [p for email, p in existing.items() if email not in seen and p.active]
     with transaction.atomic():
+        # The settings page locks this row while it checks that a removed role is unused:
+        # if a key of this file was removed since it was validated, refuse, not orphan it.
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        if not {p[2] for p in parsed} <= set(locked.role_keys()) or not (
+            {p[3] for p in parsed if p[3]} <= set(locked.tenure_keys())
+        ):
+            raise ImportValidationError(
+                filename,
+                [
+                    RowError(
+                        None,
+                        None,
+                        "the organization's roles or tenure bands changed during the import; "
+                        "upload the file again",
+                    )
+                ],
+            )
         Person.objects.bulk_create(to_create, batch_size=1000)
         Person.objects.bulk_update(
             to_update,

@@ -12,6 +12,10 @@ from clinwell.web.orgs.services.tabular import ImportValidationError, RowError, 
 
 PATH_SEPARATOR = "/"
 KIND_VALUES = {k.value for k in Unit.Kind}
+# Unit.full_name and tree_path hold 1,000 characters: longer paths, or so many levels that
+# the path of ids would overflow, would fail in the database rather than as a listed error.
+MAX_PATH_LENGTH = 1000
+MAX_DEPTH = 50
 DEFAULT_KIND_BY_DEPTH = [Unit.Kind.SYSTEM, Unit.Kind.SITE, Unit.Kind.DEPARTMENT, Unit.Kind.CLINIC]
 
 
@@ -85,19 +89,26 @@ def import_units(organization: Organization, filename: str, stream: BinaryIO) ->
     errors: list[RowError] = []
     wanted: dict[str, str | None] = {}
     for row, values in table.rows:
+        row_errors: list[RowError] = []
         raw_path = values.get("path", "")
         parts = split_path(raw_path)
         if not raw_path or any(not p for p in parts):
-            errors.append(RowError(row, "path", f"'{raw_path}' has an empty level"))
-            continue
-        if any(len(p) > 200 for p in parts):
-            errors.append(RowError(row, "path", "a level is longer than 200 characters"))
-            continue
+            row_errors.append(RowError(row, "path", f"'{raw_path}' has an empty level"))
+        elif any(len(p) > 200 for p in parts):
+            row_errors.append(RowError(row, "path", "a level is longer than 200 characters"))
+        elif len(parts) > MAX_DEPTH:
+            row_errors.append(RowError(row, "path", f"more than {MAX_DEPTH} levels"))
+        elif len(PATH_SEPARATOR.join(parts)) > MAX_PATH_LENGTH:
+            row_errors.append(
+                RowError(row, "path", f"the path is longer than {MAX_PATH_LENGTH} characters")
+            )
         kind = values.get("kind", "").lower() or None
         if kind and kind not in KIND_VALUES:
-            errors.append(
+            row_errors.append(
                 RowError(row, "kind", f"'{kind}' is not one of {', '.join(sorted(KIND_VALUES))}")
             )
+        if row_errors:
+            errors += row_errors
             continue
         key = PATH_SEPARATOR.join(parts)
         if key in wanted and kind and wanted[key] and wanted[key] != kind:
