@@ -113,6 +113,7 @@ def cold(wave: object) -> dict[str, float]:
     from clinwell.web.results.services.gate import run_gate, unit_path
     from clinwell.web.results.services.loading import load_wave
     from clinwell.web.results.services.significance import mark_cells
+    from clinwell.web.surveys.services.waves import wave_exclusions
 
     times: dict[str, float] = {}
     t0, c0 = time.perf_counter(), time.process_time()
@@ -136,7 +137,8 @@ def cold(wave: object) -> dict[str, float]:
         flush=True,
     )
     # the same steps again, one by one, for the breakdown
-    measures = wave_measures([m.instrument_id for m in wave.modules.all()])  # type: ignore[attr-defined]
+    modules = list(wave.modules.all())  # type: ignore[attr-defined]
+    measures = wave_measures([m.instrument_id for m in modules], wave_exclusions(modules))
     units = {u.pk: u for u in Unit.objects.filter(organization=wave.organization)}  # type: ignore[attr-defined]
     t = time.perf_counter()
     data = load_wave(wave, [m.column for m in measures])  # type: ignore[arg-type]

@@ -217,7 +217,8 @@ def _feedback(request: HttpRequest, wave: Wave, submission: Submission) -> HttpR
     (state, whether any row, which measures could not be scored); the rows go in its slot."""
     rows = feedback_rows(submission.scores)
     state = wave.organization.state
-    unscored = tuple(unscored_measures(submission.scores))
+    asked = {q.item.link_id for q in build_form(wave).questions()}
+    unscored = tuple(unscored_measures(submission.scores, asked))
     key = (state, bool(rows), unscored)
     page = _FEEDBACK_PAGES.get(key)
     if page is None:

@@ -180,7 +180,7 @@ def _rate(numerator: int, denominator: int) -> int | None:
 @org_view(Role.ADMIN)
 def detail(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
     wave = access_wave(membership, wave_id)
-    modules = [(m, get_instrument(m.instrument_id)) for m in wave.modules.all()]
+    modules = wave_service.module_summaries(wave)
     pending_licences = [get_instrument(i) for i in wave_service.licences_to_acknowledge(wave)]
     context = {
         "wave": wave,

@@ -16,7 +16,7 @@ Flags are released as proportions (Wilson intervals), scores as means (t interva
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -68,16 +68,22 @@ class MeasureInfo:
         return cls(**data)
 
 
-def _outputs(instrument_ids: Iterable[str]) -> list[MeasureInfo]:
+def _outputs(
+    instrument_ids: Iterable[str], excluded: Mapping[str, Collection[str]]
+) -> list[MeasureInfo]:
     found: list[MeasureInfo] = []
     for instrument_id in instrument_ids:
         try:
             instrument = get_instrument(instrument_id)
         except UnknownInstrumentError:
             continue  # an instrument removed since the wave ran: nothing to show for it
+        skipped = excluded.get(instrument_id, ())
         for out in instrument.outputs():
             if not (out.tags.kpi or out.tags.domain or out.tags.driver):
                 continue
+            scale = instrument.scale(out.scale)
+            if sum(1 for i in scale.items if i not in skipped) < scale.min_answered:
+                continue  # the wave does not ask enough of its items: never scored
             flag = out.kind == "flag"
             worse = out.higher_is_worse
             if flag and out.tags.kpi in ("burnout", "intent_to_leave", "job_stress"):
@@ -107,13 +113,18 @@ def _with_headline(m: MeasureInfo, headline: str) -> MeasureInfo:
     return MeasureInfo(**{**asdict(m), "headline": headline})
 
 
-def wave_measures(instrument_ids: Sequence[str]) -> list[MeasureInfo]:
+def wave_measures(
+    instrument_ids: Sequence[str], excluded: Mapping[str, Collection[str]] | None = None
+) -> list[MeasureInfo]:
     """Every dashboard measure of a wave with the given instruments (in module order).
 
     KPI headlines come first (in :data:`KPIS` order), then domain headlines (in
-    :data:`DOMAINS` order), then every other tagged column.
+    :data:`DOMAINS` order), then every other tagged column. ``excluded`` (instrument id ->
+    linkIds the wave does not ask) drops the measures that cannot be scored without them,
+    e.g. ``org_wellbeing.burned_out`` in a wave that asks the single-item burnout measure
+    instead (``clinwell.web.surveys.services.waves.ASKED_BY``).
     """
-    outputs = _outputs(instrument_ids)
+    outputs = _outputs(instrument_ids, excluded or {})
     chosen: dict[str, MeasureInfo] = {}
     for kpi in KPIS:
         hit = next((m for m in outputs if m.kpi == kpi and m.column not in chosen), None)

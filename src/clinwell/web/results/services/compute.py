@@ -23,6 +23,7 @@ from clinwell.web.results.services.gate import run_gate, unit_path
 from clinwell.web.results.services.loading import load_wave
 from clinwell.web.results.services.significance import Q_LEVEL, mark_cells
 from clinwell.web.surveys.models import Comment, Response, Wave
+from clinwell.web.surveys.services.waves import wave_exclusions
 
 CACHE_VERSION = "results-1"
 
@@ -52,7 +53,8 @@ def _descendants(units: dict[int, Unit]) -> dict[int, set[int]]:
 def compute_wave(wave: Wave) -> WaveResult:
     """Compute and store the wave's released results (replacing any older rows)."""
     started = time.perf_counter()
-    measures = wave_measures([m.instrument_id for m in wave.modules.all()])
+    modules = list(wave.modules.all())
+    measures = wave_measures([m.instrument_id for m in modules], wave_exclusions(modules))
     units = {
         u.pk: u
         for u in Unit.objects.filter(organization=wave.organization).only(

@@ -6,6 +6,7 @@ here is stored, and the page carries no identity.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -115,8 +116,15 @@ def feedback_rows(scores: dict[str, dict[str, Any]]) -> list[FeedbackRow]:
     return rows
 
 
-def unscored_measures(scores: dict[str, dict[str, Any]]) -> list[str]:
-    """Labels of the scales :func:`feedback_rows` leaves out because they could not be scored."""
+def unscored_measures(
+    scores: dict[str, dict[str, Any]], asked: Collection[str] | None = None
+) -> list[str]:
+    """Labels of the scales :func:`feedback_rows` leaves out because they could not be scored.
+
+    With ``asked`` (the linkIds the wave asked), a scale none of whose items the wave asked —
+    left out by the administrator, or asked by another module (``waves.ASKED_BY``) — is not
+    named: the respondent was never asked it.
+    """
     missing = []
     for instrument_id, values in scores.items():
         instrument = get_instrument(instrument_id)
@@ -125,6 +133,7 @@ def unscored_measures(scores: dict[str, dict[str, Any]]) -> list[str]:
                 output.kind == "score"
                 and values.get(output.name) is None
                 and _for_respondent(instrument_id, output)
+                and (asked is None or any(i in asked for i in instrument.scale(output.scale).items))
             ):
                 missing.append(f"{instrument.title}: {output.label}")
     return missing

@@ -13,6 +13,7 @@ from typing import Any
 
 from clinwell.instruments import Instrument, Item, Library, get_instrument, load_library
 from clinwell.web.surveys.models import Wave
+from clinwell.web.surveys.services.waves import wave_exclusions
 
 PREFER_NOT = "pna"
 COMMENT_FIELD = "comment"
@@ -67,7 +68,8 @@ _FORMS_MAX = 256
 
 
 def build_form(wave: Wave) -> SurveyForm:
-    """The wave's questions, in order, numbered, without its excluded items.
+    """The wave's questions, in order, numbered, without its excluded items (those the
+    administrator left out and those another module asks: ``waves.ASKED_BY``).
 
     Once a wave has launched its questions are fixed (``update_wave`` refuses to change
     them), so the form of a launched wave is built once per process and reused — saving a
@@ -91,9 +93,11 @@ def build_form(wave: Wave) -> SurveyForm:
 def _build_form(wave: Wave) -> SurveyForm:
     sections = []
     number = 0
-    for module in wave.modules.all():
+    modules = list(wave.modules.all())
+    exclusions = wave_exclusions(modules)  # left out by the admin or asked by another module
+    for module in modules:
         instrument = get_instrument(module.instrument_id)
-        excluded = set(module.excluded_items or [])
+        excluded = exclusions[module.instrument_id]
         questions = []
         for item in instrument.items:
             if item.link_id in excluded:

@@ -2,9 +2,10 @@
 
 The frame has one row per response: ``unit`` (a unit path of the organization), ``role``,
 optionally ``tenure_band``, ``submitted_on`` (a date) and ``comment``, and one column per
-item linkId holding answer codes. Everything is validated first — unknown units or roles,
-invalid codes (by row and column, from the scoring engine) — and then stored in one
-transaction, so a bad file changes nothing.
+item linkId holding answer codes; columns of items the wave does not ask (left out, or asked
+by another module: ``waves.ASKED_BY``) are ignored. Everything is validated first — unknown
+units or roles, invalid codes (by row and column, from the scoring engine) — and then stored
+in one transaction, so a bad file changes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from clinwell.instruments import ScoringError, get_instrument, score_frame
 from clinwell.web.orgs.models import Unit
 from clinwell.web.orgs.services.tabular import ImportValidationError, RowError
 from clinwell.web.surveys.models import Comment, Response, Wave
+from clinwell.web.surveys.services.waves import wave_exclusions
 
 
 @dataclass(frozen=True)
@@ -75,12 +77,20 @@ def import_responses(
             )
         if tenure and tenure not in tenures:
             errors.append(RowError(line, "tenure_band", f"'{tenure}' is not a tenure band"))
-    modules = [m.instrument_id for m in wave.modules.all()]
+    wave_modules = list(wave.modules.all())
+    modules = [m.instrument_id for m in wave_modules]
+    # Items the wave does not ask (left out, or asked by another module) are not imported.
+    asked = {
+        iid: [link for link in get_instrument(iid).link_ids if link not in excluded]
+        for iid, excluded in wave_exclusions(wave_modules).items()
+    }
     scored: dict[str, pd.DataFrame] = {}
     for instrument_id in modules:
         instrument = get_instrument(instrument_id)
         # An instrument whose columns are absent was simply not answered in that file.
-        items = frame.reindex(columns=list(instrument.link_ids))
+        items = frame.reindex(columns=asked[instrument_id]).reindex(
+            columns=list(instrument.link_ids)
+        )
         try:
             scored[instrument_id] = score_frame(instrument, items)
         except ScoringError as exc:
@@ -93,10 +103,7 @@ def import_responses(
     score_rows = {iid: scored[iid].reset_index(drop=True).to_dict("records") for iid in modules}
     responses, comments = [], []
     for i, row in enumerate(rows):
-        answers = {
-            iid: {link: _json(row.get(link)) for link in get_instrument(iid).link_ids}
-            for iid in modules
-        }
+        answers = {iid: {link: _json(row.get(link)) for link in asked[iid]} for iid in modules}
         scores = {
             str(name): _json(value) for iid in modules for name, value in score_rows[iid][i].items()
         }

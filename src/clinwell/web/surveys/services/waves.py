@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.utils import timezone
 
-from clinwell.instruments import UnknownInstrumentError, get_instrument
+from clinwell.instruments import Instrument, UnknownInstrumentError, get_instrument
 from clinwell.web.accounts.models import User
 from clinwell.web.orgs.models import Organization, Unit
 from clinwell.web.surveys.models import (
@@ -35,6 +36,107 @@ class WaveError(ValueError):
 class ModuleChoice:
     instrument_id: str
     excluded_items: tuple[str, ...] = ()
+
+
+ASKED_BY: Final[dict[str, tuple[str, ...]]] = {
+    "org_wellbeing.19": ("single_item_burnout.1", "mini_z2.3"),
+    "org_wellbeing.20": ("intent_to_leave.1",),
+}
+"""Custom items that repeat a question another instrument asks, and the items asking it.
+
+A respondent is never asked the same question twice: when a wave asks any item on the right
+(its module is in the wave and the item is not left out), the custom item on the left is left
+out of the wave automatically — the organizational bank's burnout item (``org_wellbeing.19``)
+when the wave has the single-item burnout measure or Mini Z 2.0 (whose item 3 is that single
+item), its intent-to-leave item (``org_wellbeing.20``) when the wave has ``intent_to_leave``.
+The validated instrument's item is the one kept. The rule is derived from the wave's modules
+each time (nothing is stored), so it holds for every wave, and a launched wave's questions —
+fixed with its modules — do not change. A test checks that every linkId here exists.
+"""
+
+
+class _Module(Protocol):
+    """A wave module as stored (:class:`WaveModule`) or chosen (:class:`ModuleChoice`)."""
+
+    @property
+    def instrument_id(self) -> str: ...
+
+    @property
+    def excluded_items(self) -> Iterable[str]: ...
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """An item a wave does not ask because another module of the wave asks it."""
+
+    link_id: str
+    asked_by: str  # the linkId that asks the same question
+    instrument_id: str  # the instrument of ``asked_by``
+
+
+def duplicate_items(modules: Iterable[_Module]) -> dict[str, list[LeftOut]]:
+    """Per instrument id, the items :data:`ASKED_BY` leaves out of a wave with ``modules``."""
+    modules = list(modules)
+    in_wave = {m.instrument_id for m in modules}
+    manual = {m.instrument_id: set(m.excluded_items or ()) for m in modules}
+    out: dict[str, list[LeftOut]] = {}
+    for link_id, askers in ASKED_BY.items():
+        owner = link_id.rsplit(".", 1)[0]
+        if owner not in in_wave or link_id in manual[owner]:
+            continue
+        for asker in askers:
+            other = asker.rsplit(".", 1)[0]
+            if other != owner and other in in_wave and asker not in manual[other]:
+                out.setdefault(owner, []).append(LeftOut(link_id, asker, other))
+                break
+    return out
+
+
+def wave_exclusions(modules: Iterable[_Module]) -> dict[str, frozenset[str]]:
+    """Per instrument id, every item the wave does not ask: left out by the administrator
+    (``excluded_items``) or because another module asks it (:func:`duplicate_items`)."""
+    modules = list(modules)
+    duplicates = duplicate_items(modules)
+    return {
+        m.instrument_id: frozenset(m.excluded_items or ())
+        | {d.link_id for d in duplicates.get(m.instrument_id, [])}
+        for m in modules
+    }
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    """What the wave page says about one module: how many of its questions are asked, how
+    many the administrator left out, and which ones another module asks instead."""
+
+    module: WaveModule
+    instrument: Instrument
+    asked: int
+    left_out_by_admin: int
+    duplicates: tuple[tuple[LeftOut, str, str], ...]  # (left out, its text, asker's title)
+
+
+def module_summaries(wave: Wave) -> list[ModuleSummary]:
+    modules = list(wave.modules.all())
+    exclusions = wave_exclusions(modules)
+    duplicates = duplicate_items(modules)
+    out = []
+    for module in modules:
+        instrument = get_instrument(module.instrument_id)
+        excluded = exclusions[module.instrument_id]
+        out.append(
+            ModuleSummary(
+                module=module,
+                instrument=instrument,
+                asked=sum(1 for item in instrument.items if item.link_id not in excluded),
+                left_out_by_admin=len(set(module.excluded_items or ())),
+                duplicates=tuple(
+                    (d, instrument.item(d.link_id).text, get_instrument(d.instrument_id).title)
+                    for d in duplicates.get(module.instrument_id, [])
+                ),
+            )
+        )
+    return out
 
 
 def _check_window(opens_at: datetime, closes_at: datetime, time_zone: str) -> None:
