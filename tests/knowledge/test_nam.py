@@ -50,6 +50,46 @@ def test_goal_actor_mapping_from_the_slides() -> None:
     assert {g.key for g in plan.goals_for_actor("patients")} == {"PA5-G1"}
 
 
+ACADEMIC = "academic_training_accreditation"
+GOVERNMENTS = "governments"
+HEALTH_IT = "health_it_companies"
+SYSTEMS = "health_systems"
+WORKERS = "health_workers"
+PAYERS = "insurers_payers"
+MEDIA = "media_communications"
+PATIENTS = "patients"
+NONPROFIT = "private_nonprofit"
+SOCIETIES = "professional_societies"
+
+#: The actor column of each goal table in the launch-event slides (seed 004), one per priority area.
+SLIDE_ACTORS = {
+    "PA1-G1": {ACADEMIC, SYSTEMS, WORKERS, PAYERS},
+    "PA2-G2": {ACADEMIC, GOVERNMENTS, HEALTH_IT, SYSTEMS, WORKERS, PAYERS, NONPROFIT, SOCIETIES},
+    "PA3-G3": {ACADEMIC, GOVERNMENTS, SYSTEMS, WORKERS, MEDIA, NONPROFIT, SOCIETIES},
+    "PA4-G3": {ACADEMIC, GOVERNMENTS, HEALTH_IT, SYSTEMS, PAYERS},
+    "PA5-G1": {ACADEMIC, GOVERNMENTS, HEALTH_IT, SYSTEMS, WORKERS, PAYERS, PATIENTS, NONPROFIT},
+    "PA6-G1": {ACADEMIC, GOVERNMENTS, SYSTEMS, WORKERS, PAYERS},
+    "PA7-G1": {ACADEMIC, GOVERNMENTS, SYSTEMS},
+}
+
+
+@pytest.mark.parametrize(("goal_key", "actors"), sorted(SLIDE_ACTORS.items()))
+def test_every_slide_goal_has_the_actors_of_the_slides(goal_key: str, actors: set[str]) -> None:
+    plan = kb.nam_plan()
+    goals = {g.key: g for area in plan.priority_areas for g in area.goals}
+    goal = goals[goal_key]
+    assert goal.actors_confirmed
+    assert set(goal.actor_ids) == actors
+    assert any(s.seed == "004_0b2481136b78588b.txt" for s in goal.sources)
+
+
+def test_the_slides_give_one_goal_with_actors_per_priority_area() -> None:
+    plan = kb.nam_plan()
+    with_actors = {g.key for area in plan.priority_areas for g in area.goals if g.actor_ids}
+    assert with_actors == set(SLIDE_ACTORS)
+    assert {int(k[2]) for k in SLIDE_ACTORS} == {a.number for a in plan.priority_areas}
+
+
 def test_unconfirmed_goals_are_marked() -> None:
     pa1 = kb.nam_plan().priority_area(1)
     assert len(pa1.goals) == 5

@@ -24,7 +24,7 @@ interventions:
     effort: low
     cost: low
     nam_actions: [PA1-G1-1D]
-    evidence: []
+    evidence: [west_2016_lancet]
     sources: [{title: t, url: "https://example.org"}]
 """
 
@@ -44,7 +44,9 @@ def test_good_entry_parses() -> None:
         ("level: organization", "level: national", "level"),
         ("primary: [workflow]", "primary: [workfow]", "primary"),
         ("nam_actions: [PA1-G1-1D]", "nam_actions: [1D]", "nam_actions"),
-        ("evidence: []", "evidence: [no_such_study]", "evidence"),
+        ("evidence: [west_2016_lancet]", "evidence: [no_such_study]", "evidence"),
+        ("evidence: [west_2016_lancet]", "evidence: []", "evidence"),
+        ("nam_actions: [PA1-G1-1D]", "nam_actions: []", "nam_note"),
         ("effort: low", "effort: tiny", "effort"),
         ('sources: [{title: t, url: "https://example.org"}]', "sources: []", "sources"),
         ('url: "https://example.org"', "url: example.org", "url"),
@@ -59,6 +61,15 @@ def test_bad_intervention_names_file_entry_and_field(old: str, new: str, field: 
     assert message.startswith("interventions.yaml: ")
     assert "interventions[0] 'x'" in message
     assert f"'{field}'" in message
+
+
+def test_no_nam_action_is_allowed_with_a_note() -> None:
+    text = GOOD_INTERVENTION.replace(
+        "nam_actions: [PA1-G1-1D]", "nam_actions: []\n    nam_note: No published NAM action fits."
+    )
+    (item,) = _interventions(text)
+    assert item.nam_actions == ()
+    assert item.nam_note == "No published NAM action fits."
 
 
 def test_duplicate_ids_are_rejected() -> None:

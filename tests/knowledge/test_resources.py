@@ -69,3 +69,16 @@ def test_bad_filters_raise() -> None:
         kb.find_resources(state="ZZ")
     with pytest.raises(kb.UnknownKeyError, match="resource kind"):
         kb.find_resources(kind="hotline")
+
+
+def test_minnesota_psychiatric_assistance_line_is_listed_without_guessed_details() -> None:
+    """Seed 000 names PAL but describes only the national line under that heading."""
+    pal = next(r for r in kb.find_resources(state="MN") if r.id == "mn_psychiatric_assistance_line")
+    assert pal.scope == "MN"
+    assert pal.name == "Psychiatric Assistance Line (PAL)"
+    assert not pal.confirmed
+    assert pal.note
+    assert "NOT CONFIRMED" in pal.note
+    assert pal.phone is None  # never invent a contact
+    assert pal.url is None
+    assert [s.seed for s in pal.sources] == ["000_252bd735dba06775.txt"]

@@ -106,6 +106,42 @@ def test_filters_and_limit() -> None:
     assert kb.suggest_interventions(["workflow"], measure="weekly_hours", catalog=catalog) == []
 
 
+def test_a_preferred_level_ranks_without_filtering() -> None:
+    catalog = (
+        _item("a_org_rct", primary=("workflow",), evidence=(_ev("rct"),)),
+        _item("b_ind", primary=("workflow",), level="individual"),
+        _item("c_ind_half", secondary=("workflow",), level="individual"),
+        _item("d_lead", primary=("workflow",), level="leadership", evidence=(_ev("rct"),)),
+    )
+    # fit x level factor x evidence factor (LEVEL_SHARE 0.25, EVIDENCE_SHARE 0.2):
+    # b: 1 * 1 * 0.8 = 0.8 ; a: 1 * 0.75 * 1.0 = 0.75 ; d: 0.75 ; c: 0.5 * 1 * 0.8 = 0.4
+    found = kb.suggest_interventions(["workflow"], prefer_level="individual", catalog=catalog)
+    assert [s.intervention.id for s in found] == ["b_ind", "a_org_rct", "d_lead", "c_ind_half"]
+    assert [s.score for s in found] == pytest.approx([0.8, 0.75, 0.75, 0.4])
+    assert [s.level_match for s in found] == [1.0, 0.0, 0.0, 1.0]
+    assert found[0].level == "individual"
+    assert any("chosen level" in r for r in found[0].reasons)
+    assert any("not the chosen level" in r for r in found[1].reasons)
+    # without a preference the evidence decides between equal fits
+    plain = kb.suggest_interventions(["workflow"], catalog=catalog)
+    assert [s.intervention.id for s in plain][:2] == ["a_org_rct", "d_lead"]
+    assert all(s.level_match == 1.0 for s in plain)
+    with pytest.raises(kb.UnknownKeyError, match="level"):
+        kb.suggest_interventions(["workflow"], prefer_level="national", catalog=catalog)
+
+
+def test_shipped_catalog_with_a_preferred_level_keeps_primary_targets_first() -> None:
+    for level in kb.burnout_levels().ids:
+        for term in kb.vocabulary().drivers:
+            found = kb.suggest_interventions([term.id], prefer_level=level, limit=50)
+            primary = [s for s in found if term.id in s.intervention.primary_drivers]
+            if primary:
+                assert term.id in found[0].intervention.primary_drivers, (level, term.id)
+            at_level = [s for s in primary if s.intervention.level == level]
+            if at_level:  # among the primary targets, the chosen level comes first
+                assert found[0].intervention.level == level, (level, term.id)
+
+
 def test_ehr_metric_keys_count_as_primary() -> None:
     catalog = (_item("ehr", secondary=("workflow",), ehr=("ib_time8",)),)
     (s,) = kb.suggest_interventions(["ib_time8"], catalog=catalog)

@@ -2,7 +2,8 @@
 
 Each intervention names its level (one of the four levels), the driver keys it targets (primary
 and secondary), the domains, measures and EHR metrics it is meant to move, an effort and a cost
-band, the related NAM actions, and the evidence behind it. Evidence records are shared across
+band, the related NAM actions (or, in ``nam_note``, why no published action fits), and the evidence
+behind it - every entry cites at least one evidence record. Evidence records are shared across
 interventions (``data/evidence.yaml``); an evidence record whose effect could not be read
 from its source is ``confirmed=False``. Effort and cost bands are clinwell's editorial estimates.
 Data files: ``data/interventions.yaml``, ``data/evidence.yaml``.
@@ -83,6 +84,7 @@ class Intervention:
     evidence: tuple[Evidence, ...]
     sources: tuple[Source, ...]
     note: str | None = None
+    nam_note: str | None = None
 
     @property
     def drivers(self) -> tuple[str, ...]:
@@ -137,12 +139,20 @@ def _keys(e: Fields, field: str, allowed: frozenset[str], what: str) -> tuple[st
     return keys
 
 
+def _nam_note(e: Fields) -> str | None:
+    note = e.opt_str("nam_note")
+    if note is None and not e.str_list("nam_actions"):
+        raise e.error("nam_note", "is required when 'nam_actions' is empty (say why none fits)")
+    return note
+
+
 def parse_interventions(root: Fields, evidence: dict[str, Evidence]) -> tuple[Intervention, ...]:
     """Build the catalog from the parsed ``interventions.yaml``, checking every cross-reference.
 
     Levels must be among the four levels; drivers, domains, measures and EHR metrics among the
     vocabulary keys; NAM action keys and priority areas among those of the NAM plan; evidence ids
-    among the evidence library. Every intervention needs at least one source and one driver.
+    among the evidence library. Every intervention needs at least one source, one driver and one
+    evidence record, and either a NAM action or a ``nam_note`` saying why none fits.
     """
     vocab = vocabulary()
     levels = frozenset(burnout_levels().ids)
@@ -163,6 +173,8 @@ def parse_interventions(root: Fields, evidence: dict[str, Evidence]) -> tuple[In
             if area not in areas:
                 raise e.error("nam_priority_areas", f"{area} is not a NAM priority area")
         refs = e.str_list("evidence")
+        if not refs:
+            raise e.error("evidence", "cite at least one record of " + EVIDENCE_FILE)
         for ref in refs:
             if ref not in evidence:
                 raise e.error("evidence", f"{ref!r} is not an id of {EVIDENCE_FILE}")
@@ -184,6 +196,7 @@ def parse_interventions(root: Fields, evidence: dict[str, Evidence]) -> tuple[In
                 evidence=tuple(evidence[ref] for ref in refs),
                 sources=e.sources(),
                 note=e.opt_str("note"),
+                nam_note=_nam_note(e),
             )
         )
     check_unique([i.id for i in out], file=root.file, what="intervention id")

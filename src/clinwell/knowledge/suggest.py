@@ -1,4 +1,4 @@
-"""Rank catalog interventions for the drivers found in a result.
+"""Rank catalog interventions for the drivers found in a result, and for a level.
 
 Scoring (pure and deterministic)
 --------------------------------
@@ -10,16 +10,27 @@ gives its own weights). For intervention ``i`` define the match
               0.5  if k is a secondary driver of i
               0    otherwise
 
-and the fit ``F(i) = sum_k w_k m(i, k) / sum_k w_k``, which lies in [0, 1]. With ``S(i)`` the
-strength of the intervention's strongest *confirmed* evidence (controlled trials and
+and the driver fit ``F(i) = sum_k w_k m(i, k) / sum_k w_k``, which lies in [0, 1]. With ``S(i)``
+the strength of the intervention's strongest *confirmed* evidence (controlled trials and
 meta-analyses 1.0, uncontrolled before-after and cohort studies 0.5, cross-sectional 0.35, case
-reports 0.25, descriptions and policies 0.15, none 0; see ``DESIGN_STRENGTH``), the score is
+reports 0.25, descriptions and policies 0.15, none 0; see ``DESIGN_STRENGTH``), and, when a
+preferred level ``p`` is given (``prefer_level``), the level match
 
-    score(i) = F(i) * (0.8 + 0.2 * S(i))
+    L(i) = 1  if i's level is p (or no level is preferred)
+           0  otherwise
 
-so fit decides the ranking and evidence moves a score by at most 20%. Interventions with
-``F(i) = 0`` are left out. ``level``, ``domain`` and ``measure`` are hard filters. When no keys
-are given, every intervention passing the filters has ``F = 1`` and the ranking is by evidence.
+the score is
+
+    score(i) = F(i) * (1 - 0.25 * (1 - L(i))) * (0.8 + 0.2 * S(i))
+
+so driver fit decides the ranking, an intervention at another level than the preferred one
+loses 25% of its score (``LEVEL_SHARE``), and evidence moves a score by at most 20%. With a
+single driver, a primary target at another level (at least 1.0 * 0.75 * 0.8 = 0.6) therefore
+still outranks a secondary target at the preferred level (at most 0.5), while between two equal
+driver fits the one at the preferred level wins whatever their evidence (0.8 > 0.75).
+Interventions with ``F(i) = 0`` are left out. ``level``, ``domain`` and ``measure`` are hard
+filters (``level`` keeps only that level; ``prefer_level`` only ranks). When no keys are given,
+every intervention passing the filters has ``F = 1`` and the ranking is by level, then evidence.
 Ties are broken by lower effort band, lower cost band, then id.
 
 These weights are clinwell's editorial choice, documented so that users can judge them; they are
@@ -41,6 +52,8 @@ from clinwell.knowledge.vocabulary import vocabulary
 PRIMARY_MATCH: Final = 1.0
 SECONDARY_MATCH: Final = 0.5
 EVIDENCE_SHARE: Final = 0.2
+#: Share of the score lost by an intervention that is not at the preferred level.
+LEVEL_SHARE: Final = 0.25
 _ROLE_VALUE: Final = {
     "primary": PRIMARY_MATCH,
     "ehr_metric": PRIMARY_MATCH,
@@ -60,7 +73,10 @@ class DriverMatch:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """A ranked intervention with its score, the parts of the score and readable reasons."""
+    """A ranked intervention with its score, the parts of the score and readable reasons.
+
+    ``fit`` is the driver fit ``F``; ``level_match`` is ``L`` (1.0 when no level is preferred).
+    """
 
     intervention: Intervention
     score: float
@@ -68,6 +84,12 @@ class Suggestion:
     evidence_strength: float
     matches: tuple[DriverMatch, ...]
     reasons: tuple[str, ...]
+    level_match: float = 1.0
+
+    @property
+    def level(self) -> str:
+        """The intervention's level id (one of the four levels)."""
+        return self.intervention.level
 
 
 def _weights(drivers: Sequence[str] | Mapping[str, float]) -> dict[str, float]:
@@ -103,8 +125,11 @@ def _match(item: Intervention, key: str) -> tuple[str, float] | None:
     return None
 
 
-def _reasons(item: Intervention, matches: list[DriverMatch], strength: float) -> tuple[str, ...]:
+def _reasons(
+    item: Intervention, matches: list[DriverMatch], strength: float, prefer_level: str | None
+) -> tuple[str, ...]:
     vocab = vocabulary()
+    levels = burnout_levels()
     out = [
         f"targets {vocab.term(m.key).label} ({m.role.replace('_', ' ')}; adds {m.contribution:.2f})"
         for m in matches
@@ -115,9 +140,15 @@ def _reasons(item: Intervention, matches: list[DriverMatch], strength: float) ->
         out.append(f"evidence: {best.design.replace('_', ' ')}{year} (strength {strength:.2f})")
     else:
         out.append("no confirmed evidence in the catalog (score reduced)")
-    out.append(
-        f"level: {burnout_levels().get(item.level).name}; effort {item.effort}, cost {item.cost}"
-    )
+    level = levels.get(item.level).name
+    if prefer_level is None:
+        fits = ""
+    elif item.level == prefer_level:
+        fits = " (the chosen level)"
+    else:
+        chosen = levels.get(prefer_level).name
+        fits = f" (not the chosen level, {chosen}: score x{1 - LEVEL_SHARE:.2f})"
+    out.append(f"level: {level}{fits}; effort {item.effort}, cost {item.cost}")
     return tuple(out)
 
 
@@ -130,12 +161,13 @@ def suggest_interventions(
     drivers: Sequence[str] | Mapping[str, float],
     *,
     level: str | None = None,
+    prefer_level: str | None = None,
     domain: str | None = None,
     measure: str | None = None,
     limit: int = 10,
     catalog: Sequence[Intervention] | None = None,
 ) -> list[Suggestion]:
-    """Rank interventions by how well they fit ``drivers`` (see the module docstring for the score).
+    """Rank interventions by how well they fit ``drivers`` and a level (see the module docstring).
 
     Parameters
     ----------
@@ -144,6 +176,9 @@ def suggest_interventions(
         to a non-negative weight such as a driver importance.
     level, domain, measure
         Optional hard filters: one of the four level ids, a domain id, a measure id.
+    prefer_level
+        Optional level id to rank by: interventions at another level keep their place in the
+        list but lose ``LEVEL_SHARE`` of their score.
     limit
         Maximum number of suggestions (>= 1).
     catalog
@@ -152,8 +187,8 @@ def suggest_interventions(
     Returns
     -------
     list[Suggestion]
-        Best first; each has ``score`` in [0, 1], its ``fit`` and ``evidence_strength`` parts and
-        human-readable ``reasons``.
+        Best first; each has ``score`` in [0, 1], its ``fit``, ``level_match`` and
+        ``evidence_strength`` parts and human-readable ``reasons``.
 
     Raises
     ------
@@ -165,6 +200,7 @@ def suggest_interventions(
     vocab = vocabulary()
     weights = _weights(drivers)
     _validate_filter("level", level, frozenset(burnout_levels().ids))
+    _validate_filter("level", prefer_level, frozenset(burnout_levels().ids))
     _validate_filter("domain", domain, vocab.domain_ids)
     _validate_filter("measure", measure, vocab.measure_ids)
     if limit < 1:
@@ -191,9 +227,20 @@ def suggest_interventions(
         if fit <= 0:
             continue
         strength = item.evidence_strength
-        score = fit * (1 - EVIDENCE_SHARE + EVIDENCE_SHARE * strength)
+        level_match = 1.0 if prefer_level is None or item.level == prefer_level else 0.0
+        score = (
+            fit
+            * (1 - LEVEL_SHARE * (1 - level_match))
+            * (1 - EVIDENCE_SHARE + EVIDENCE_SHARE * strength)
+        )
         suggestion = Suggestion(
-            item, score, fit, strength, tuple(matches), _reasons(item, matches, strength)
+            item,
+            score,
+            fit,
+            strength,
+            tuple(matches),
+            _reasons(item, matches, strength, prefer_level),
+            level_match,
         )
         order = (-score, BANDS.index(item.effort), BANDS.index(item.cost), item.id)
         ranked.append((order, suggestion))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
@@ -11,7 +13,13 @@ from clinwell.instruments import load_library
 from clinwell.knowledge import find_interventions, vocabulary
 from clinwell.web.accounts.models import User
 from clinwell.web.actions.drivers import OUTPUT_DRIVERS, measure_info, measures
-from clinwell.web.actions.suggestions import suggestion_request, suggestions_for
+from clinwell.web.actions.suggestions import (
+    default_level,
+    parse_level,
+    suggestion_request,
+    suggestions_for,
+)
+from clinwell.web.results.services.pages import action_url
 from tests.web.actions.conftest import CARDIOLOGY
 from tests.web.conftest import Cast
 
@@ -83,3 +91,68 @@ def test_an_unknown_measure_is_reported_not_a_crash(cast: Cast, login: Login) ->
     assert response.status_code == 200
     assert "not an output column" in response.content.decode()
     assert response.context["suggestions"] == []
+
+
+def test_the_new_plan_page_has_a_visible_level_selector(cast: Cast, login: Login) -> None:
+    unit = cast.unit(cast.alpha, CARDIOLOGY)
+    response = login(cast.leader).get(
+        f"/o/alpha/actions/new/?source=driver&measure=org_wellbeing.ehr_after_hours&unit={unit.pk}"
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    # a unit-scoped plan from a driver prefers the organization level by default
+    assert response.context["level"] == "organization"
+    assert '<label for="level-select">Level to act at</label>' in body
+    assert '<option value="organization" selected>Organization</option>' in body
+    assert '<option value="any">Any level</option>' in body
+    # the selector's GET form keeps the starting point
+    assert '<input type="hidden" name="measure" value="org_wellbeing.ehr_after_hours">' in body
+    rows = response.context["suggestions"]
+    assert rows[0]["s"].intervention.level == "organization"
+    for row in rows:  # each suggestion shows its level
+        assert f"Level: {row['level_name']}" in body
+    # other levels stay listed, with a lower score
+    assert any(row["s"].level_match == 0.0 for row in rows)
+
+
+def test_choosing_a_level_reranks_and_any_level_turns_it_off(cast: Cast, login: Login) -> None:
+    client = login(cast.leader)
+    unit = cast.unit(cast.alpha, CARDIOLOGY)
+    base = (
+        f"/o/alpha/actions/new/?source=driver&measure=org_wellbeing.ehr_after_hours&unit={unit.pk}"
+    )
+    individual = client.get(base + "&level=individual").context
+    top = individual["suggestions"][0]["s"]
+    assert top.intervention.id == "ehr_personal_training"
+    assert top.level_match == 1.0
+    assert individual["level_value"] == "individual"
+    anywhere = client.get(base + "&level=any").context
+    assert anywhere["level"] is None
+    assert all(row["s"].level_match == 1.0 for row in anywhere["suggestions"])
+    # an unknown level falls back to the default instead of failing
+    assert client.get(base + "&level=national").context["level"] == "organization"
+
+
+def test_a_plan_started_from_nothing_prefers_no_level(cast: Cast, login: Login) -> None:
+    response = login(cast.owner).get("/o/alpha/actions/new/")
+    assert response.status_code == 200
+    assert response.context["level"] is None
+    assert '<option value="any" selected>Any level</option>' in response.content.decode()
+
+
+def test_default_level_and_parsing() -> None:
+    assert default_level("driver") == default_level("cell") == default_level("domain")
+    assert default_level("cell") == "organization"
+    assert default_level("other") is None
+    assert parse_level("any", "driver") is None
+    assert parse_level("leadership", "driver") == "leadership"
+    assert parse_level(None, "cell") == "organization"
+
+
+def test_results_links_pass_the_level() -> None:
+    membership = SimpleNamespace(organization=SimpleNamespace(slug="alpha"))
+    wave = SimpleNamespace(pk=7)
+    url = action_url(membership, "cell", wave, measure="m.x", unit=3)  # type: ignore[arg-type]
+    query = parse_qs(urlsplit(url).query)
+    assert query["level"] == ["organization"]
+    assert query["unit"] == ["3"]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.template.loader import render_to_string
+from django.test import Client
 
+from clinwell.web.accounts.models import User
 from clinwell.web.actions.services import add_milestone, set_milestone_done
 from clinwell.web.actions.summary import plan_progress
 from tests.web.actions.conftest import CARDIOLOGY, PEDIATRICS, SURGERY, make_plan, membership
@@ -43,3 +46,16 @@ def test_counts_overdue_and_progress(cast: Cast) -> None:
     assert "Late" in html
     assert 'aria-valuenow="75"' in html
     assert f"/o/alpha/actions/{late.pk}/" in html
+
+
+def test_the_executive_overview_page_shows_the_plan_progress_panel(
+    cast: Cast, login: Callable[[User], Client]
+) -> None:
+    make_plan(cast, CARDIOLOGY, title="Scribes for cardiology", status="in_progress")
+    response = login(cast.executive).get("/o/alpha/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<section class="panel plan-progress" aria-labelledby="plan-progress-h">' in body
+    assert '<h2 id="plan-progress-h">Action plans</h2>' in body
+    assert "Scribes for cardiology" in body
+    assert response.context["plan_progress"]["total"] == 1

@@ -8,15 +8,56 @@
   interventions that target that measure (the vocabulary KPI) and rank them by evidence; a
   cell of a driver column ranks by its drivers as above.
 
+The **level** (one of the four levels, or any) is part of the fit: interventions at the chosen
+level rank higher (``prefer_level`` of :func:`clinwell.knowledge.suggest_interventions`; an
+intervention at another level loses a documented share of its score but is not hidden). The new-plan
+page shows a level selector whose default is :func:`default_level` of where the plan starts.
+
 The ranking itself is :func:`clinwell.knowledge.suggest_interventions` (documented there).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
-from clinwell.knowledge import KnowledgeError, Suggestion, suggest_interventions, vocabulary
+from clinwell.knowledge import (
+    KnowledgeError,
+    Suggestion,
+    burnout_levels,
+    suggest_interventions,
+    vocabulary,
+)
 from clinwell.web.actions.drivers import MeasureInfo, domain_drivers
+
+#: Value of the level selector meaning "do not prefer any level".
+ANY_LEVEL: Final = "any"
+#: Starting points that come from a result; the plan they start is scoped to a unit.
+RESULT_SOURCES: Final = frozenset({"driver", "domain", "cell"})
+
+
+def default_level(source: str) -> str | None:
+    """The level that fits where a plan starts, or ``None`` (any level).
+
+    A plan started from a result (a driver, a domain or a unit's heatmap cell) is scoped to a
+    unit of the organization, whose leaders can change the unit's own work system: its natural
+    level is "organization". A plan started from nothing in particular prefers no level.
+    """
+    return "organization" if source in RESULT_SOURCES else None
+
+
+def parse_level(value: str | None, source: str) -> str | None:
+    """The preferred level from the ``?level=`` selector: a level id, ``any`` or the default."""
+    if value == ANY_LEVEL:
+        return None
+    if value in burnout_levels().ids:
+        return value
+    return default_level(source)
+
+
+def level_choices() -> list[tuple[str, str]]:
+    """The selector's options: any level, then the four levels in order."""
+    return [(ANY_LEVEL, "Any level"), *((lv.id, lv.name) for lv in burnout_levels().levels)]
 
 
 @dataclass(frozen=True)
@@ -24,7 +65,7 @@ class SuggestionRequest:
     drivers: tuple[str, ...]
     domain: str | None
     measure: str | None
-    level: str | None
+    level: str | None  # the preferred level (ranks, does not filter); None = any level
 
     @property
     def is_empty(self) -> bool:
@@ -55,7 +96,7 @@ def suggestions_for(request: SuggestionRequest, limit: int = 8) -> list[Suggesti
     try:
         return suggest_interventions(
             list(request.drivers),
-            level=request.level,
+            prefer_level=request.level,
             domain=request.domain,
             measure=request.measure,
             limit=limit,

@@ -9,14 +9,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from clinwell.knowledge import intervention, nam_plan
+from clinwell.knowledge import burnout_levels, intervention, nam_plan
+from clinwell.knowledge.suggest import LEVEL_SHARE
 from clinwell.web.actions import services
 from clinwell.web.actions.access import access_plan, can_edit, require_editor, visible_plans
 from clinwell.web.actions.drivers import UnknownMeasureError, measure_info
 from clinwell.web.actions.forms import MilestoneForm, PlanForm
 from clinwell.web.actions.impact import plan_impact
 from clinwell.web.actions.models import ActionPlan
-from clinwell.web.actions.suggestions import suggestion_request, suggestions_for
+from clinwell.web.actions.suggestions import (
+    ANY_LEVEL,
+    level_choices,
+    parse_level,
+    suggestion_request,
+    suggestions_for,
+)
 from clinwell.web.knowledgebase.presenters import intervention_view, term_label
 from clinwell.web.orgs.access import access_unit
 from clinwell.web.orgs.decorators import org_view
@@ -93,7 +100,14 @@ def _start_context(request: HttpRequest, membership: Membership) -> dict[str, An
         "wave": wave,
         "domain": domain,
         "domain_label": term_label(domain) if domain else None,
-        "level": get.get("level") or None,
+        "level": parse_level(get.get("level"), initial["source"]),
+        "level_choices": level_choices(),
+        # the starting point, carried by the level selector's GET form
+        "start_query": [
+            (key, get[key])
+            for key in ("source", "measure", "domain", "unit", "wave", "intervention")
+            if get.get(key)
+        ],
     }
 
 
@@ -120,14 +134,22 @@ def new(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
     suggestions = suggestions_for(req)
     suggested_ids = {s.intervention.id for s in suggestions}
+    levels = burnout_levels()
     chosen = set(form["interventions"].value() or [])
     context = {
         **start,
+        "level_value": start["level"] or ANY_LEVEL,
+        "level_share_pct": round(100 * LEVEL_SHARE),
         "form": form,
         "request_drivers": [term_label(k) for k in req.drivers],
         "suggestion_request": req,
         "suggestions": [
-            {"s": s, "v": intervention_view(s.intervention), "checked": s.intervention.id in chosen}
+            {
+                "s": s,
+                "v": intervention_view(s.intervention),
+                "checked": s.intervention.id in chosen,
+                "level_name": levels.get(s.intervention.level).name,
+            }
             for s in suggestions
         ],
         "other_interventions": [

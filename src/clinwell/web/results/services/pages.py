@@ -40,14 +40,20 @@ def action_url(
     measure: str = "",
     domain: str = "",
     unit: int | None = None,
+    level: str = "organization",
 ) -> str:
-    """Link to start an action plan from a driver, a domain or a heatmap cell."""
+    """Link to start an action plan from a driver, a domain or a heatmap cell.
+
+    ``level`` is the level the suggestions should prefer: a plan started from a result is scoped
+    to a unit, so it defaults to "organization" (the new-plan page lets the leader change it).
+    """
     query = {
         "source": source,
         "measure": measure,
         "domain": domain or "",
         "unit": "" if unit is None else str(unit),
         "wave": str(wave.pk),
+        "level": level,
     }
     base = f"/o/{membership.organization.slug}/actions/new/"
     return f"{base}?{urlencode(query)}"
