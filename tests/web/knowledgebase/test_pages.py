@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from clinwell.knowledge import find_interventions, nam_plan, nasem_model, recognition_program
 from clinwell.web.accounts.models import User
@@ -113,3 +114,12 @@ def test_recognition_page_shows_pillars_and_level(cast: Cast, login: Login) -> N
     assert "NOT CONFIRMED" in page
     assert "Save progress" not in page  # executives view only
     assert "disabled" in page
+
+
+def test_an_intervention_without_a_nam_action_says_why(cast: Cast, login: Login) -> None:
+    coaching = next(i for i in find_interventions() if i.id == "professional_coaching")
+    assert coaching.nam_note
+    assert not coaching.nam_actions
+    page = login(cast.analyst).get("/o/alpha/knowledge/interventions/professional_coaching/")
+    html = page.content.decode()
+    assert escape(coaching.nam_note) in html
