@@ -155,3 +155,90 @@ def test_score_prints_licence_note_for_acknowledged_instruments(tmp_path: Path) 
     result = runner.invoke(app, ["score", "mini_z2", str(src)])
     assert result.exit_code == 0
     assert "needs permission" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("csv", "row", "expected", "found"),
+    [
+        # pandas would take "a" for an index and score id=2, who5.1=3
+        ("id,who5.1\na,1,2,3\n", 1, 2, 4),
+        ("id,who5.1\na,1\nb,1,2\n", 2, 2, 3),
+        ("id,who5.1,who5.2\na,1,2\nb,1\n", 2, 3, 2),
+        # blank lines are skipped (as pandas does) and not counted as rows
+        ("id,who5.1\n\na,1\n\nb,1,\n", 2, 2, 3),
+        # CRLF line ends and quoted fields (the csv-module path)
+        ('id,who5.1\r\n"a, b",1\r\n"c",1,2\r\n', 2, 2, 3),
+    ],
+)
+def test_rows_with_the_wrong_field_count_are_rejected(
+    tmp_path: Path, csv: str, row: int, expected: int, found: int
+) -> None:
+    src = tmp_path / "in.csv"
+    src.write_bytes(csv.encode("utf-8"))
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["score", "who5", str(src), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert f"in.csv: row {row}: expected {expected} fields (as in the header), found {found}" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [src]
+
+
+def test_quoted_commas_and_blank_lines_still_score(tmp_path: Path) -> None:
+    src = write(
+        tmp_path / "in.csv", 'unit,who5.1,who5.2,who5.3,who5.4,who5.5\n\n"A, B",1,1,1,1,1\n'
+    )
+    result = runner.invoke(app, ["score", "who5", str(src)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == '"A, B",5,20,true,true'
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (" who5.2", "column ' who5.2': has spaces around the linkId 'who5.2'"),
+        ("who5.2 ", "column 'who5.2 ': has spaces around the linkId 'who5.2'"),
+        ("WHO5.1", "column 'WHO5.1': unknown linkId, not an item of who5"),
+        ("Who5.3", "did you mean 'who5.3'?"),
+        ("who5.9", "column 'who5.9': unknown linkId"),
+    ],
+)
+def test_mistyped_item_headers_are_rejected(tmp_path: Path, header: str, expected: str) -> None:
+    src = write(tmp_path / "in.csv", f"unit,who5.1,{header}\nED,1,2\n")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["score", "who5", str(src), "-o", str(out)], terminal_width=300)
+    assert result.exit_code == 1, result.output
+    assert expected in result.output
+    assert not out.exists()
+
+
+def test_unreadable_input_messages_name_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00\x81garbage")
+    empty = write(tmp_path / "empty.csv", "")
+    blank = write(tmp_path / "blank.csv", "\n\n")
+    bad_parquet = write(tmp_path / "bad.parquet", "not parquet")
+    for path in (binary, empty, blank, bad_parquet):
+        result = runner.invoke(app, ["score", "cbi", str(path), "-o", str(out)], terminal_width=300)
+        assert result.exit_code == 1
+        assert f"error: {path}: " in result.output
+        assert "Traceback" not in result.output
+        assert not out.exists()
+
+
+def test_list_and_show_label_intent_to_leave_not_validated() -> None:
+    from clinwell.commands.instruments import _validity
+
+    assert _validity(get_instrument("intent_to_leave")) == "not validated as worded"
+    assert _validity(get_instrument("org_wellbeing")) == "custom — not externally validated"
+    assert _validity(get_instrument("cbi")) == "validated"
+    result = runner.invoke(app, ["instruments", "list"])
+    assert result.exit_code == 0
+    line = next(x for x in result.output.splitlines() if "intent_to_leave" in x)
+    assert "│ not " in line  # the validity column (the table wraps at the console width)
+    shown = runner.invoke(app, ["instruments", "show", "intent_to_leave"])
+    assert shown.exit_code == 0
+    assert "Validity: Not validated as worded" in shown.output

@@ -210,3 +210,76 @@ def test_round_trip_through_document_form() -> None:
     for inst in load_library().values():
         again = parse_instrument(instrument_data(inst), "copy")
         assert again == inst
+
+
+def test_intent_to_leave_is_labelled_as_unvalidated_paraphrase() -> None:
+    # reference/instruments.md §6: the wording and the option labels are NOT CONFIRMED.
+    inst = get_instrument("intent_to_leave")
+    assert inst.validated is False
+    assert inst.text_status == "paraphrase"
+    assert "NOT CONFIRMED" in inst.validation_note
+    leave = inst.scale("score").cutoffs[0]
+    assert leave.id == "leave"
+    assert leave.provenance.confirmed is False
+    assert "NOT CONFIRMED" in leave.provenance.note
+
+
+def test_pfi_rules_that_depend_on_the_item_split_are_unconfirmed() -> None:
+    # reference/instruments.md §3: the 6/4/6 item split is NOT CONFIRMED, so no scale built
+    # from it -- means or the Brady et al. raw sums -- may claim a confirmed rule.
+    pfi = get_instrument("pfi")
+    assert {sc.id: sc.rule.confirmed for sc in pfi.scales} == {
+        "fulfillment": False,
+        "work_exhaustion": False,
+        "interpersonal_disengagement": False,
+        "overall_burnout": False,
+        "work_exhaustion_raw": False,
+        "interpersonal_disengagement_raw": False,
+    }
+    for sid in ("work_exhaustion_raw", "interpersonal_disengagement_raw"):
+        assert "NOT CONFIRMED" in pfi.scale(sid).rule.note
+        assert "NOT CONFIRMED" in pfi.scale(sid).cutoffs[0].provenance.note
+
+
+@pytest.mark.parametrize(
+    ("scale", "numbers", "label"),
+    [
+        ("personal", range(1, 7), "personal burnout"),
+        ("work", range(7, 14), "work-related burnout"),
+        ("patient", range(14, 20), "patient-related burnout"),
+    ],
+)
+def test_cbi_item_order_follows_kristensen_2005(scale: str, numbers: range, label: str) -> None:
+    # Kristensen et al. 2005 appendix order: personal 1-6, work-related 7-13, client (patient)
+    # 14-19 (reference/instruments.md §4: 6 / 7 / 6 items). Item wording is not shipped
+    # (placeholder text), so the "key text" checked is each placeholder's scale and position.
+    cbi = get_instrument("cbi")
+    link_ids = tuple(f"cbi.{n}" for n in numbers)
+    assert cbi.scale(scale).items == link_ids
+    others = [s.items for s in cbi.scales if s.id != scale]
+    assert not any(set(link_ids) & set(o) for o in others)
+    for position, link_id in enumerate(link_ids, start=1):
+        assert cbi.item(link_id).text.endswith(f"CBI {label} item {position}.") or (
+            link_id == "cbi.10"
+        )
+
+
+def test_cbi_reverse_item_is_the_energy_for_family_and_friends_item() -> None:
+    # The one reverse-scored item (reference §4) is the 4th work-related item of the appendix.
+    cbi = get_instrument("cbi")
+    assert cbi.scale("work").reverse == ("cbi.10",)
+    text = cbi.item("cbi.10").text
+    assert "work-related burnout item 4" in text
+    assert "energy for family and friends" in text
+    assert all("family" not in cbi.item(i).text for i in cbi.link_ids if i != "cbi.10")
+
+
+def test_validity_labels_tell_validated_paraphrased_and_custom_apart() -> None:
+    labels = {
+        i: get_instrument(i).validity_label for i in ("who5", "intent_to_leave", "admin_burden")
+    }
+    assert labels == {
+        "who5": "validated",
+        "intent_to_leave": "not validated as worded",
+        "admin_burden": "custom — not externally validated",
+    }

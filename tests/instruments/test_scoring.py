@@ -227,3 +227,52 @@ def test_score_frame_keeps_index_and_dtypes() -> None:
     assert out["who5.poor_wellbeing"].dtype == "boolean"
     assert out["who5.poor_wellbeing"].tolist() == [False, True]
     assert np.issubdtype(out["who5.raw"].dtype, np.floating)
+
+
+def test_pfi_burnout_boundary_at_1_33() -> None:
+    # overall_burnout is the mean of 10 items (pfi.7..pfi.16) scored 0-4, so it only takes
+    # the values k/10: 1.3 is the last value below 1.33 and 1.4 the first at or above it.
+    pfi = get_instrument("pfi")
+    overall = pfi.scale("overall_burnout")
+    assert len(overall.items) == 10
+    assert [(c.op, c.value) for c in overall.cutoffs] == [(">=", 1.33)]
+    base = items("pfi", range(1, 17), 1)  # every item 1: overall 1.0
+    below = score("pfi", base | {"pfi.7": 2, "pfi.8": 2, "pfi.9": 2})  # 13 / 10
+    assert below["pfi.overall_burnout"] == pytest.approx(1.3)
+    assert below["pfi.burnout"] is False
+    at = score("pfi", base | {"pfi.7": 2, "pfi.8": 2, "pfi.9": 2, "pfi.16": 2})  # 14 / 10
+    assert at["pfi.overall_burnout"] == pytest.approx(1.4)
+    assert at["pfi.burnout"] is True
+
+
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [
+        (" who5.2", "column ' who5.2': has spaces around the linkId 'who5.2'"),
+        ("who5.2\t", "has spaces around the linkId 'who5.2'"),
+        ("WHO5.1", "not an item of who5 (items: who5.1 … who5.5); did you mean 'who5.1'?"),
+        (" Who5.4 ", "did you mean 'who5.4'?"),
+        ("who5.05", "did you mean 'who5.5'?"),
+        ("who5. 3", "did you mean 'who5.3'?"),
+        ("who5.6", "column 'who5.6': unknown linkId, not an item of who5"),
+        ("WHO5.notes", "column 'WHO5.notes': unknown linkId"),
+    ],
+)
+def test_mistyped_item_columns_are_rejected(column: str, expected: str) -> None:
+    who5 = get_instrument("who5")
+    df = pd.DataFrame({"who5.1": [1], column: [2]})
+    with pytest.raises(ScoringError) as info:
+        score_frame(who5, df)
+    assert expected in str(info.value)
+    assert info.value.column == column
+    with pytest.raises(ScoringError):
+        score_answers(who5, {column: 2})
+
+
+def test_unrelated_passthrough_columns_still_work() -> None:
+    df = pd.DataFrame(
+        {"unit": ["a"], " id ": ["x"], "who5": ["y"], "who5_1": ["z"], "cbi.1": ["w"]}
+        | {f"who5.{i}": [5] for i in range(1, 6)}
+    )
+    out = score_frame(get_instrument("who5"), df)
+    assert out["who5.raw"].tolist() == [25]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import sys
@@ -11,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import typer
 from rich.console import Console
@@ -39,21 +42,41 @@ instruments_app = typer.Typer(
 )
 
 
+_READ_ERRORS = (UnicodeDecodeError, csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError)
+
+
 @contextmanager
-def _clear_errors() -> Iterator[None]:
-    """Turn bad-input exceptions into a red message and exit code 1 (never a traceback)."""
+def _clear_errors(source: Path | None = None) -> Iterator[None]:
+    """Turn bad-input exceptions into a red message and exit code 1 (never a traceback).
+
+    Errors raised while reading ``source`` (undecodable bytes, an empty or malformed file) are
+    prefixed with its path; OS errors name the file they concern.
+    """
     try:
         yield
     except (InstrumentError, ScoringError) as exc:
         err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
         raise typer.Exit(1) from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+    except OSError as exc:
+        if exc.filename is not None and exc.strerror:
+            message = f"{exc.filename}: {exc.strerror}"
+        else:
+            message = str(exc)
+        err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+        raise typer.Exit(1) from None
+    except _READ_ERRORS as exc:
+        message = str(exc)
+        if isinstance(exc, UnicodeDecodeError):
+            message = f"not UTF-8 text ({message})"
+        if source is not None and not message.startswith(f"{source}:"):
+            message = f"{source}: {message}"
+        err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
         raise typer.Exit(1) from None
 
 
 def _validity(inst: Instrument) -> str:
-    return "validated" if inst.validated else "custom — not externally validated"
+    """The validity label (:attr:`Instrument.validity_label`)."""
+    return inst.validity_label
 
 
 @instruments_app.command("list")
@@ -85,6 +108,7 @@ def show(instrument_id: IdArg) -> None:
         inst = load_library().get_instrument(instrument_id)
     out.print(f"[bold]{inst.title}[/bold] ({inst.id}, version {inst.version}) — {_validity(inst)}")
     out.print(inst.description, highlight=False)
+    out.print(f"Validity: {inst.validation_note}", highlight=False)
     out.print(f"Item text: {inst.text_status}. {inst.text_note}", highlight=False)
     lic = inst.licence
     out.print("\n[bold]Licence[/bold]")
@@ -185,11 +209,73 @@ def import_(
     out.print(f"imported [bold]{inst.id}[/bold] ({inst.text_status} text) → {target}")
 
 
+def _field_counts_fast(data: bytes) -> npt.NDArray[np.int64] | None:
+    """Fields per line (0 for a blank line) by counting commas with numpy, or ``None`` when
+    the file has quotes or bare carriage returns and needs a real CSV parser."""
+    if b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    buf = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(buf == ord("\n"))
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.append(newlines, buf.size)
+    commas = np.flatnonzero(buf == ord(","))
+    counts = np.diff(np.searchsorted(commas, ends), prepend=0) + 1
+    lengths = ends - starts
+    if lengths.size:
+        has_cr = np.zeros(lengths.size, dtype=bool)
+        nonempty = lengths > 0
+        has_cr[nonempty] = buf[ends[nonempty] - 1] == ord("\r")
+        lengths = lengths - has_cr
+    return np.where(lengths > 0, counts, 0).astype(np.int64)
+
+
+def _field_counts_csv(path: Path) -> npt.NDArray[np.int64]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            return np.fromiter(map(len, reader), dtype=np.int64)
+        except csv.Error as exc:
+            raise csv.Error(f"line {reader.line_num}: {exc}") from exc
+
+
+def _check_field_counts(path: Path) -> None:
+    """Raise :class:`ScoringError` at the first data row whose field count differs from the
+    header's. pandas would otherwise take a longer row's extra leading field for an index (so
+    every value shifts one column) and pad a shorter row with empty values.
+
+    Rows are numbered as in scoring errors: 1 = the first data row after the header, blank
+    lines (which pandas skips too) not counted. Files without quotes are checked by counting
+    commas with numpy; others go through the csv module (``map(len, reader)``, in C).
+    """
+    counts = _field_counts_fast(path.read_bytes())
+    if counts is None:
+        counts = _field_counts_csv(path)
+    counts = counts[counts != 0]
+    if counts.size == 0:
+        raise pd.errors.EmptyDataError("empty file: no header row")
+    expected = int(counts[0])
+    bad = np.flatnonzero(counts[1:] != expected)
+    if bad.size:
+        row, found = int(bad[0]) + 1, int(counts[bad[0] + 1])
+        raise ScoringError(
+            f"{path}: row {row}: expected {expected} field{'s' * (expected != 1)} "
+            f"(as in the header), found {found}; nothing was scored",
+            row=row,
+        )
+
+
 def _read_table(path: Path) -> pd.DataFrame:
     if path.suffix.lower() == ".parquet":
-        return pd.read_parquet(path)
-    # Everything as text, so that passthrough columns are written back exactly as read.
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
+        try:
+            return pd.read_parquet(path)
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, OSError) and exc.filename is not None:
+                raise
+            raise pd.errors.ParserError(f"not a readable Parquet file ({exc})") from exc
+    _check_field_counts(path)
+    # Everything as text, so that passthrough columns are written back exactly as read;
+    # index_col=False: never take a column for the index (field counts are checked above).
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, index_col=False)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -223,7 +309,7 @@ def score(
 ) -> None:
     """Score INPUT (one row per response, one column per item linkId) and write the other
     columns plus every scale column. Nothing is written if any value is invalid."""
-    with _clear_errors():
+    with _clear_errors(input_file):
         inst = load_library().get_instrument(instrument_id)
         frame = _read_table(input_file)
         scored = score_frame(inst, frame)

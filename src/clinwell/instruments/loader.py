@@ -6,6 +6,10 @@ File format (``src/clinwell/instruments/data/<id>.json``; documented in ``docs/i
 
 Every problem raises :class:`InstrumentError` naming the file and the field path, e.g.
 ``cbi.json: scoring.scales[1].min_answered: must be an integer from 1 to 7``.
+
+When the Questionnaire has ``cqf-citation`` extensions
+(http://hl7.org/fhir/StructureDefinition/cqf-citation), they must equal ``scoring.citations``
+in the same order, each as ``text`` + ``" "`` + ``url`` (just ``text`` without a url).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ PREFER_NOT_TO_ANSWER = "https://clinwell.org/fhir/StructureDefinition/prefer-not
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+CQF_CITATION = "http://hl7.org/fhir/StructureDefinition/cqf-citation"
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _METHODS = ("value", "sum", "mean", "rescale")
@@ -275,6 +280,34 @@ def _parse_scale(node: _Node, items: Mapping[str, Item], taken: set[str]) -> Sca
     )
 
 
+def citation_string(citation: Citation) -> str:
+    """A citation as a FHIR ``cqf-citation`` valueString: the text, then a space and the URL."""
+    return f"{citation.text} {citation.url}" if citation.url else citation.text
+
+
+def _check_fhir_citations(q: _Node, citations: tuple[Citation, ...]) -> None:
+    """If the Questionnaire carries ``cqf-citation`` extensions, they must equal
+    ``scoring.citations`` one for one, in order (formatted by :func:`citation_string`)."""
+    ext = q.child("extension", optional=True)
+    if ext.value is None:
+        return
+    found = [e.child("valueString") for e in ext.children() if e.child("url").value == CQF_CITATION]
+    if not found:
+        return
+    expected = [citation_string(c) for c in citations]
+    for i, (node, want) in enumerate(zip(found, expected, strict=False)):
+        if node.as_str() != want:
+            raise node.fail(
+                f"cqf-citation {i + 1} must equal scoring.citations[{i}] "
+                f"(text, a space, then the url): expected {want!r}"
+            )
+    if len(found) != len(expected):
+        raise ext.fail(
+            f"has {len(found)} cqf-citation entries but scoring.citations has {len(expected)}; "
+            "they must match one for one, in the same order"
+        )
+
+
 def fhir_id(instrument_id: str) -> str:
     """FHIR ids allow ``[A-Za-z0-9-.]`` only: ``single_item_burnout`` → ``single-item-burnout``."""
     return instrument_id.replace("_", "-")
@@ -320,6 +353,7 @@ def parse_instrument(data: object, source: str = "<data>") -> Instrument:
         Citation(c.child("text").as_str(), c.child("url", optional=True).opt_str())
         for c in spec.child("citations").children(nonempty=True)
     )
+    _check_fhir_citations(q, citations)
     return Instrument(
         id=iid,
         title=q.child("title").as_str(),

@@ -198,6 +198,25 @@ class Instrument:
     source: str = field(default="", compare=False)
 
     @property
+    def is_custom(self) -> bool:
+        """clinwell's own items (``text_status`` "custom"), never externally validated."""
+        return self.text_status == "custom"
+
+    @property
+    def validity_label(self) -> str:
+        """How far the instrument is validated, in the words every page and listing uses.
+
+        "validated"; "custom — not externally validated" for clinwell's own items; or "not
+        validated as worded" for a published item that clinwell words as a paraphrase (e.g.
+        ``intent_to_leave``, whose option labels are NOT CONFIRMED).
+        """
+        if self.validated:
+            return "validated"
+        if self.is_custom:
+            return "custom — not externally validated"
+        return "not validated as worded"
+
+    @property
     def link_ids(self) -> tuple[str, ...]:
         """Item linkIds in questionnaire order."""
         return tuple(i.link_id for i in self.items)

@@ -215,17 +215,53 @@ def _column_values(frame: pd.DataFrame, link_id: str) -> tuple[FloatArray, pd.Se
     return numbers.to_numpy(dtype=np.float64, na_value=np.nan), col
 
 
+def _suggest(instrument: Instrument, name: str) -> str | None:
+    """The linkId a mistyped column most probably meant (case, spaces, leading zeros), if any."""
+    key = "".join(name.split()).casefold()
+    for link_id in instrument.link_ids:
+        if link_id.casefold() == key:
+            return link_id
+    suffix = key[len(instrument.id) + 1 :]
+    if suffix.isdigit():
+        guess = f"{instrument.id}.{int(suffix)}"
+        return guess if guess in instrument.link_ids else None
+    return None
+
+
 def check_columns(instrument: Instrument, columns: list[str]) -> list[str]:
-    """Item linkIds present in ``columns``; raise for ``<id>.<x>`` columns that are not items."""
+    """Item linkIds present in ``columns``.
+
+    Raise :class:`ScoringError` for any column that, ignoring case and surrounding whitespace,
+    looks like ``<instrument id>.<something>`` but is not exactly an item linkId (``cbi.20``,
+    ``CBI.1``, ``" cbi.2"``): such a column would otherwise pass through unscored and its item
+    count as unanswered. The message names the column and suggests the linkId it probably
+    meant. Other columns are passthrough and ignored.
+    """
     items = set(instrument.link_ids)
-    prefix = f"{instrument.id}."
+    prefix = f"{instrument.id}.".casefold()
     for name in columns:
-        if isinstance(name, str) and name.startswith(prefix) and name not in items:
-            raise ScoringError(
-                f"column {name!r}: unknown linkId, not an item of {instrument.id} "
-                f"(items: {instrument.link_ids[0]} … {instrument.link_ids[-1]})",
-                column=name,
+        if not isinstance(name, str) or name in items:
+            continue
+        if not name.strip().casefold().startswith(prefix):
+            continue
+        stripped = name.strip()
+        if stripped in items:
+            message = (
+                f"column {name!r}: has spaces around the linkId {stripped!r}; "
+                "remove them (item columns must match the linkId exactly)"
             )
+        else:
+            guess = _suggest(instrument, name)
+            message = (
+                f"column {name!r}: unknown linkId, not an item of {instrument.id} "
+                f"(items: {instrument.link_ids[0]} … {instrument.link_ids[-1]})"
+            )
+            if guess is not None:
+                message += (
+                    f"; did you mean {guess!r}? (item columns must match the linkId "
+                    "exactly, including case)"
+                )
+        raise ScoringError(message, column=name)
     given = set(columns)
     return [i for i in instrument.link_ids if i in given]
 
@@ -236,8 +272,8 @@ def score_frame(instrument: Instrument, df: pd.DataFrame) -> pd.DataFrame:
     Returns a frame with the same index and one column per output (``instrument.output_names``):
     float64 scale scores (NaN when unscorable) and nullable ``boolean`` cut-off flags.
     Raises :class:`ScoringError` naming the 1-based row and the column for an invalid code, and
-    the column for an unknown ``<id>.<x>`` linkId. Item columns missing from ``df`` count as
-    unanswered. See the module docstring for the formulas.
+    the column for an unknown or mistyped ``<id>.<x>`` linkId (see :func:`check_columns`).
+    Item columns missing from ``df`` count as unanswered. See the module docstring for the formulas.
     """
     if df.columns.has_duplicates:
         dup = df.columns[df.columns.duplicated()][0]
@@ -273,8 +309,9 @@ def score_answers(
 ) -> dict[str, float | bool | None]:
     """Score one respondent: ``answers`` maps item linkId → answer code (``None`` = unanswered).
 
-    Same engine and rules as :func:`score_frame`. Keys starting with ``<instrument id>.`` must
-    be item linkIds; other keys are ignored. Returns ``{output column: value}`` with ``None``
+    Same engine and rules as :func:`score_frame`. Keys that look like ``<instrument id>.<x>``
+    (ignoring case and surrounding whitespace) must be exactly item linkIds; other keys are
+    ignored. Returns ``{output column: value}`` with ``None``
     for scales that cannot be scored.
     """
     rules = _rules(instrument)

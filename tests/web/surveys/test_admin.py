@@ -247,3 +247,11 @@ def test_a_closed_wave_page_leads_to_its_results(cast: Cast, login) -> None:
     page = login(cast.owner).get(url("detail", wave)).content.decode()
     assert f"/o/alpha/results/?wave={wave.pk}" in page
     assert "Counts only" not in page
+
+
+def test_the_wave_form_labels_how_far_each_instrument_is_validated(cast: Cast, login) -> None:
+    page = login(cast.owner).get(url("create")).content.decode()
+    row = page[page.index("Intent to leave within two years") :][:600]
+    assert "not validated as worded" in row
+    bank = page[page.index("Organizational well-being item bank") :][:600]
+    assert "custom — not externally validated" in bank

@@ -48,6 +48,7 @@ class MeasureInfo:
     instrument: str
     instrument_title: str
     validated: bool
+    validity_label: str
     kpi: str | None = None
     domain: str | None = None
     driver: bool = False
@@ -98,6 +99,7 @@ def _outputs(
                     instrument=instrument.id,
                     instrument_title=instrument.title,
                     validated=instrument.validated,
+                    validity_label=instrument.validity_label,
                     kpi=out.tags.kpi,
                     domain=out.tags.domain,
                     driver=out.tags.driver and not flag,

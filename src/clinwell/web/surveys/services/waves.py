@@ -49,7 +49,7 @@ A respondent is never asked the same question twice: when a wave asks any item o
 out of the wave automatically — the organizational bank's burnout item (``org_wellbeing.19``)
 when the wave has the single-item burnout measure or Mini Z 2.0 (whose item 3 is that single
 item), its intent-to-leave item (``org_wellbeing.20``) when the wave has ``intent_to_leave``.
-The validated instrument's item is the one kept. The rule is derived from the wave's modules
+The dedicated instrument's item is the one kept. The rule is derived from the wave's modules
 each time (nothing is stored), so it holds for every wave, and a launched wave's questions —
 fixed with its modules — do not change. A test checks that every linkId here exists.
 """
