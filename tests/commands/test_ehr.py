@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from clinwell.cli import app
@@ -119,3 +120,48 @@ def test_strict_mode_stops_on_bad_rows(tmp_path: Path) -> None:
     lenient = runner.invoke(app, args)
     assert lenient.exit_code == 0, lenient.output
     assert "1 timestamps that cannot be parsed" in lenient.output
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "reason"),
+    [
+        ("--idle-timeout", "0", "must be positive"),
+        ("--clock-start", "25:00", "expected a time of day as HH:MM, got '25:00'"),
+        ("--clock-end", "06:00", "must be after clock_start"),
+        ("--clock-days", "0,9", "expected distinct days 0–6"),
+        ("--clock-days", "mon,tue", "expected day numbers like 0,1,2,3,4"),
+        ("--buffer-minutes", "-5", "expected whole minutes"),
+        ("--memory-limit", "lots", "expected a size such as 8GB or 50%"),
+        ("-o", "m.txt", "expected a .parquet or .csv file name"),
+    ],
+)
+def test_invalid_option_is_one_clear_line_and_exit_2(
+    tmp_path: Path, option: str, value: str, reason: str
+) -> None:
+    """An invalid option value names the option in one line (no traceback), exits with
+    status 2 like any usage error, and writes no output file."""
+    d = _log(tmp_path)
+    out = tmp_path / "m.parquet"
+    args = [
+        "ehr",
+        "metrics",
+        "--events",
+        str(d / "events.parquet"),
+        "--schedule",
+        str(d / "schedule.parquet"),
+        "-o",
+        str(out),
+    ]
+    if option == "-o":
+        args[-1] = str(tmp_path / value)
+    else:
+        args += [option, value]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    (line,) = result.output.strip().splitlines()
+    named = "--output" if option == "-o" else option
+    assert line.startswith(f"Error: invalid value for {named}: ")
+    assert reason in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log"]  # no output, no sidecar

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -12,6 +13,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 from typer.testing import CliRunner
@@ -72,9 +74,39 @@ def _get(port: int, path: str) -> int | None:
         return None
 
 
+def _children(server: subprocess.Popen[bytes]) -> list[int]:
+    # Children of every thread: the task worker is started from a supervising thread.
+    pids: list[int] = []
+    for task in Path(f"/proc/{server.pid}/task").iterdir():
+        try:
+            pids += [int(pid) for pid in (task / "children").read_text().split()]
+        except OSError:
+            continue  # the thread ended meanwhile
+    return sorted(pids)
+
+
+def _is_task_worker(pid: int) -> bool:
+    try:
+        return b"db_worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def _workers(server: subprocess.Popen[bytes]) -> list[int]:
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
-    return [int(pid) for pid in children.read_text().split()]
+    """granian's HTTP worker processes."""
+    return [pid for pid in _children(server) if not _is_task_worker(pid)]
+
+
+def _task_workers(server: subprocess.Popen[bytes]) -> list[int]:
+    return [pid for pid in _children(server) if _is_task_worker(pid)]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
+    except OSError:
+        return True
+    return state == "Z"
 
 
 def _wait_until(condition: Callable[[], bool], seconds: float) -> bool:
@@ -89,8 +121,14 @@ def _wait_until(condition: Callable[[], bool], seconds: float) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads worker pids from /proc")
 def test_serve_answers_and_replaces_a_killed_worker(tmp_path: Path) -> None:
     """`clinwell serve` as an operator runs it: granian workers forked from a process that
-    has already loaded the application; a worker killed mid-flight is replaced."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    has already loaded the application; a worker killed mid-flight is replaced. The
+    background task worker it supervises is restarted when killed and stopped on shutdown."""
+    # As outside pytest: the database task queue (pytest's PYTEST_VERSION selects immediate).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "PYTEST_VERSION", "TASKS_BACKEND")
+    }
     env.update({"CLINWELL_VAR_DIR": str(tmp_path), "CLINWELL_ENV": "demo"})
     port = _free_port()
     log = (tmp_path / "serve.log").open("wb")
@@ -114,8 +152,19 @@ def test_serve_answers_and_replaces_a_killed_worker(tmp_path: Path) -> None:
         assert second in _workers(server)  # the other worker was left alone
         statuses = [_get(port, "/healthz") for _ in range(20)]
         assert statuses == [200] * 20
+
+        assert _wait_until(lambda: len(_task_workers(server)) == 1, 60), _children(server)
+        (task_worker,) = _task_workers(server)
+        os.kill(task_worker, signal.SIGKILL)
+        assert _wait_until(lambda: set(_task_workers(server)) - {task_worker} != set(), 60)
+        (task_worker,) = _task_workers(server)
+
+        os.kill(server.pid, signal.SIGTERM)  # the server only: it stops its task worker
+        server.wait(timeout=60)
+        assert _wait_until(lambda: _gone(task_worker), 30)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # gone already when the test passed
+            os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -124,6 +173,65 @@ def test_serve_answers_and_replaces_a_killed_worker(tmp_path: Path) -> None:
         log.close()
     output = (tmp_path / "serve.log").read_text(errors="replace")
     assert "Respawning worker" in output, output[-2000:]
+    assert "Started a background task worker" in output, output[-2000:]
+    assert "restarting in" in output, output[-2000:]
+
+
+def test_task_worker_is_restarted_when_it_dies_and_stopped_on_request() -> None:
+    from clinwell.commands.server import TaskWorker
+
+    worker = TaskWorker(
+        [sys.executable, "-c", "import time; time.sleep(300)"], restart_delay=0.1, stop_timeout=10
+    )
+    worker.start()
+    try:
+        assert _wait_until(lambda: worker.process is not None, 30)
+        first = worker.process
+        assert first is not None
+        first.kill()
+        assert _wait_until(lambda: worker.starts == 2 and worker.process is not first, 30)
+    finally:
+        worker.stop()
+    second = worker.process
+    assert second is not None
+    assert second.poll() is not None  # stopped, and not restarted
+    time.sleep(0.3)
+    assert worker.starts == 2
+
+
+class _FakeWorker:
+    events: ClassVar[list[str]] = []
+
+    def start(self) -> None:
+        self.events.append("start")
+
+    def stop(self) -> None:
+        self.events.append("stop")
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+@pytest.mark.parametrize("flag", [None, "--no-worker"])
+def test_serve_and_demo_supervise_a_task_worker_unless_no_worker(
+    monkeypatch: pytest.MonkeyPatch, command: str, flag: str | None
+) -> None:
+    from clinwell.commands import server
+
+    _FakeWorker.events = []
+    monkeypatch.setattr(server, "TaskWorker", _FakeWorker)
+    monkeypatch.setattr(server, "_queue_needs_worker", lambda: True)
+    monkeypatch.setattr(
+        server, "_serve_granian", lambda *a, **k: _FakeWorker.events.append("serve")
+    )
+    monkeypatch.setattr("clinwell.web.demo.load_demo", lambda *a, **k: None)
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
+    args = [command] + (["--no-migrate"] if command == "serve" else []) + ([flag] if flag else [])
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    if flag:
+        assert _FakeWorker.events == ["serve"]
+        assert "clinwell manage db_worker" in result.output
+    else:
+        assert _FakeWorker.events == ["start", "serve", "stop"]
 
 
 def test_importing_the_wsgi_module_loads_every_view(tmp_path: Path) -> None:
@@ -160,3 +268,11 @@ def test_serve_defaults_to_one_threaded_worker_per_core_plus_one() -> None:
     result = runner.invoke(app, ["serve", "--help"])
     assert result.exit_code == 0
     assert "CPU cores + 1" in result.output
+
+
+def test_a_worker_is_needed_only_for_the_database_queue(settings: Any) -> None:
+    from clinwell.commands.server import _queue_needs_worker
+
+    assert not _queue_needs_worker()  # pytest: tasks run immediately
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert _queue_needs_worker()

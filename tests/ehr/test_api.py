@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -90,3 +91,24 @@ def test_spill_settings_are_applied(tmp_path: Path, small_log: AuditLog) -> None
         small_log.events, small_log.schedule, small_log.actions, small_log.orders, con=con
     ).metrics
     pd.testing.assert_frame_equal(got, small_log.truth(), check_exact=True)
+
+
+def test_engine_options_that_cannot_work_are_parameter_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bad engine options raise ParameterError naming the parameter (the CLI turns it into a
+    one-line usage error), not an engine-specific exception."""
+    from clinwell.ehr import ParameterError, connect
+
+    with pytest.raises(ParameterError) as bad_limit:
+        connect("duckdb", memory_limit="lots")
+    assert bad_limit.value.parameter == "memory_limit"
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(ParameterError) as bad_temp:
+        connect("duckdb", temp_directory=str(blocker / "spill"))
+    assert bad_temp.value.parameter == "temp_directory"
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # as if pyspark were not installed
+    with pytest.raises(ParameterError, match="pyspark is not installed") as no_spark:
+        connect("pyspark")
+    assert no_spark.value.parameter == "engine"

@@ -11,7 +11,7 @@ import pytest
 from clinwell.ehr import compute_metrics
 from clinwell.synth.audit_log import AuditLog
 
-from .cases import ACTIONS, CASES
+from .cases import ACTIONS, CASES, GAPS_EVENTS, SCHEDULE_A
 from .test_validate import messy  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.spark
@@ -23,6 +23,24 @@ def test_hand_computed_cases_agree_exactly(spark_con: Any) -> None:
         duck = compute_metrics(*args, **case.kwargs).metrics
         spark = compute_metrics(*args, **case.kwargs, con=spark_con).metrics
         pd.testing.assert_frame_equal(spark, duck, check_exact=True, obj=case.name)
+
+
+def test_cap_rule_with_a_non_default_timeout(spark_con: Any) -> None:
+    """Gaps longer than a 120 s timeout are credited 120 s, on Spark as on DuckDB (hand-computed:
+    60 s note, 0.5 s inbox, and the 299.5 s, 600 s and 300 s gaps capped at 120 s)."""
+    kwargs: dict[str, Any] = {"gap_rule": "cap", "idle_timeout": 120}
+    spark = compute_metrics(GAPS_EVENTS, SCHEDULE_A, ACTIONS, con=spark_con, **kwargs)
+    duck = compute_metrics(GAPS_EVENTS, SCHEDULE_A, ACTIONS, **kwargs)
+    row = spark.metrics.iloc[0]
+    assert row["ehr_hours"] == (60 + 0.5 + 120 + 120 + 120) / 3600
+    assert row["note_hours"] == 60 / 3600
+    assert row["inbox_hours"] == 0.5 / 3600
+    assert row["prescription_hours"] == 120 / 3600
+    assert row["order_hours"] == 120 / 3600
+    assert row["chart_review_hours"] == 120 / 3600
+    assert spark.params.idle_timeout == 120
+    assert spark.params.gap_rule == "cap"
+    pd.testing.assert_frame_equal(spark.metrics, duck.metrics, check_exact=True)
 
 
 def test_planted_truth_on_spark(spark_con: Any, small_log: AuditLog) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -47,13 +48,44 @@ class FormatChoice(StrEnum):
     clarity = "clarity"
 
 
+OPTIONS: dict[str, str] = {
+    "period": "--period",
+    "idle_timeout": "--idle-timeout",
+    "gap_rule": "--gap-rule",
+    "wow_mode": "--wow",
+    "buffer_minutes": "--buffer-minutes",
+    "clock_start": "--clock-start",
+    "clock_end": "--clock-end",
+    "clock_days": "--clock-days",
+    "strict": "--strict/--lenient",
+    "events_format": "--events-format",
+    "engine": "--engine",
+    "memory_limit": "--memory-limit",
+    "temp_directory": "--temp-directory",
+    "output": "--output",
+}
+"""The option of this command that sets each engine parameter (for error messages)."""
+
+
 def _days(text: str) -> tuple[int, ...]:
+    from clinwell.ehr import ParameterError
+
     try:
         return tuple(int(x) for x in text.split(",") if x.strip())
     except ValueError:
-        raise typer.BadParameter(
-            f"expected day numbers like 0,1,2,3,4 (0=Monday), got {text!r}"
+        raise ParameterError(
+            f"clock_days: expected day numbers like 0,1,2,3,4 (0=Monday), got {text!r}"
         ) from None
+
+
+def _usage_error(option: str, reason: str) -> typer.Exit:
+    """Print one line naming the option and return the exit (status 2, as for usage errors)."""
+    err.print(
+        f"[bold red]Error:[/] invalid value for {option}: {escape(reason)}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return typer.Exit(2)
 
 
 @ehr_app.command("metrics")
@@ -124,9 +156,12 @@ def metrics(
     ] = None,
 ) -> None:
     """Compute per-clinician EHR-use metrics per week or month, written with their parameters."""
-    from clinwell.ehr import EhrInputError, compute_metrics, write_metrics
+    from clinwell.ehr import EhrInputError, ParameterError, compute_metrics, write_metrics
 
+    if output.suffix.lower() not in (".parquet", ".csv"):
+        raise _usage_error("--output", f"expected a .parquet or .csv file name, got {output}")
     try:
+        days = _days(clock_days)
         with Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -147,7 +182,7 @@ def metrics(
                 buffer_minutes=buffer_minutes,
                 clock_start=clock_start,
                 clock_end=clock_end,
-                clock_days=_days(clock_days),
+                clock_days=days,
                 strict=strict,
                 events_format=events_format.value,
                 engine=engine.value,
@@ -157,8 +192,12 @@ def metrics(
             )
             bar.update(task, description=f"Writing {output}")
             sidecar = write_metrics(result, output)
+    except ParameterError as exc:
+        # An invalid option value (e.g. --idle-timeout 0, --clock-start 25:00): nothing was read
+        # and nothing is written.
+        raise _usage_error(OPTIONS.get(exc.parameter, exc.parameter), exc.reason) from None
     except EhrInputError as exc:
-        err.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False)
+        err.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     for problem in result.problems:
         colour = "yellow" if problem.severity == "error" else "cyan"

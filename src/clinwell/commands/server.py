@@ -1,8 +1,14 @@
-"""Commands that run the product: ``demo``, ``serve`` and ``manage``."""
+"""Commands that run the product: ``demo`` and ``serve`` (each with a task worker), ``manage``."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
 from rich.console import Console
@@ -28,6 +34,120 @@ def _one_blas_thread_per_worker() -> None:
 def default_workers() -> int:
     """CPU cores + 1 worker processes (each with ``--threads`` threads)."""
     return (os.cpu_count() or 1) + 1
+
+
+class TaskWorker:
+    """One django-tasks-db worker process (``manage db_worker``), restarted when it dies.
+
+    Background work (EHR-metrics runs, survey e-mail) is queued in the database; this worker
+    runs it. A supervising thread starts the process, waits for it and, unless :meth:`stop`
+    was called, starts a new one after ``restart_delay`` seconds (doubling, up to a minute,
+    while it keeps dying within ``stable_after`` seconds of its start). :meth:`stop` sends
+    SIGTERM (the worker finishes its current task), then SIGKILL after ``stop_timeout``.
+    The worker shares the server's process group, so a Ctrl+C reaches both.
+    """
+
+    def __init__(
+        self,
+        command: list[str] | None = None,
+        restart_delay: float = 1.0,
+        stable_after: float = 60.0,
+        stop_timeout: float = 30.0,
+    ) -> None:
+        self.command = command or [
+            sys.executable,
+            "-m",
+            "clinwell.cli",
+            "manage",
+            "db_worker",
+            "--no-reload",
+            "--interval",
+            "1",
+        ]
+        self.restart_delay = restart_delay
+        self.stable_after = stable_after
+        self.stop_timeout = stop_timeout
+        self.process: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the worker and its supervising thread (returns at once)."""
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._supervise, name="task-worker", daemon=True)
+        self._thread.start()
+
+    def _spawn(self) -> subprocess.Popen[bytes] | None:
+        with self._lock:
+            if self._stopping.is_set():
+                return None
+            self.process = subprocess.Popen(self.command)
+            self.starts += 1
+            return self.process
+
+    def _supervise(self) -> None:
+        delay = self.restart_delay
+        while not self._stopping.is_set():
+            began = time.monotonic()
+            process = self._spawn()
+            if process is None:
+                return
+            code = process.wait()
+            if self._stopping.is_set():
+                return
+            if time.monotonic() - began >= self.stable_after:
+                delay = self.restart_delay
+            console.print(
+                f"[yellow]Task worker (pid {process.pid}) exited with status {code}; "
+                f"restarting in {delay:g} s[/]"
+            )
+            if self._stopping.wait(delay):
+                return
+            delay = min(delay * 2, 60.0)
+
+    def stop(self) -> None:
+        """Stop supervising and end the worker: SIGTERM, then SIGKILL after the timeout."""
+        with self._lock:
+            self._stopping.set()
+            process = self.process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def _queue_needs_worker() -> bool:
+    """True when the configured task backend queues work in the database (needs a worker)."""
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
+
+
+@contextmanager
+def _task_worker(enabled: bool) -> Iterator[TaskWorker | None]:
+    """Run a supervised task worker for the duration of the block (when one is needed)."""
+    if not enabled:
+        console.print("No task worker started (--no-worker): run `clinwell manage db_worker`.")
+        yield None
+        return
+    if not _queue_needs_worker():
+        yield None  # tasks run inside the request (TASKS_BACKEND=...ImmediateBackend)
+        return
+    worker = TaskWorker()
+    worker.start()
+    console.print("Started a background task worker (`clinwell manage db_worker`).")
+    try:
+        yield worker
+    finally:
+        worker.stop()
 
 
 def _serve_granian(host: str, port: int, workers: int, threads: int) -> None:
@@ -81,6 +201,11 @@ def demo(
     serve: bool = typer.Option(
         True, "--serve/--no-serve", help="Start the web server after loading."
     ),
+    worker: bool = typer.Option(
+        True,
+        "--worker/--no-worker",
+        help="Also run and supervise a background task worker (EHR runs, survey e-mail).",
+    ),
 ) -> None:
     """Migrate the embedded database, load the demo organization, and serve it."""
     os.environ.setdefault("CLINWELL_ENV", "demo")
@@ -104,7 +229,8 @@ def demo(
     console.print(table)
     if serve:
         console.print(f"[bold green]Serving clinwell at http://{host}:{port}[/] (Ctrl+C stops it)")
-        _serve_granian(host, port, workers=2, threads=4)
+        with _task_worker(worker):
+            _serve_granian(host, port, workers=2, threads=4)
 
 
 def serve(
@@ -115,6 +241,12 @@ def serve(
     ),
     threads: int = typer.Option(4, help="Threads per worker (keep-alive, overlaps I/O waits)."),
     migrate: bool = typer.Option(True, "--migrate/--no-migrate", help="Apply migrations first."),
+    worker: bool = typer.Option(
+        True,
+        "--worker/--no-worker",
+        help="Also run and supervise a background task worker; --no-worker when "
+        "`clinwell manage db_worker` runs separately.",
+    ),
 ) -> None:
     """Serve clinwell with granian (a production-grade HTTP server; WSGI workers)."""
     _one_blas_thread_per_worker()
@@ -133,7 +265,8 @@ def serve(
         # meant for single-threaded workers, only added processes competing for the cores).
         workers = default_workers()
     console.print(f"Serving clinwell at http://{host}:{port} with {workers} workers")
-    _serve_granian(host, port, workers, threads)
+    with _task_worker(worker):
+        _serve_granian(host, port, workers, threads)
 
 
 def manage(ctx: typer.Context) -> None:

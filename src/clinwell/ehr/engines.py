@@ -14,6 +14,7 @@ import os
 import tempfile
 from typing import Any, cast
 
+import duckdb
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
@@ -55,9 +56,17 @@ def connect(
     """
     if engine == "duckdb":
         tmp = temp_directory or default_temp_directory()
-        os.makedirs(tmp, exist_ok=True)
+        try:
+            os.makedirs(tmp, exist_ok=True)
+        except OSError as exc:
+            raise ParameterError(f"temp_directory: cannot create {tmp}: {exc.strerror}") from exc
         con = ibis.duckdb.connect()
-        con.raw_sql(f"SET memory_limit = '{_quote(memory_limit)}'")
+        try:
+            con.raw_sql(f"SET memory_limit = '{_quote(memory_limit)}'")
+        except duckdb.Error as exc:
+            raise ParameterError(
+                f"memory_limit: expected a size such as 8GB or 50%, got {memory_limit!r}"
+            ) from exc
         con.raw_sql(f"SET temp_directory = '{_quote(tmp)}'")
         con.raw_sql("SET preserve_insertion_order = false")
         if threads:
@@ -76,7 +85,12 @@ def _quote(value: str) -> str:
 
 
 def _local_spark(extra: dict[str, str]) -> Any:
-    from pyspark.sql import SparkSession
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise ParameterError(
+            "engine: pyspark is not installed (install clinwell's spark extra)"
+        ) from exc
 
     builder = (
         SparkSession.builder.master("local[*]")

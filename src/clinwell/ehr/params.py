@@ -57,7 +57,22 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 class ParameterError(ValueError):
-    """A parameter of the metrics run is invalid; the message names the parameter."""
+    """A parameter of the metrics run is invalid; the message names the parameter.
+
+    Messages read ``"<parameter>: <what is wrong>"``; :attr:`parameter` and :attr:`reason`
+    are the two halves, so a front end can name its own option (``--idle-timeout``) instead.
+    """
+
+    @property
+    def parameter(self) -> str:
+        """The parameter's keyword name (``idle_timeout``, ``clock_days``, ...)."""
+        return str(self).split(":", 1)[0].strip()
+
+    @property
+    def reason(self) -> str:
+        """What is wrong with it, without the parameter name."""
+        head, sep, tail = str(self).partition(":")
+        return tail.strip() if sep else head
 
 
 def parse_hhmm(value: str, name: str) -> int:

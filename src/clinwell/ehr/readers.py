@@ -181,11 +181,45 @@ def default_action_map() -> pd.DataFrame:
 
 
 def load_actions(con: Any, source: Source | None) -> Loaded:
-    """The site's action map, or the default Epic-style map when ``source`` is None."""
+    """The site's action map, or the default Epic-style map when ``source`` is None.
+
+    A map with a ``metric_id`` column (the shipped one has it) maps each id, as text, to the
+    activity of its row as well, so a Clarity event whose ``METRIC_NAME`` was empty (its action
+    is then the ``METRIC_ID``) is matched too (reference/ehr_metrics.md §3: match on name as
+    well as id). See :func:`with_metric_ids` for how ids and names are kept apart.
+    """
     if source is None:
-        frame = default_action_map()[["action", "activity"]]
-        return Loaded(ibis.memtable(frame), "default Epic action map")
-    return load(con, source, "actions")
+        table = ibis.memtable(default_action_map())
+        label = "default Epic action map"
+    else:
+        label = label_of(source, "actions")
+        table = open_table(con, source, "actions")
+    names = canonical(table, "actions", label)
+    return Loaded(with_metric_ids(table, names), label)
+
+
+def with_metric_ids(table: ir.Table, names: ir.Table) -> ir.Table:
+    """``names`` (canonical ``action, activity``) plus one ``metric_id → activity`` row per id.
+
+    ``table`` is the action map as read; without a ``metric_id`` column (any case) ``names`` is
+    returned unchanged. Empty ids are skipped. An id whose text equals an action *name* of the
+    map is skipped too: the name's own row wins, so a site map that already lists an id as an
+    action (or a name that happens to be digits) never turns into a ``duplicate_action``
+    problem. Two rows giving the same id different activities are a real conflict and are
+    reported as ``duplicate_action`` like any other.
+    """
+    by_lower = {c.lower(): c for c in table.columns}
+    if "metric_id" not in by_lower:
+        return names
+    ident = _as_text(table[by_lower["metric_id"]]).strip()
+    activity = table[by_lower["activity"]]
+    if not activity.type().is_string():
+        activity = _as_text(activity)
+    ids = table.select(action=ident, activity=activity)
+    ids = ids.filter(ids.action.notnull() & (ids.action != ""))
+    named = names.filter(names.action.notnull())
+    ids = ids.filter(~ids.action.isin(named.action))
+    return names.union(ids, distinct=False)
 
 
 def parse_timestamp(col: ir.Value) -> ir.TimestampValue:

@@ -183,9 +183,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 
+# Background work (EHR runs, survey e-mail) goes through the database queue of django-tasks-db,
+# processed by a worker that `clinwell serve` and `clinwell demo` start and supervise (or
+# `clinwell manage db_worker` run separately, with `serve --no-worker`). Under pytest (which
+# sets PYTEST_VERSION) tasks run immediately, inside the request, unless TASKS_BACKEND says
+# otherwise. See docs/operations.md, "Background worker".
+DATABASE_TASKS_BACKEND = "django_tasks_db.DatabaseBackend"
+IMMEDIATE_TASKS_BACKEND = "django_tasks.backends.immediate.ImmediateBackend"
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+        "BACKEND": env_str(
+            "TASKS_BACKEND",
+            IMMEDIATE_TASKS_BACKEND if "PYTEST_VERSION" in os.environ else DATABASE_TASKS_BACKEND,
+        )
     }
 }
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from clinwell.privacy import ALL
-from clinwell.web.ehrburden.benchmarks import BENCHMARKS, GAP, VENDOR
+from clinwell.web.ehrburden.benchmarks import BENCHMARKS, GAP, VENDOR, comparability
 from clinwell.web.ehrburden.models import EhrRun
 from clinwell.web.ehrburden.services.chart import chart_points
 from clinwell.web.ehrburden.services.report import unit_results
@@ -138,3 +138,28 @@ def test_benchmarks_carry_method_source_and_confirmation(cast: Cast, run: EhrRun
     whole = report.rows[0]  # the organization: withheld here when the gate hides it
     assert melnick.ours == (None if whole.suppressed else whole.values["ehr_time8"])
     assert "idle timeout 300 s" in report.method
+
+
+def test_comparability_names_the_wow_definition() -> None:
+    """A WOW benchmark's comparability says how this run defined outside work: clock-based
+    WOW8 (a fixed working window) is not the schedule-based WOW8 of Sinsky et al."""
+    wow_benchmarks = [b for b in BENCHMARKS if b.compare_to == "wow8"]
+    assert wow_benchmarks
+    schedule = {"idle_timeout": 300, "gap_rule": "drop", "wow_mode": "schedule"}
+    clock = {
+        **schedule,
+        "wow_mode": "clock",
+        "clock_start": "08:00",
+        "clock_end": "18:00",
+        "clock_days": [0, 1, 2, 3, 4],
+    }
+    for b in wow_benchmarks:
+        by_schedule = comparability(b, schedule)
+        by_clock = comparability(b, clock)
+        assert "schedule-based: outside the clinician's scheduled sessions" in by_schedule
+        assert "clock-based: outside 08:00–18:00 Mon–Fri" in by_clock
+        assert by_clock != by_schedule
+    buffered = comparability(wow_benchmarks[0], {**schedule, "buffer_minutes": 15})
+    assert "widened by 15 min" in buffered
+    ehr_time8 = next(b for b in BENCHMARKS if b.compare_to == "ehr_time8")
+    assert comparability(ehr_time8, clock) == comparability(ehr_time8, schedule)

@@ -11,7 +11,9 @@ method attribution that could not be checked against the source itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 GAP, VENDOR, EVENT_LOG, UNKNOWN = "gap", "vendor", "event_log", "unknown"
 METHOD_LABELS = {
@@ -134,14 +136,53 @@ BENCHMARKS: tuple[Benchmark, ...] = (
 )
 
 
-def comparability(benchmark: Benchmark, idle_timeout: int, gap_rule: str) -> str:
-    """Whether a run with these parameters can be compared with ``benchmark``, in words."""
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _days_text(days: Sequence[int]) -> str:
+    days = sorted(int(d) for d in days)
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return f"{DAY_NAMES[days[0]]}–{DAY_NAMES[days[-1]]}"
+    return ", ".join(DAY_NAMES[d] for d in days)
+
+
+def wow_definition(parameters: Mapping[str, Any]) -> str:
+    """How a run decided that work was outside scheduled time, in words.
+
+    ``parameters`` are the run's ``MetricParams.to_dict()``: schedule-based WOW (outside every
+    scheduled session, optionally widened by a buffer) or clock-based WOW (outside a fixed
+    working window, e.g. 07:00–17:30 Mon–Fri).
+    """
+    if parameters.get("wow_mode") == "clock":
+        start = parameters.get("clock_start", "07:00")
+        end = parameters.get("clock_end", "17:30")
+        days = _days_text(parameters.get("clock_days") or (0, 1, 2, 3, 4))
+        return f"clock-based: outside {start}–{end} {days}"
+    buffer = int(parameters.get("buffer_minutes") or 0)
+    widened = f", widened by {buffer} min" if buffer else ""
+    return f"schedule-based: outside the clinician's scheduled sessions{widened}"
+
+
+def comparability(benchmark: Benchmark, parameters: Mapping[str, Any]) -> str:
+    """Whether a run with these parameters can be compared with ``benchmark``, in words.
+
+    ``parameters`` are the run's ``MetricParams.to_dict()``: the idle timeout and gap rule
+    decide whether a gap-based figure was measured the same way, and for a benchmark of work
+    outside scheduled time (``compare_to == "wow8"``) so does the WOW definition (schedule- or
+    clock-based), which is therefore named too.
+    """
+    idle_timeout = int(parameters.get("idle_timeout", 300))
+    gap_rule = str(parameters.get("gap_rule", "drop"))
     if benchmark.method == VENDOR:
-        return "Not comparable: vendor active time counts less time than a gap-based method."
-    if benchmark.method == GAP:
+        text = "Not comparable: vendor active time counts less time than a gap-based method."
+    elif benchmark.method == GAP:
         same = idle_timeout == 300 and gap_rule == "drop"
         rule = "the same 300 s timeout, gaps dropped" if same else "a different timeout or rule"
-        return f"Same method family (gap-based), {rule}; different population and normalization."
-    if benchmark.method == EVENT_LOG:
-        return "Not directly comparable: different method and normalization."
-    return "Comparability unknown: method not recorded."
+        text = f"Same method family (gap-based), {rule}; different population and normalization."
+    elif benchmark.method == EVENT_LOG:
+        text = "Not directly comparable: different method and normalization."
+    else:
+        text = "Comparability unknown: method not recorded."
+    if benchmark.compare_to == "wow8":
+        text += f" This run's WOW8 is {wow_definition(parameters)}."
+    return text

@@ -1,4 +1,5 @@
-"""Background tasks of the EHR app (django-tasks; run ``manage.py db_worker`` in production)."""
+"""Background tasks of the EHR app (django-tasks; the worker that `clinwell serve` starts, or
+`clinwell manage db_worker`, runs them; see docs/operations.md, "Background worker")."""
 
 from __future__ import annotations
 

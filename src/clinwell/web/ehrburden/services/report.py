@@ -260,7 +260,7 @@ def unit_results(membership: Membership, run: EhrRun) -> EhrReport:
     marks = tuple(
         BenchmarkRow(
             b,
-            comparability(b, int(params.get("idle_timeout", 300)), str(params.get("gap_rule"))),
+            comparability(b, params),
             top.values.get(b.compare_to) if top is not None and b.compare_to else None,
         )
         for b in BENCHMARKS
