@@ -21,27 +21,21 @@ def _log(tmp_path: Path) -> Path:
     return d
 
 
+def _metrics_args(d: Path, out: Path, *extra: str) -> list[str]:
+    """``ehr metrics`` on the synthetic log in ``d``, writing ``out``, plus ``extra`` options."""
+    events, schedule = str(d / "events.parquet"), str(d / "schedule.parquet")
+    return ["ehr", "metrics", "--events", events, "--schedule", schedule, *extra, "-o", str(out)]
+
+
 def test_metrics_recovers_truth_and_stores_parameters(tmp_path: Path) -> None:
     d = _log(tmp_path)
     out = tmp_path / "m.parquet"
-    args = [
-        "ehr",
-        "metrics",
-        "--events",
-        str(d / "events.parquet"),
-        "--schedule",
-        str(d / "schedule.parquet"),
-        "--actions",
-        str(d / "actions.csv"),
-        "--orders",
-        str(d / "orders.parquet"),
-        "--period",
-        "month",
-        "--idle-timeout",
-        "300",
-        "-o",
-        str(out),
-    ]
+    args = _metrics_args(
+        d,
+        out,
+        *("--actions", str(d / "actions.csv"), "--orders", str(d / "orders.parquet")),
+        *("--period", "month", "--idle-timeout", "300"),
+    )
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     got = pd.read_parquet(out)
@@ -142,20 +136,10 @@ def test_invalid_option_is_one_clear_line_and_exit_2(
     status 2 like any usage error, and writes no output file."""
     d = _log(tmp_path)
     out = tmp_path / "m.parquet"
-    args = [
-        "ehr",
-        "metrics",
-        "--events",
-        str(d / "events.parquet"),
-        "--schedule",
-        str(d / "schedule.parquet"),
-        "-o",
-        str(out),
-    ]
     if option == "-o":
-        args[-1] = str(tmp_path / value)
+        args = _metrics_args(d, tmp_path / value)
     else:
-        args += [option, value]
+        args = _metrics_args(d, out, option, value)
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)
