@@ -85,16 +85,24 @@ def _children(server: subprocess.Popen[bytes]) -> list[int]:
     return sorted(pids)
 
 
-def _is_task_worker(pid: int) -> bool:
+def _runs(pid: int, command: bytes) -> bool:
     try:
-        return b"db_worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return command in Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
 
 
+def _is_task_worker(pid: int) -> bool:
+    return _runs(pid, b"db_worker")
+
+
+def _is_scheduler(pid: int) -> bool:
+    return _runs(pid, b"run_schedule")
+
+
 def _workers(server: subprocess.Popen[bytes]) -> list[int]:
     """granian's HTTP worker processes."""
-    return [pid for pid in _children(server) if not _is_task_worker(pid)]
+    return [pid for pid in _children(server) if not _is_task_worker(pid) and not _is_scheduler(pid)]
 
 
 def _task_workers(server: subprocess.Popen[bytes]) -> list[int]:
@@ -154,6 +162,7 @@ def test_serve_answers_and_replaces_a_killed_worker(tmp_path: Path) -> None:
         assert statuses == [200] * 20
 
         assert _wait_until(lambda: len(_task_workers(server)) == 1, 60), _children(server)
+        assert len([pid for pid in _children(server) if _is_scheduler(pid)]) == 1
         (task_worker,) = _task_workers(server)
         os.kill(task_worker, signal.SIGKILL)
         assert _wait_until(lambda: set(_task_workers(server)) - {task_worker} != set(), 60)
@@ -202,11 +211,14 @@ def test_task_worker_is_restarted_when_it_dies_and_stopped_on_request() -> None:
 class _FakeWorker:
     events: ClassVar[list[str]] = []
 
+    def __init__(self, command: list[str] | None = None) -> None:
+        self.name = "schedule" if command and "run_schedule" in command else "worker"
+
     def start(self) -> None:
-        self.events.append("start")
+        self.events.append(f"start {self.name}")
 
     def stop(self) -> None:
-        self.events.append("stop")
+        self.events.append(f"stop {self.name}")
 
 
 @pytest.mark.parametrize("command", ["serve", "demo"])
@@ -230,8 +242,15 @@ def test_serve_and_demo_supervise_a_task_worker_unless_no_worker(
     if flag:
         assert _FakeWorker.events == ["serve"]
         assert "clinwell manage db_worker" in result.output
+        assert "clinwell manage run_schedule" in result.output
     else:
-        assert _FakeWorker.events == ["start", "serve", "stop"]
+        assert _FakeWorker.events == [
+            "start worker",
+            "start schedule",
+            "serve",
+            "stop schedule",
+            "stop worker",
+        ]
 
 
 def test_importing_the_wsgi_module_loads_every_view(tmp_path: Path) -> None:

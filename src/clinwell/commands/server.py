@@ -131,22 +131,35 @@ def _queue_needs_worker() -> bool:
     return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
 
 
+SCHEDULER_COMMAND = [sys.executable, "-m", "clinwell.cli", "manage", "run_schedule"]
+
+
 @contextmanager
 def _task_worker(enabled: bool) -> Iterator[TaskWorker | None]:
-    """Run a supervised task worker for the duration of the block (when one is needed)."""
+    """Run a supervised task worker and the scheduler that feeds it time-driven tasks
+    (closing due waves) for the duration of the block (when the queue needs a worker)."""
     if not enabled:
-        console.print("No task worker started (--no-worker): run `clinwell manage db_worker`.")
+        console.print(
+            "No task worker started (--no-worker): run `clinwell manage db_worker` and "
+            "`clinwell manage run_schedule`."
+        )
         yield None
         return
     if not _queue_needs_worker():
         yield None  # tasks run inside the request (TASKS_BACKEND=...ImmediateBackend)
         return
     worker = TaskWorker()
+    scheduler = TaskWorker(SCHEDULER_COMMAND)
     worker.start()
-    console.print("Started a background task worker (`clinwell manage db_worker`).")
+    scheduler.start()
+    console.print(
+        "Started a background task worker (`clinwell manage db_worker`) and its schedule "
+        "(`clinwell manage run_schedule`)."
+    )
     try:
         yield worker
     finally:
+        scheduler.stop()
         worker.stop()
 
 

@@ -5,7 +5,8 @@ Two Django handlers share one process:
 - the **respondent handler** serves the survey links ``/s/<token>/`` and ``/a/<token>/``
   with only the middleware those pages use — :data:`RESPONDENT_MIDDLEWARE`, in the order of
   ``settings.MIDDLEWARE``: security headers (nosniff, referrer policy, cross-origin opener
-  policy, and in production the HTTPS redirect and HSTS), common (host check,
+  policy, and in production the HTTPS redirect and HSTS; clinwell's Content-Security-Policy
+  and ``Cache-Control: no-store``), common (host check,
   ``Content-Length``), CSRF (the form keeps its token) and ``X-Frame-Options``. Respondents
   never log in, so sessions, authentication, messages and login throttling (axes) have
   nothing to do there; skipping them saved about a quarter of the in-process CPU time
@@ -37,6 +38,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinwell.web.settings")
 RESPONDENT_MIDDLEWARE = frozenset(
     {
         "django.middleware.security.SecurityMiddleware",
+        "clinwell.web.security.SecurityHeadersMiddleware",
         "django.middleware.common.CommonMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",

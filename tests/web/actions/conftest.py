@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -11,8 +11,9 @@ import pytest
 from clinwell.web.actions.models import ActionPlan
 from clinwell.web.actions.services import PlanInput, create_plan
 from clinwell.web.orgs.models import Membership, Organization, Unit
-from clinwell.web.surveys.models import Response, Wave, WaveModule
+from clinwell.web.surveys.models import Wave, WaveModule
 from tests.web.conftest import Cast
+from tests.web.sealed import payload, store
 
 CARDIOLOGY = "Alpha Health/Site A/Medicine/Cardiology"
 MEDICINE = "Alpha Health/Site A/Medicine"
@@ -43,16 +44,7 @@ def closed_wave(
 
 def respond(wave: Wave, unit: Unit, column: str, values: Sequence[Any]) -> None:
     """One response per value, each scoring ``column`` with that value."""
-    Response.objects.bulk_create(
-        Response(
-            wave=wave,
-            unit=unit,
-            role="physician",
-            submitted_on=wave.closes_at.date() - timedelta(days=1),
-            scores={column: value},
-        )
-        for value in values
-    )
+    store(wave, (payload(unit, scores={column: value}) for value in values))
 
 
 def membership(user: Any, org: Organization) -> Membership:

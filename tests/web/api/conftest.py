@@ -17,9 +17,11 @@ from django.utils import timezone
 
 from clinwell.web.accounts.models import User
 from clinwell.web.api.tokens import create_token
-from clinwell.web.surveys.models import Invitation, Response, Wave
+from clinwell.web.surveys.models import Invitation, Wave
+from clinwell.web.surveys.services.sealing import Channel
 from tests.web.conftest import Cast
 from tests.web.results.conftest import clean_wave, waves
+from tests.web.sealed import payload, store
 
 __all__ = ["ApiClient", "api", "clean_wave", "open_wave", "token_for", "waves"]
 
@@ -102,7 +104,5 @@ def open_wave(cast: Cast) -> Wave:
             status=Invitation.Status.RESPONDED if i < 2 else Invitation.Status.SENT,
         )
         if i < 2:
-            Response.objects.create(
-                wave=wave, unit=person.unit, role=person.role, submitted_on=now.date()
-            )
+            store(wave, [payload(person.unit, role=person.role, channel=Channel.INVITED)])
     return wave

@@ -137,7 +137,7 @@ def test_comments_are_the_gates_release(cast: Cast, clean_wave: Wave, api: Api) 
     peds = cast.unit(cast.alpha, "Alpha Health/Site B/Pediatrics")
     surgery = cast.unit(cast.alpha, "Alpha Health/Site A/Surgery")
     peds_texts = {t for g in cells[peds.pk]["groups"] for t in g["texts"] or []}
-    assert peds_texts == {f"Peds note {i}" for i in range(12)}
+    assert peds_texts == {f"Pediatrics note {i}" for i in range(12)}
     # Surgery's scores are published (7 >= 5) but its comments are not (7 < 10).
     assert cells[surgery.pk]["suppressed"] is False
     assert all(g["texts"] is None for g in cells[surgery.pk]["groups"])

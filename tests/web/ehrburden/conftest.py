@@ -19,8 +19,9 @@ from django.test import Client
 
 from clinwell.synth.audit_log import AuditLog, clinician_id, generate_audit_log
 from clinwell.web.orgs.models import Person
-from clinwell.web.surveys.models import Response, Wave, WaveModule
+from clinwell.web.surveys.models import Wave, WaveModule
 from tests.web.conftest import Cast
+from tests.web.sealed import payload, store
 
 CARDIOLOGY = "Alpha Health/Site A/Medicine/Cardiology"
 SURGERY = "Alpha Health/Site A/Surgery"
@@ -137,14 +138,6 @@ def closed_burnout_wave(cast: Cast, flags: dict[str, list[bool]], min_n: int = 5
     )
     WaveModule.objects.create(wave=wave, instrument_id="single_item_burnout")
     for path, values in flags.items():
-        Response.objects.bulk_create(
-            Response(
-                wave=wave,
-                unit=cast.unit(cast.alpha, path),
-                role="physician",
-                submitted_on=date(2024, 3, 20),
-                scores={"single_item_burnout.burnout": v},
-            )
-            for v in values
-        )
+        unit = cast.unit(cast.alpha, path)
+        store(wave, (payload(unit, scores={"single_item_burnout.burnout": v}) for v in values))
     return wave

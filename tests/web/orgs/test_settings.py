@@ -109,16 +109,15 @@ def test_removing_a_role_people_still_have_is_refused_with_the_count(
 
 
 def test_removing_a_role_or_tenure_band_survey_records_hold_is_refused(cast: Cast) -> None:
-    from clinwell.web.surveys.models import Response, Wave
+    from clinwell.web.surveys.models import Wave
+    from tests.web.sealed import payload, store
 
     now = timezone.now()
     wave = Wave.objects.create(
         organization=cast.alpha, name="W", opens_at=now, closes_at=now + dt.timedelta(days=9)
     )
     unit = cast.unit(cast.alpha, "Alpha Health/Site A")
-    Response.objects.create(
-        wave=wave, unit=unit, role="other", tenure_band="11to20", submitted_on=now.date()
-    )
+    store(wave, [payload(unit, role="other", tenure_band="11to20")])
     roles = [r for r in cast.alpha.roster_roles if r["key"] != "other"]
     bands = [t for t in cast.alpha.tenure_bands if t["key"] != "11to20"]
     with pytest.raises(ChoiceListError) as caught:
@@ -130,7 +129,7 @@ def test_removing_a_role_or_tenure_band_survey_records_hold_is_refused(cast: Cas
             tenure_bands=bands,
         )
     (role_problem,) = caught.value.errors["roster_roles"]
-    assert "'Other' (other): 1 survey response record it" in role_problem
+    assert "'Other' (other): survey responses of 1 wave record it" in role_problem
     assert "keep its key" in role_problem
     (band_problem,) = caught.value.errors["tenure_bands"]
     assert "tenure band '11–20 years' (11to20)" in band_problem

@@ -1,4 +1,4 @@
-"""Results fixtures: closed waves in Alpha Health built from Response rows directly.
+"""Results fixtures: closed waves in Alpha Health built from sealed responses directly.
 
 Alpha's units (tests/web/conftest.py): Site A (Medicine with Cardiology inside it, Surgery)
 and Site B/Pediatrics. ``leader`` leads Site A/Medicine.
@@ -6,6 +6,7 @@ and Site B/Pediatrics. ``leader`` leads Site A/Medicine.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,8 +16,9 @@ from django.utils import timezone
 
 from clinwell.web.orgs.models import Organization, Unit
 from clinwell.web.results.synthetic import MODULES, synthetic_scores
-from clinwell.web.surveys.models import Comment, Response, Wave, WaveModule
+from clinwell.web.surveys.models import Wave, WaveModule
 from tests.web.conftest import Cast
+from tests.web.sealed import payload, store
 
 # Responses per unit path: Surgery is small (suppressed), Pediatrics is large enough for a
 # unit driver analysis.
@@ -45,19 +47,25 @@ def closed_wave(org: Organization, name: str, days_ago: int, **kwargs: int) -> W
 
 
 def add_responses(
-    wave: Wave, unit: Unit, n: int, seed: int, shift: float = 0.0, role: str = "physician"
+    wave: Wave,
+    unit: Unit,
+    n: int,
+    seed: int,
+    shift: float = 0.0,
+    role: str = "physician",
+    comments: Sequence[str] = (),
 ) -> None:
+    """``n`` synthetic responses in ``unit``; the first ones carry ``comments``."""
     rng = np.random.default_rng(seed)
-    Response.objects.bulk_create(
-        Response(
-            wave=wave,
-            unit=unit,
-            role=role,
-            tenure_band="1to5",
-            submitted_on=wave.closed_on,
-            scores=scores,
-        )
-        for scores in synthetic_scores(rng, n, shift=shift, missing=0.0)
+    texts = list(comments) + [""] * (n - len(comments))
+    store(
+        wave,
+        (
+            payload(unit, role=role, tenure_band="1to5", scores=scores, comment=text)
+            for scores, text in zip(
+                synthetic_scores(rng, n, shift=shift, missing=0.0), texts, strict=True
+            )
+        ),
     )
 
 
@@ -71,15 +79,15 @@ class Waves:
 def waves(cast: Cast) -> Waves:
     first = closed_wave(cast.alpha, "Autumn 2025", 200)
     second = closed_wave(cast.alpha, "Spring 2026", 20)
+    comments = {
+        "Alpha Health/Site B/Pediatrics": [f"Pediatrics note {i}" for i in range(12)],
+        "Alpha Health/Site A/Medicine/Cardiology": [f"Cardiology note {i}" for i in range(3)],
+    }
     for seed, wave in enumerate((first, second)):
         for i, (path, n) in enumerate(SIZES.items()):
-            add_responses(wave, cast.unit(cast.alpha, path), n, seed * 100 + i, shift=0.1 * seed)
-    peds = cast.unit(cast.alpha, "Alpha Health/Site B/Pediatrics")
-    cardio = cast.unit(cast.alpha, "Alpha Health/Site A/Medicine/Cardiology")
-    for i in range(12):
-        Comment.objects.create(wave=second, unit=peds, question="comment", text=f"Peds note {i}")
-    for i in range(3):
-        Comment.objects.create(wave=second, unit=cardio, question="comment", text=f"Cardio {i}")
+            texts = comments.get(path, []) if wave is second else []
+            unit = cast.unit(cast.alpha, path)
+            add_responses(wave, unit, n, seed * 100 + i, shift=0.1 * seed, comments=texts)
     return Waves(first, second)
 
 
@@ -96,12 +104,11 @@ def clean_wave(cast: Cast) -> Wave:
     """A closed wave whose units all reach the score threshold (5), with comments; Surgery
     (7 respondents) is below the comment threshold (10)."""
     wave = closed_wave(cast.alpha, "Clean wave", 5)
+    comments = {
+        "Alpha Health/Site B/Pediatrics": [f"Pediatrics note {i}" for i in range(12)],
+        "Alpha Health/Site A/Surgery": [f"Surgery note {i}" for i in range(3)],
+    }
     for i, (path, n) in enumerate(CLEAN_SIZES.items()):
-        add_responses(wave, cast.unit(cast.alpha, path), n, 700 + i, shift=0.3 * (i == 3))
-    peds = cast.unit(cast.alpha, "Alpha Health/Site B/Pediatrics")
-    surgery = cast.unit(cast.alpha, "Alpha Health/Site A/Surgery")
-    for i in range(12):
-        Comment.objects.create(wave=wave, unit=peds, question="comment", text=f"Peds note {i}")
-    for i in range(3):
-        Comment.objects.create(wave=wave, unit=surgery, question="comment", text=f"Surg {i}")
+        unit = cast.unit(cast.alpha, path)
+        add_responses(wave, unit, n, 700 + i, shift=0.3 * (i == 3), comments=comments.get(path, []))
     return wave

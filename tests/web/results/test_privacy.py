@@ -10,14 +10,15 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
 from clinwell.web.accounts.models import User
-from clinwell.web.orgs.models import Membership
+from clinwell.web.orgs.models import Membership, Unit
 from clinwell.web.results.services.cache import results_for
 from clinwell.web.results.services.exports import report_context
 from clinwell.web.results.services.scope import pick_wave, scope_for
-from clinwell.web.surveys.models import Response, Wave
+from clinwell.web.surveys.models import Wave
 from tests.privacy.attack import attack
 from tests.web.conftest import Cast
 from tests.web.results.conftest import Waves
+from tests.web.sealed import opened
 
 
 def _csv(client: Client) -> list[dict[str, str]]:
@@ -62,12 +63,8 @@ def test_exported_csv_cannot_be_used_to_derive_a_small_group(
                 v == "" for k, v in r.items() if k.endswith(("_estimate", "_lower", "_upper"))
             )
     # The attacker knows every response's unit path and the published cells.
-    responses = [
-        {"unit": full_name}
-        for full_name in Response.objects.filter(wave=waves.second).values_list(
-            "unit__full_name", flat=True
-        )
-    ]
+    names = dict(Unit.objects.values_list("pk", "full_name"))
+    responses = [{"unit": names[p.unit_id]} for p in opened(waves.second)]
     published = [
         {"unit": "*" if r["unit_id"] == "" else r["unit"]}
         for r in rows
@@ -134,13 +131,13 @@ def test_comments_only_for_groups_at_the_comment_threshold(
     body = client.get(f"/o/alpha/results/comments/?{q}&unit={peds.pk}").content.decode()
     released = results_for(clean_wave).cell(peds.pk).comments
     shown = released is not None and released["comment"] is not None
-    assert ("Peds note 0" in body and "Peds note 11" in body) == shown
+    assert ("Pediatrics note 0" in body and "Pediatrics note 11" in body) == shown
     org = client.get(f"/o/alpha/results/comments/?{q}").content.decode()
     org_released = results_for(clean_wave).cell(None).comments["comment"]
-    assert ("Peds note 0" in org) == (org_released is not None)
+    assert ("Pediatrics note 0" in org) == (org_released is not None)
     surgery = cast.unit(cast.alpha, "Alpha Health/Site A/Surgery")
     body = client.get(f"/o/alpha/results/comments/?{q}&unit={surgery.pk}").content.decode()
-    assert "Surg 0" not in body
+    assert "Surgery note 0" not in body
     res = results_for(clean_wave)
     cell = res.cell(surgery.pk)
     assert not cell.suppressed  # its scores are published (7 >= 5) ...

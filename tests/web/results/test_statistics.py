@@ -22,21 +22,19 @@ from clinwell.web.results.services.cache import results_for
 from clinwell.web.results.services.catalog import driver_measures
 from clinwell.web.results.services.drivers import EVENTS_PER_DRIVER
 from clinwell.web.results.services.significance import _rest_p_value
-from clinwell.web.surveys.models import Response, Wave
+from clinwell.web.surveys.models import Wave
 from tests.web.conftest import Cast
 from tests.web.results.conftest import Waves, add_responses, closed_wave
+from tests.web.sealed import opened
 
 
-def _values(wave, column, unit_ids=None):
-    rows = Response.objects.filter(wave=wave)
-    if unit_ids is not None:
-        rows = rows.filter(unit_id__in=unit_ids)
-    return np.array(
-        [
-            np.nan if r.get(column) is None else float(r[column])
-            for r in rows.values_list("scores", flat=True)
-        ]
-    )
+def _values(wave, column, unit_ids=None, exclude_unit_ids=()):
+    rows = [
+        p.scores
+        for p in opened(wave)
+        if (unit_ids is None or p.unit_id in unit_ids) and p.unit_id not in exclude_unit_ids
+    ]
+    return np.array([np.nan if r.get(column) is None else float(r[column]) for r in rows])
 
 
 def test_organization_estimates_equal_wilson_and_t(cast: Cast, waves: Waves) -> None:
@@ -160,8 +158,5 @@ def test_rest_of_organization_test_matches_raw_data(cast: Cast, clean_wave: Wave
         proportion=False,
     )
     inside = _values(clean_wave, "org_wellbeing.weekly_hours", [peds.pk])
-    all_ = Response.objects.filter(wave=clean_wave).exclude(unit=peds)
-    rest = np.array(
-        [float(s["org_wellbeing.weekly_hours"]) for s in all_.values_list("scores", flat=True)]
-    )
+    rest = _values(clean_wave, "org_wellbeing.weekly_hours", exclude_unit_ids=[peds.pk])
     assert np.isclose(p, sps.ttest_ind(inside, rest, equal_var=False).pvalue)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -138,7 +140,7 @@ def test_invitations_are_sent_in_batches_with_progress(cast: Cast, login, settin
     assert set(Invitation.objects.values_list("status", flat=True)) == {"sent"}
     progress = client.get(url("job", wave)).content.decode()
     assert "5 sent" in progress
-    assert 'aria-valuenow="100"' in progress
+    assert 'max="100" value="100"' in progress
 
 
 def test_reminders_go_only_to_those_who_have_not_responded(cast: Cast, login) -> None:
@@ -175,15 +177,19 @@ def test_monitoring_shows_counts_but_no_scores_while_open(cast: Cast, login) -> 
 
     Client().post(f"/s/{token_for(wave, 'card1@alpha.example')}/", GOOD_ANSWERS)
     page = login(cast.owner).get(url("detail", wave)).content.decode()
-    assert "<strong>1</strong> response" in page
-    assert "20% of those invited" in page
+    # one response is below the score threshold (5): the count itself is hidden
+    assert "Fewer than 5 responses so far" in page
     assert "Counts only" in page
     assert "who5" not in page.lower().replace("who-5", "")  # no score columns
     assert Response.objects.count() == 1
     assert 'hx-trigger="every 15s"' in page  # the panel refreshes itself while open
-    Client().post(f"/s/{token_for(wave, 'card2@alpha.example')}/", GOOD_ANSWERS)
+    for email in ("card2", "med1", "surg1", "peds1"):
+        Client().post(f"/s/{token_for(wave, f'{email}@alpha.example')}/", GOOD_ANSWERS)
     panel = login(cast.owner).get(url("monitor", wave)).content.decode()
-    assert "<strong>2</strong> responses" in panel
+    assert "<strong>5</strong> responses" in panel
+    assert "100% of the 5 invited" in panel
+    # every unit has fewer than 5 respondents of its own: each unit's count is hidden
+    assert panel.count("hidden to protect a small group") >= 5
     assert "<html" not in panel  # the panel alone
 
 
@@ -225,8 +231,14 @@ def make_wave_for_beta(cast: Cast) -> Wave:
 
     from django.utils import timezone
 
+    from clinwell.web.orgs.services.roster import import_roster
     from clinwell.web.surveys.services.waves import create_wave, launch_wave
 
+    # a wave must invite at least its score threshold (5) of people
+    roster = "email,unit,role\n" + "".join(
+        f"fm{i}@beta.example,Beta Clinic/Family Medicine,physician\n" for i in range(1, 6)
+    )
+    import_roster(cast.beta, "roster.csv", io.BytesIO(roster.encode()))
     wave = create_wave(
         cast.beta,
         name="Beta wave",
@@ -240,7 +252,7 @@ def make_wave_for_beta(cast: Cast) -> Wave:
 
 
 def test_a_closed_wave_page_leads_to_its_results(cast: Cast, login) -> None:
-    from clinwell.web.surveys.services.waves import close_wave
+    from clinwell.web.surveys.services.lifecycle import close_wave
 
     wave = make_wave(cast)
     close_wave(wave)

@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from clinwell.web.surveys.models import Comment, Response
 from tests.web.browser import log_in, serious_violations
 from tests.web.conftest import PASSWORD, Cast
+from tests.web.sealed import opened
 from tests.web.surveys.conftest import make_wave, token_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,26 +74,59 @@ def test_full_path_from_invitation_to_feedback(cast: Cast, live_server: Any, bro
     assert value_box["width"] > 300
     assert value.get_attribute("data-label") == "You"
     assert value.evaluate("e => getComputedStyle(e, '::before').content") not in ("none", "normal")
-    assert Response.objects.count() == 1
-    assert Comment.objects.get().text == "Fewer inbox messages."
+    (response,) = opened(wave)
+    assert response.comment == "Fewer inbox messages."
     # the saved draft is gone from this device once the response is recorded
     assert page.evaluate("Object.keys(localStorage).length") == 0
+    assert page.evaluate("Object.keys(sessionStorage)") == []
     respondent.close()
 
 
-def test_answers_survive_a_closed_tab(cast: Cast, live_server: Any, browser: Any) -> None:
+def _drafts(page: Any) -> dict[str, str]:
+    return page.evaluate(
+        "Object.fromEntries(Object.keys(sessionStorage)"
+        ".filter(k => k.startsWith('clinwell-draft:'))"
+        ".map(k => [k, sessionStorage.getItem(k)]))"
+    )
+
+
+def test_a_draft_survives_a_reload_and_nobody_else_sees_it(
+    cast: Cast, live_server: Any, browser: Any
+) -> None:
     wave = make_wave(cast)
-    url = f"{live_server.url}/s/{token_for(wave, 'card2@alpha.example')}/"
+    token = token_for(wave, "card2@alpha.example")
+    url = f"{live_server.url}/s/{token}/"
     context = browser.new_context()
     page = context.new_page()
     page.goto(url)
     answer_survey(page)
-    page.close()  # closed tab / dropped connection
-    page = context.new_page()
-    page.goto(url)
+    page.wait_for_function("Object.keys(sessionStorage).length > 0")
+    (name, stored), *_ = _drafts(page).items()
+    invitation = str(wave.invitations.get(person__email="card2@alpha.example").pk)
+    # neither the name nor the stored value identifies the person or shows an answer
+    assert token not in name
+    assert invitation not in name
+    assert "Fewer inbox" not in stored
+    assert "who5" not in stored
+    assert page.evaluate("Object.keys(localStorage).length") == 0
+
+    page.reload()  # a dropped connection or an accidental reload loses nothing
+    expect(page.get_by_text("Answers started earlier in this browser tab")).to_be_visible()
     assert page.locator("input[name='q:who5.1'][value='1']").is_checked()
     assert page.get_by_label(re.compile("how many prior authorizations")).input_value() == "14"
     assert page.locator("[data-progress-text]").inner_text() == "7 of 12 answered"
+
+    # the next person at this workstation opens the link in a new tab: nothing is there
+    other = context.new_page()
+    other.goto(url)
+    other.wait_for_load_state("networkidle")
+    assert not other.locator("input[name='q:who5.1'][value='1']").is_checked()
+    assert other.get_by_text("Answers started earlier").is_hidden()
+
+    # ... and in the same tab, "Not yours? Clear them" removes the draft
+    page.get_by_role("button", name="Not yours? Clear them").click()
+    assert not page.locator("input[name='q:who5.1'][value='1']").is_checked()
+    assert _drafts(page) == {}
     context.close()
 
 
@@ -112,7 +145,8 @@ def test_the_survey_works_without_javascript(cast: Cast, live_server: Any, brows
     expect(
         page.get_by_role("heading", name=re.compile("your answers are recorded"))
     ).to_be_visible()
-    assert Response.objects.get().answers["admin_burden"]["admin_burden.1"] == 3
+    (response,) = opened(wave)
+    assert response.answers["admin_burden"]["admin_burden.1"] == 3
     context.close()
 
 

@@ -1,33 +1,34 @@
-"""No join path from a response to an invitation or a person: schema and stored rows."""
+"""No join path from a response to an invitation or a person: schema, stored rows, closing."""
 
 from __future__ import annotations
 
 import uuid
 
-from django.db import models
+import pytest
+from django.db import connection, models
 from django.test import Client
 
-from clinwell.web.surveys.models import Comment, Invitation, Response, SubmissionReceipt, Wave
+from clinwell.web.surveys.models import (
+    Invitation,
+    InvitationCount,
+    Response,
+    SubmissionReceipt,
+    Wave,
+)
+from clinwell.web.surveys.services.lifecycle import close_wave
+from clinwell.web.surveys.services.sealing import Opener, SealError
 from clinwell.web.surveys.services.tokens import token_hash
 from tests.web.conftest import Cast
+from tests.web.sealed import opened
 from tests.web.surveys.conftest import GOOD_ANSWERS, token_for
 
-IDENTIFYING = {"person", "invitation", "token", "token_hash", "email", "user", "nonce", "ip"}
+EMAILS = ["card1@alpha.example", "card2@alpha.example", "med1@alpha.example"]
 
 
-def test_response_and_comment_schemas_have_no_path_to_people() -> None:
-    for model in (Response, Comment):
-        relations = {
-            f.name: f.related_model
-            for f in model._meta.get_fields()
-            if f.is_relation and f.concrete
-        }
-        assert set(relations) <= {"wave", "unit"}, model
-        names = {f.name for f in model._meta.get_fields()}
-        assert not names & IDENTIFYING, model
-        times = [f.name for f in model._meta.get_fields() if isinstance(f, models.DateTimeField)]
-        assert times == [], f"{model.__name__} stores a precise time: {times}"
-        assert isinstance(model._meta.pk, models.UUIDField)
+def test_a_response_row_is_an_id_a_wave_and_a_sealed_blob() -> None:
+    columns = {f.name for f in Response._meta.concrete_fields}
+    assert columns == {"id", "wave", "sealed"}
+    assert isinstance(Response._meta.pk, models.UUIDField)
     # and nothing points *at* a response either
     assert not [f for f in Response._meta.get_fields() if f.is_relation and f.auto_created]
 
@@ -41,30 +42,63 @@ def test_invitation_and_receipt_keep_only_days() -> None:
         ]
 
 
-def test_stored_rows_share_no_value_with_invitations(cast: Cast, wave: Wave) -> None:
-    emails = ["card1@alpha.example", "card2@alpha.example", "med1@alpha.example"]
-    tokens = [token_for(wave, e) for e in emails]
+def _raw_rows() -> list[bytes]:
+    table = connection.ops.quote_name(Response._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table}")
+        return [
+            b"|".join(
+                bytes(v) if isinstance(v, memoryview | bytes) else str(v).encode() for v in row
+            )
+            for row in cursor.fetchall()
+        ]
+
+
+def test_stored_rows_show_nothing_of_the_answers_or_the_invitation(cast: Cast, wave: Wave) -> None:
+    tokens = [token_for(wave, e) for e in EMAILS]
     for token in tokens:
         assert Client().post(f"/s/{token}/", GOOD_ANSWERS).status_code == 200
     secrets = {str(i.pk) for i in Invitation.objects.all()}
     secrets |= {i.token_hash for i in Invitation.objects.all()}
-    secrets |= set(tokens) | {token_hash(t) for t in tokens} | set(emails)
-    for response in Response.objects.all():
-        row = " ".join(
-            str(v) for v in Response.objects.filter(pk=response.pk).values().first().values()
-        )
-        assert not [s for s in secrets if s in row]
-    # ids are random UUIDs, not a sequence that follows submission order
+    secrets |= set(tokens) | {token_hash(t) for t in tokens} | set(EMAILS)
+    readable = secrets | {"More protected admin time", "physician", "nurse", "single_item"}
+    for row in _raw_rows():
+        assert not [s for s in readable if s.encode() in row]
+    # ... while the results computation opens them with the server's key
+    payloads = opened(wave)
+    assert sorted(p.role for p in payloads) == ["app", "nurse", "physician"]
+    assert {p.comment for p in payloads} == {GOOD_ANSWERS["comment"]}
     ids = [r.pk for r in Response.objects.all()]
     assert all(isinstance(i, uuid.UUID) and i.version == 4 for i in ids)
-    # the listing order is the random id, not the order of submission
     assert list(Response.objects.values_list("pk", flat=True)) == sorted(ids)
 
 
-def test_responded_invitations_keep_the_day_only(cast: Cast, wave: Wave) -> None:
-    token = token_for(wave, "card1@alpha.example")
-    Client().post(f"/s/{token}/", GOOD_ANSWERS)
-    invitation = Invitation.objects.get(wave=wave, person__email="card1@alpha.example")
-    response = Response.objects.get()
-    assert invitation.responded_on == response.submitted_on  # both a day, no clock time
-    assert not hasattr(invitation.responded_on, "hour")
+def test_a_sealed_response_cannot_move_to_another_wave(cast: Cast, wave: Wave) -> None:
+    Client().post(f"/s/{token_for(wave, EMAILS[0])}/", GOOD_ANSWERS)
+    row = Response.objects.get()
+    other = Wave.objects.create(
+        organization=cast.alpha, name="Other", opens_at=wave.opens_at, closes_at=wave.closes_at
+    )
+    with pytest.raises(SealError, match=f"wave {other.pk}"):
+        Opener(other.pk).open(row.pk, row.sealed)
+
+
+def test_closing_forgets_who_responded_and_reseals_in_a_new_order(cast: Cast, wave: Wave) -> None:
+    for email in EMAILS:
+        Client().post(f"/s/{token_for(wave, email)}/", GOOD_ANSWERS)
+    before_ids = set(Response.objects.values_list("pk", flat=True))
+    before_blobs = {bytes(b) for b in Response.objects.values_list("sealed", flat=True)}
+    before = sorted((p.unit_id, p.role, p.comment) for p in opened(wave))
+    invited = Invitation.objects.filter(wave=wave).count()
+
+    assert close_wave(wave)
+
+    assert not Invitation.objects.filter(wave=wave).exists()
+    assert not SubmissionReceipt.objects.filter(wave=wave).exists()
+    assert sum(InvitationCount.objects.filter(wave=wave).values_list("invited", flat=True)) == (
+        invited
+    )
+    assert not before_ids & set(Response.objects.values_list("pk", flat=True))
+    assert not before_blobs & {bytes(b) for b in Response.objects.values_list("sealed", flat=True)}
+    assert sorted((p.unit_id, p.role, p.comment) for p in opened(wave)) == before
+    assert not close_wave(wave)  # closing twice changes nothing

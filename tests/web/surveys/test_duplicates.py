@@ -12,18 +12,19 @@ from django.urls import reverse
 
 from clinwell.instruments import get_instrument
 from clinwell.web.results.services.catalog import kpi_measures, wave_measures
-from clinwell.web.surveys.models import Response, Wave
+from clinwell.web.surveys.models import Wave
 from clinwell.web.surveys.services.feedback import unscored_measures
 from clinwell.web.surveys.services.form import build_form
 from clinwell.web.surveys.services.history import import_responses
+from clinwell.web.surveys.services.lifecycle import close_wave
 from clinwell.web.surveys.services.waves import (
     ASKED_BY,
     ModuleChoice,
-    close_wave,
     duplicate_items,
     wave_exclusions,
 )
 from tests.web.conftest import Cast
+from tests.web.sealed import opened
 from tests.web.surveys.conftest import make_wave, token_for
 
 CARDIOLOGY = "Alpha Health/Site A/Medicine/Cardiology"
@@ -83,7 +84,8 @@ def test_org_wellbeing_alone_asks_the_burnout_and_intent_to_leave_items(cast: Ca
         {"q:org_wellbeing.19": "3", "q:org_wellbeing.20": "2", "q:org_wellbeing.15": "4"},
     )
     assert response.status_code == 200
-    scores = Response.objects.get(wave=wave).scores
+    (response,) = opened(wave)
+    scores = response.scores
     assert scores["org_wellbeing.burnout"] == 3
     assert scores["org_wellbeing.burned_out"] is True
     assert scores["org_wellbeing.intent_to_leave"] == 2
@@ -176,7 +178,7 @@ def test_a_past_wave_import_ignores_the_items_the_wave_did_not_ask(cast: Cast) -
         }
     )
     import_responses(wave, frame)
-    response = Response.objects.get(wave=wave)
+    (response,) = opened(wave)
     assert "org_wellbeing.19" not in response.answers["org_wellbeing"]
     assert response.scores["org_wellbeing.burnout"] is None
     assert response.scores["org_wellbeing.likely_to_leave"] is None

@@ -8,8 +8,9 @@ import pytest
 from clinwell.web.orgs.services.tabular import ImportValidationError
 from clinwell.web.surveys.models import Response, Wave
 from clinwell.web.surveys.services.history import import_responses
-from clinwell.web.surveys.services.waves import close_wave
+from clinwell.web.surveys.services.lifecycle import close_wave
 from tests.web.conftest import Cast
+from tests.web.sealed import opened
 from tests.web.surveys.conftest import make_wave
 
 CARDIOLOGY = "Alpha Health/Site A/Medicine/Cardiology"
@@ -34,7 +35,7 @@ def test_a_good_file_is_scored_and_stored(closed_wave: Wave) -> None:
     )
     report = import_responses(closed_wave, frame)
     assert (report.responses, report.comments) == (2, 1)
-    flags = sorted(r.scores["single_item_burnout.burnout"] for r in Response.objects.all())
+    flags = sorted(r.scores["single_item_burnout.burnout"] for r in opened(closed_wave))
     assert flags == [False, True]
 
 

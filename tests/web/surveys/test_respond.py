@@ -7,8 +7,10 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import timezone
 
-from clinwell.web.surveys.models import Comment, Invitation, Response, SubmissionReceipt, Wave
+from clinwell.web.schedule import Scheduler
+from clinwell.web.surveys.models import Invitation, Response, SubmissionReceipt, Wave
 from tests.web.conftest import Cast
+from tests.web.sealed import opened
 from tests.web.surveys.conftest import GOOD_ANSWERS, make_wave, token_for
 
 
@@ -36,14 +38,13 @@ def test_submitting_records_one_response_and_shows_private_feedback(cast: Cast, 
     assert "988" in body
     assert "AMA Organizational Biopsy national comparison" in body
     assert "Massachusetts" in body or "MA" in body  # the organization's state PHP
-    response = Response.objects.get()
+    (response,) = opened(wave)
     assert response.scores["single_item_burnout.burnout"] is True
     assert response.scores["who5.raw"] == 8
     assert response.scores["who5.percent"] == 32
-    assert response.unit.full_name == "Alpha Health/Site A/Medicine/Cardiology"
+    assert response.unit_id == cast.unit(cast.alpha, "Alpha Health/Site A/Medicine/Cardiology").pk
     assert response.role == "physician"
-    assert response.submitted_on is not None
-    assert Comment.objects.get().text == "More protected admin time, please."
+    assert response.comment == "More protected admin time, please."
 
 
 def test_submitting_twice_records_one_response(cast: Cast, wave: Wave) -> None:
@@ -75,7 +76,7 @@ def test_prefer_not_to_answer_and_blank_answers_are_missing(cast: Cast, wave: Wa
     token = token_for(wave, "card1@alpha.example")
     answers = {"q:single_item_burnout.1": "2", "q:admin_burden.1": ""}
     assert Client().post(f"/s/{token}/", answers).status_code == 200
-    response = Response.objects.get()
+    (response,) = opened(wave)
     assert response.scores["who5.raw"] is None  # too few answers to score
     assert response.answers["admin_burden"]["admin_burden.1"] is None
 
@@ -89,7 +90,7 @@ def test_a_closed_wave_shows_a_clear_page(cast: Cast, wave: Wave) -> None:
     assert Response.objects.count() == 0
 
 
-def test_a_submission_after_the_end_time_is_refused_and_closes_the_wave(
+def test_a_submission_after_the_end_time_is_refused_and_the_schedule_closes_the_wave(
     cast: Cast, wave: Wave
 ) -> None:
     client = Client()
@@ -98,6 +99,10 @@ def test_a_submission_after_the_end_time_is_refused_and_closes_the_wave(
     Wave.objects.filter(pk=wave.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     page = client.post(f"/s/{token}/", GOOD_ANSWERS)
     assert "This survey has closed" in page.content.decode()
+    assert Response.objects.count() == 0
+    # showing a page never changes state: the scheduled task closes the wave
+    assert Wave.objects.get(pk=wave.pk).status == Wave.Status.OPEN
+    assert Scheduler().tick() == ["clinwell.web.surveys.tasks.close_due_waves"]
     assert Wave.objects.get(pk=wave.pk).status == Wave.Status.CLOSED
     assert Response.objects.count() == 0
 
@@ -128,9 +133,9 @@ def test_anonymous_link_records_once_per_form(cast: Cast, wave: Wave, anonymous_
         "your answers are recorded" in client.post(f"/a/{anonymous_token}/", data).content.decode()
     )
     assert "already been recorded" in client.post(f"/a/{anonymous_token}/", data).content.decode()
-    response = Response.objects.get()
+    (response,) = opened(wave)
     assert (response.role, response.tenure_band) == ("nurse", "6to10")
-    assert response.unit.full_name == "Alpha Health/Site A/Medicine/Cardiology"
+    assert response.unit_id == cast.unit(cast.alpha, "Alpha Health/Site A/Medicine/Cardiology").pk
     assert SubmissionReceipt.objects.count() == 1
     # a new visit is a new form and may answer again (anonymous links cannot deduplicate people)
     again = client.get(f"/a/{anonymous_token}/").content.decode()

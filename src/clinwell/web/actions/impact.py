@@ -11,9 +11,9 @@ For a plan on unit ``U`` with target column ``m``:
   the gate hid are left out of the comparison. "Comparable" means the same organization and
   waves; units are not matched on anything else.
 
-Every number passes the privacy gate: one :func:`clinwell.privacy.release` of the unit tree
-per wave, under the wave's own thresholds; the comparison arm is pooled from released cells
-only (their n, mean and SD), so it adds no cell the gate did not see. A suppressed treated
+Every number comes from the wave's one release through the privacy gate (the results
+cache, the cells every results page shows); the comparison arm is pooled from released
+cells only (their n, mean and SD), so it adds no cell the gate did not see. A suppressed treated
 cell means no impact figure at all. The difference in
 differences is :func:`clinwell.stats.impact.difference_in_differences` on the released
 summaries — an observational comparison, not a controlled trial.
@@ -24,22 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from clinwell.privacy import (
-    Dimension,
-    DisclosurePolicy,
-    Measure,
-    ReleasedEstimate,
-    TableRequest,
-    release,
-)
+from clinwell.privacy import ReleasedEstimate
 from clinwell.stats import t_interval_from_summary, wilson_interval
 from clinwell.stats.impact import DiffInDiff, GroupSummary, difference_in_differences
 from clinwell.web.actions.drivers import MeasureInfo, measure_info
 from clinwell.web.actions.models import ActionPlan
-from clinwell.web.results.services.gate import unit_path
-from clinwell.web.surveys.models import Response, Wave
+from clinwell.web.results.services.cache import results_for
+from clinwell.web.surveys.models import Wave
 
 
 @dataclass(frozen=True)
@@ -124,18 +115,6 @@ def choose_waves(plan: ActionPlan, measure: MeasureInfo) -> tuple[Wave | None, W
     return before, after
 
 
-def score_value(raw: Any) -> float:
-    """A stored score as a float: booleans 1/0, missing or non-numeric NaN."""
-    if raw is None:
-        return float("nan")
-    if isinstance(raw, bool):
-        return 1.0 if raw else 0.0
-    try:
-        return float(raw)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
 def _released(est: ReleasedEstimate | None) -> ArmEstimate:
     if est is None:
         return ArmEstimate.withheld()
@@ -166,47 +145,40 @@ def pooled(estimates: list[ReleasedEstimate], is_flag: bool) -> ArmEstimate:
     return ArmEstimate(mean, interval.lower, interval.upper, total, sd, False)
 
 
+def _estimate(raw: dict[str, Any] | None) -> ReleasedEstimate | None:
+    if raw is None:
+        return None
+    return ReleasedEstimate(raw["estimate"], raw["lower"], raw["upper"], int(raw["n"]), raw["sd"])
+
+
 def released_arms(
     wave: Wave, measure: MeasureInfo, treated: str, other_paths: list[str]
 ) -> WaveSide:
-    """Treated and comparison estimates of ``measure`` in ``wave``, through the gate.
+    """Treated and comparison estimates of ``measure`` in ``wave``, from the wave's release.
 
-    One release of the unit tree (the same cells the results pages publish): the treated
-    arm is the plan unit's released cell; the comparison arm pools the released cells of
-    the leaf units outside the plan's subtree and outside other plans' subtrees. Leaves the
-    gate hid are left out of the comparison (it says how many responses it covers).
+    The cells are the wave's one release (:func:`~clinwell.web.results.services.cache.
+    results_for`), the same cells the results pages publish: the treated arm is the plan
+    unit's released cell; the comparison arm pools the released cells of the leaf units
+    outside the plan's subtree and outside other plans' subtrees. Leaves the gate hid are
+    left out of the comparison (it says how many responses it covers).
     """
-    rows = list(Response.objects.filter(wave=wave).values_list("unit__tree_path", "scores"))
-    if not rows:
+    cells = [c for c in results_for(wave).cells(None) if c.unit is not None]
+    if not cells:
         return WaveSide(wave, ArmEstimate.withheld(), ArmEstimate.withheld())
-    values = np.array([score_value(r[1].get(measure.name)) for r in rows], dtype=np.float64)
-    if measure.is_flag:
-        column = Measure.proportion(measure.name, values)
-    else:
-        column = Measure.mean(measure.name, values)
-    # The unit tree encoded exactly as the results pages encode it (id paths), so this
-    # release suppresses the same cells as theirs and no page reveals what another hid.
-    unit_tree = Dimension("unit", [unit_path(r[0]) for r in rows], hierarchical=True)
-    request = TableRequest(dimensions=(unit_tree,), measures=(column,))
-    policy = DisclosurePolicy(wave.min_n_scores, wave.min_n_comments)
-    table = release(request, policy)
-    tree_paths = {r[0] for r in rows}
+    by_tree = {c.unit.tree_path: c for c in cells if c.unit is not None}
     leaves = [
-        tree for tree in tree_paths if not any(o != tree and o.startswith(tree) for o in tree_paths)
+        tree for tree in by_tree if not any(o != tree and o.startswith(tree) for o in by_tree)
     ]
     treated_arm = ArmEstimate.withheld()
-    by_tree = {f"/{cell.value('unit')}/": cell for cell in table.cells}
     cell = by_tree.get(treated)
     if cell is not None and not cell.suppressed:
-        treated_arm = _released(cell.estimates.get(measure.name))
+        treated_arm = _released(_estimate(cell.estimates.get(measure.name)))
     comparison = []
     for tree in sorted(leaves):
         if tree.startswith(treated) or any(tree.startswith(p) for p in other_paths):
             continue
-        cell = by_tree.get(tree)
-        if cell is None or cell.suppressed:
-            continue
-        estimate = cell.estimates.get(measure.name)
+        cell = by_tree[tree]
+        estimate = None if cell.suppressed else _estimate(cell.estimates.get(measure.name))
         if estimate is not None:
             comparison.append(estimate)
     return WaveSide(wave, treated_arm, pooled(comparison, measure.is_flag))

@@ -19,7 +19,7 @@ from clinwell.web.surveys.models import Wave
 ESTIMATE_KEYS = ("estimate", "lower", "upper", "n")
 
 
-def wave_body(wave: Wave, counts: dict[str, int] | None = None) -> dict[str, Any]:
+def wave_body(wave: Wave, counts: dict[str, int | None] | None = None) -> dict[str, Any]:
     return {
         "id": wave.pk,
         "name": wave.name,

@@ -39,10 +39,14 @@ class Unit(Schema):
 
 
 class WaveCounts(Schema):
-    """Monitoring counts of an open wave (administrators only); no scores before closing."""
+    """Monitoring counts of an open wave (administrators only); no scores before closing.
+
+    ``responses`` counts responses through invitations so far; it is ``null`` while fewer
+    than the wave's minimum group size for scores have responded.
+    """
 
     invited: int
-    responses: int
+    responses: int | None
 
 
 class Wave(Schema):

@@ -6,9 +6,10 @@ to at most one per 150-second slot (so the demo stays small while consecutive ev
 a burst of activity stay under the 300-second idle timeout), and each roster clinician gets a
 template's stream under their ``Person.external_id``. To give the page something to show, the
 share of EHR work kept *outside* sessions is planted per unit, rising with the unit's burnout
-rate in the latest closed wave (demo data only; no real association is implied). A handful of
-ids not on the roster show how unmatched ids are reported. The files go through the same
-service as an upload (:func:`~clinwell.web.ehrburden.services.runs.execute_run`).
+rate released for it in the latest closed wave (demo data only; no real association is
+implied). A handful of ids not on the roster show how unmatched ids are reported. The files
+go through the same service as an upload
+(:func:`~clinwell.web.ehrburden.services.runs.execute_run`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from clinwell.web.ehrburden.services.inputs import RunInput
 from clinwell.web.ehrburden.services.report import BURNOUT_SCORE, latest_burnout_wave
 from clinwell.web.ehrburden.services.runs import RunOptions, create_run, execute_run
 from clinwell.web.orgs.models import Membership, Organization, Person
-from clinwell.web.surveys.models import Response
+from clinwell.web.results.services.cache import results_for
 
 TEMPLATES = 12
 WEEKS = 8
@@ -46,14 +47,14 @@ def _burnout_by_unit(org: Organization) -> dict[int, float]:
     wave = latest_burnout_wave(org)
     if wave is None:
         return {}
-    frame = pd.DataFrame(
-        list(Response.objects.filter(wave=wave).values_list("unit_id", "scores")),
-        columns=["unit", "scores"],
-    )
-    frame["b"] = [s.get(BURNOUT_SCORE) for s in frame["scores"]]
-    frame = frame[frame["b"].isin([True, False, 0, 1])]
-    means = frame.groupby("unit")["b"].mean().astype(float)
-    return dict(zip(means.index.astype(int).tolist(), means.tolist(), strict=True))
+    # The released burnout rate of each unit the gate publishes (the demo reads results the
+    # way every page does: from the wave's one release).
+    rates: dict[int, float] = {}
+    for cell in results_for(wave).cells(None):
+        estimate = None if cell.suppressed else cell.estimates.get(BURNOUT_SCORE)
+        if cell.unit_id is not None and estimate and estimate.get("estimate") is not None:
+            rates[cell.unit_id] = float(estimate["estimate"])
+    return rates
 
 
 def _log(org: Organization, seed: int, start: pd.Timestamp) -> dict[str, pd.DataFrame]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import pandas as pd
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from clinwell.web.orgs.models import Organization, Unit
 from clinwell.web.surveys.models import Invitation, Wave
 from clinwell.web.surveys.services.form import ParsedAnswers
 from clinwell.web.surveys.services.history import import_responses
+from clinwell.web.surveys.services.lifecycle import forget_who_responded
 from clinwell.web.surveys.services.submissions import Outcome, submit_with_invitation
 from clinwell.web.surveys.services.waves import (
     ModuleChoice,
@@ -58,6 +58,8 @@ def _roster_frame(org: Organization) -> pd.DataFrame:
 def _past_wave(
     org: Organization, index: int, name: str, opens: date, closes: date, frame: pd.DataFrame
 ) -> Wave:
+    """A wave run before clinwell: its roster snapshot reduced to counts, as closing does,
+    then its responses imported (sealed, in a random order)."""
     wave = create_wave(
         org,
         name=name,
@@ -67,36 +69,13 @@ def _past_wave(
         modules=MODULES,
     )
     create_invitations(wave)
+    forget_who_responded(wave)
     Wave.objects.filter(pk=wave.pk).update(
         status=Wave.Status.CLOSED, launched_on=opens, closed_on=closes
     )
     wave.refresh_from_db()
-    rng = np.random.default_rng(1000 + index)
-    span = (closes - opens).days
-    frame = frame.copy()
-    frame["submitted_on"] = [
-        opens + timedelta(days=int(d)) for d in rng.integers(0, span + 1, len(frame))
-    ]
     import_responses(wave, frame, filename=f"demo wave {index + 1}")
-    _mark_responded(wave, frame, rng)
     return wave
-
-
-def _mark_responded(wave: Wave, frame: pd.DataFrame, rng: np.random.Generator) -> None:
-    """Mark as many invitations responded per unit as there are demo responses there.
-
-    Which people are marked is random: responses carry no link to invitations.
-    """
-    counts = frame["unit"].value_counts().to_dict()
-    for path, n in counts.items():
-        ids = list(wave.invitations.filter(unit__full_name=path).values_list("pk", flat=True))
-        picked = rng.permutation(len(ids))[: min(int(n), len(ids))]
-        Invitation.objects.filter(pk__in=[ids[int(i)] for i in picked]).update(
-            status=Invitation.Status.RESPONDED, responded_on=wave.closed_on
-        )
-    wave.invitations.exclude(status=Invitation.Status.RESPONDED).update(
-        status=Invitation.Status.SENT, sent_on=wave.launched_on
-    )
 
 
 def _answer_open_wave(wave: Wave, frame: pd.DataFrame) -> int:

@@ -1,13 +1,14 @@
 """Survey waves, invitations, anonymous links and responses.
 
-Confidentiality by construction (threat model in docs/privacy.md):
+Confidentiality by construction (threat model in docs/privacy.md, "Confidentiality at rest"):
 
-- :class:`Response` has no foreign key to :class:`Invitation` or ``Person`` and no token;
-  its primary key is a random UUID, so neither id order nor a join recovers who answered.
-- It stores the *day* it was submitted, never the time; invitation status dates are
-  coarsened to the day in the same way.
-- Free-text comments live in :class:`Comment`, which does not point at the response either,
-  so a comment cannot be joined to the scores of the person who wrote it.
+- :class:`Response` is a random UUID, its wave and a sealed blob: unit, role, tenure band,
+  answers, scores and comment are encrypted with a key the database does not hold
+  (:mod:`clinwell.web.surveys.services.sealing`). No row shows anything to join.
+- Invitations record who has responded (reminders need it) only while the wave is open;
+  closing the wave deletes them, keeping only how many people of each roster class were
+  invited (:class:`InvitationCount`), and re-seals every response under a fresh id in a
+  random order, so nothing of the order or timing of submissions survives the close.
 """
 
 from __future__ import annotations
@@ -156,11 +157,16 @@ class AnonymousLink(models.Model):
 class SubmissionReceipt(models.Model):
     """A consumed one-time form nonce of an anonymous link (makes retries idempotent).
 
-    Holds a hash of the nonce and the wave only — nothing that points at the response.
+    Holds a hash of the nonce, the wave and the link (for live counts per unit) — nothing
+    that points at the response. Deleted when the wave closes.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    # NULL only for receipts written before links were recorded (upgrade from 0001).
+    link = models.ForeignKey(
+        AnonymousLink, null=True, on_delete=models.CASCADE, related_name="receipts"
+    )
     nonce_hash = models.CharField(max_length=64, unique=True)
     received_on = models.DateField()
 
@@ -169,39 +175,47 @@ class SubmissionReceipt(models.Model):
 
 
 class Response(models.Model):
-    """One respondent's answers and scores — with no path back to an invitation or person."""
+    """One respondent's answers, sealed: readable only by the results computation.
+
+    Everything about the response (unit, role, tenure band, answers, scores, comment) is in
+    ``sealed`` (:mod:`~clinwell.web.surveys.services.sealing`); the row itself holds only a
+    random id and the wave. Write and read it through that module, never field by field.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="responses")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(max_length=40)
-    tenure_band = models.CharField(max_length=40, blank=True)
-    submitted_on = models.DateField()
-    answers = models.JSONField(default=dict)
-    scores = models.JSONField(default=dict)
+    sealed = models.BinaryField()
 
     class Meta:
         ordering: ClassVar = ["id"]  # random: no insertion order leaks through listings
-        indexes: ClassVar = [models.Index(fields=["wave", "unit"])]
 
     def __str__(self) -> str:
         return "response"
 
 
-class Comment(models.Model):
-    """A free-text answer, stored apart from the response it came with."""
+class InvitationCount(models.Model):
+    """How many people of one roster class (unit, role, tenure band) a wave invited.
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="comments")
+    Written when the wave closes, just before its invitations (who was invited, who
+    responded) are deleted; response rates after close divide released counts by these.
+    The roster holds the same classes, so these counts reveal nothing about responses.
+    """
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="invitation_counts")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    question = models.CharField(max_length=64)
-    text = models.TextField()
+    role = models.CharField(max_length=40)
+    tenure_band = models.CharField(max_length=40, blank=True)
+    invited = models.PositiveIntegerField()
 
     class Meta:
-        ordering: ClassVar = ["id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["wave", "unit", "role", "tenure_band"], name="one_count_per_class"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return "comment"
+        return f"{self.invited} invited"
 
 
 class MailJob(models.Model):

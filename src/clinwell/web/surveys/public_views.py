@@ -8,7 +8,7 @@ context (no account bar, no organization navigation, no messages — even for a 
 staff member who opens a link), so the page is the same whichever middleware served it
 (``clinwell.web.wsgi`` serves these paths with a lean stack) and the parts that are the same
 for every respondent can be rendered once: a launched wave's blank form page is rendered once
-per wave and process with slots for the per-request CSRF token, draft-storage key and nonce,
+per wave and process with slots for the per-request CSRF token and nonce,
 and each distinct feedback row once.
 """
 
@@ -33,12 +33,12 @@ from clinwell.web.surveys.services.feedback import (
     unscored_measures,
 )
 from clinwell.web.surveys.services.form import SurveyForm, build_form, parse_answers
+from clinwell.web.surveys.services.lifecycle import is_accepting
 from clinwell.web.surveys.services.submissions import (
     Outcome,
     Submission,
     find_anonymous_link,
     find_invitation,
-    is_accepting,
     submit_with_anonymous_link,
     submit_with_invitation,
 )
@@ -115,7 +115,6 @@ def _questions_html(form: SurveyForm) -> SafeString:
 # Slots in a cached blank form page, filled per request (letters, digits, "-" and ":" only:
 # autoescaping leaves them as they are, and so are the values put in their place).
 CSRF_SLOT = "clinwell-slot-csrf-token"
-STORAGE_SLOT = "clinwell-slot-storage-key"
 NONCE_SLOT = "clinwell-slot-nonce"
 
 # Rendered blank form pages: {key: (form, html)}; the key holds every column of the wave and
@@ -152,7 +151,6 @@ def _blank_form_html(wave: Wave, form: SurveyForm, *, anonymous: bool) -> str:
             errors={},
             csrf_token=CSRF_SLOT,
             nonce=NONCE_SLOT if anonymous else "",
-            storage_key=STORAGE_SLOT,
         )
         cached = (form, render_to_string("surveys/respond.html", context))
         _FORM_PAGES[key] = cached
@@ -167,14 +165,12 @@ def _form_page(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     nonce: str = "",
-    storage_key: str = "",
 ) -> HttpResponse:
     form = build_form(wave)
     if not values and not errors:
         html = (
             _blank_form_html(wave, form, anonymous=anonymous)
             .replace(CSRF_SLOT, get_token(request))
-            .replace(STORAGE_SLOT, storage_key)
             .replace(NONCE_SLOT, nonce)
         )
         return HttpResponse(html)
@@ -185,7 +181,6 @@ def _form_page(
         errors=errors or {},
         csrf_token=get_token(request),
         nonce=nonce,
-        storage_key=storage_key,
     )
     status = 400 if errors else 200
     return HttpResponse(render_to_string("surveys/respond.html", context), status=status)
@@ -259,9 +254,8 @@ def respond_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return _already(request, wave)
     if not is_accepting(wave):
         return _closed(request, wave)
-    storage_key = f"clinwell:{wave.pk}:{invitation.pk}"
     if request.method != "POST":
-        return _form_page(request, wave, anonymous=False, storage_key=storage_key)
+        return _form_page(request, wave, anonymous=False)
     parsed = parse_answers(build_form(wave), request.POST)
     if parsed.errors:
         return _form_page(
@@ -270,7 +264,6 @@ def respond_invitation(request: HttpRequest, token: str) -> HttpResponse:
             anonymous=False,
             values=parsed.raw,
             errors=parsed.errors,
-            storage_key=storage_key,
         )
     return _result(request, wave, submit_with_invitation(invitation, parsed))
 
@@ -289,11 +282,8 @@ def respond_anonymous(request: HttpRequest, token: str) -> HttpResponse:
     wave = link.wave
     if not is_accepting(wave):
         return _closed(request, wave)
-    storage_key = f"clinwell:{wave.pk}:a:{link.pk}"
     if request.method != "POST":
-        return _form_page(
-            request, wave, anonymous=True, nonce=new_public_token(), storage_key=storage_key
-        )
+        return _form_page(request, wave, anonymous=True, nonce=new_public_token())
     nonce = request.POST.get("nonce", "")
     parsed = parse_answers(build_form(wave), request.POST)
     org = wave.organization
@@ -312,7 +302,6 @@ def respond_anonymous(request: HttpRequest, token: str) -> HttpResponse:
             values=values,
             errors=parsed.errors,
             nonce=nonce,
-            storage_key=storage_key,
         )
     submission = submit_with_anonymous_link(link, nonce, parsed, role=role, tenure_band=tenure)
     return _result(request, wave, submission)

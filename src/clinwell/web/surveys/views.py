@@ -16,30 +16,32 @@ from clinwell.web.orgs.access import Role, access_unit, visible_units
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
 from clinwell.web.surveys.forms import WaveForm
-from clinwell.web.surveys.models import MailJob, Response, Wave
+from clinwell.web.surveys.models import MailJob, Wave
+from clinwell.web.surveys.services import lifecycle
 from clinwell.web.surveys.services import mail as mail_service
 from clinwell.web.surveys.services import waves as wave_service
 from clinwell.web.surveys.services.form import build_form
-from clinwell.web.surveys.services.submissions import is_accepting
+from clinwell.web.surveys.services.participation import live_counts
 
 
 def access_wave(membership: Membership, wave_id: int) -> Wave:
     wave = Wave.objects.filter(organization=membership.organization, pk=wave_id).first()
     if wave is None:
         raise Http404("No such wave")
-    is_accepting(wave)  # closes a wave whose end time has passed
     return wave
 
 
 @org_view(Role.ADMIN)
 def index(request: HttpRequest, membership: Membership) -> HttpResponse:
-    waves = (
+    waves = list(
         Wave.objects.filter(organization=membership.organization)
         .annotate(n_responses=Count("responses", distinct=True))
         .order_by("-opens_at")
     )
     for wave in waves:
-        is_accepting(wave)
+        # One organization-wide count: shown only from the score threshold on.
+        n = wave.n_responses
+        wave.responses_shown = None if 0 < n < wave.min_n_scores else n  # type: ignore[attr-defined]
     return render(request, "surveys/index.html", {"waves": waves})
 
 
@@ -118,65 +120,6 @@ def edit(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResp
     return render(request, "surveys/wave_form.html", {"form": form, "wave": wave})
 
 
-def _monitoring(membership: Membership, wave: Wave) -> dict[str, object]:
-    """Counts only: invitations and responses by unit and by role. No scores."""
-    org = membership.organization
-    invited = dict(
-        wave.invitations.values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
-    )
-    responded = dict(
-        Response.objects.filter(wave=wave)
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("unit_id", "n")
-    )
-    units = visible_units(membership).filter(pk__in=set(invited) | set(responded))
-    by_unit = [
-        {
-            "unit": unit,
-            "invited": invited.get(unit.pk, 0),
-            "responses": responded.get(unit.pk, 0),
-            "rate": _rate(responded.get(unit.pk, 0), invited.get(unit.pk, 0)),
-        }
-        for unit in units.order_by("full_name")
-    ]
-    role_invited = dict(
-        wave.invitations.values("role").annotate(n=Count("pk")).values_list("role", "n")
-    )
-    role_responded = dict(
-        Response.objects.filter(wave=wave)
-        .values("role")
-        .annotate(n=Count("pk"))
-        .values_list("role", "n")
-    )
-    by_role = [
-        {
-            "role": org.role_label(key) if key else "Not stated",
-            "invited": role_invited.get(key, 0),
-            "responses": role_responded.get(key, 0),
-            "rate": _rate(role_responded.get(key, 0), role_invited.get(key, 0)),
-        }
-        for key in sorted(set(role_invited) | set(role_responded), key=str)
-    ]
-    total_invited = sum(invited.values())
-    total_responses = sum(responded.values())
-    status_counts = dict(
-        wave.invitations.values("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
-    return {
-        "by_unit": by_unit,
-        "by_role": by_role,
-        "total_invited": total_invited,
-        "total_responses": total_responses,
-        "total_rate": _rate(total_responses, total_invited),
-        "status_counts": status_counts,
-    }
-
-
-def _rate(numerator: int, denominator: int) -> int | None:
-    return round(100 * numerator / denominator) if denominator else None
-
-
 @org_view(Role.ADMIN)
 def detail(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
     wave = access_wave(membership, wave_id)
@@ -189,7 +132,7 @@ def detail(request: HttpRequest, membership: Membership, wave_id: int) -> HttpRe
         "job": wave.mail_jobs.first(),
         "links": wave.anonymous_links.select_related("unit"),
         "units": visible_units(membership).order_by("full_name"),
-        "monitoring": _monitoring(membership, wave),
+        "monitoring": live_counts(wave),
         "question_count": build_form(wave).question_count,
     }
     return render(request, "surveys/detail.html", context)
@@ -249,8 +192,14 @@ def launch(request: HttpRequest, membership: Membership, wave_id: int) -> HttpRe
 @org_view(Role.ADMIN)
 def close(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
     wave = access_wave(membership, wave_id)
-    wave_service.close_wave(wave)
-    messages.success(request, f"{wave.name} is closed. Results are now available.")
+    if lifecycle.close_wave(wave):
+        messages.success(
+            request,
+            f"{wave.name} is closed. Its results are being computed and appear in a moment; "
+            "who was invited and who responded has been deleted.",
+        )
+    else:
+        messages.info(request, f"{wave.name} was not open, so nothing changed.")
     return redirect("surveys:detail", org_slug=membership.organization.slug, wave_id=wave.pk)
 
 
@@ -277,7 +226,7 @@ def send(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResp
 def monitor(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResponse:
     """The response-rate panel alone (counts only), polled while the wave is open."""
     wave = access_wave(membership, wave_id)
-    context = {"wave": wave, "monitoring": _monitoring(membership, wave)}
+    context = {"wave": wave, "monitoring": live_counts(wave)}
     return render(request, "surveys/_monitor.html", context)
 
 

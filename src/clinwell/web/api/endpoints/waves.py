@@ -26,16 +26,15 @@ from clinwell.web.api.pagination import Pagination
 from clinwell.web.api.present import comments_body, results_body, wave_body
 from clinwell.web.orgs.access import Role
 from clinwell.web.orgs.models import Membership
-from clinwell.web.results.services.cache import close_due
 from clinwell.web.results.services.scope import pick_wave
-from clinwell.web.surveys.models import Response, Wave
+from clinwell.web.surveys.models import Wave
+from clinwell.web.surveys.services.participation import live_counts
 
 router = Router(tags=["waves and results"])
 
 
 def _visible_waves(membership: Membership) -> QuerySet[Wave]:
     """Admins: every wave of the organization; other roles: closed waves."""
-    close_due(membership.organization)  # a wave past its end closes on access, as on the web
     waves = Wave.objects.filter(organization=membership.organization)
     if not membership.is_admin:
         waves = waves.filter(status=Wave.Status.CLOSED)
@@ -45,10 +44,8 @@ def _visible_waves(membership: Membership) -> QuerySet[Wave]:
 def _wave(membership: Membership, wave: Wave) -> dict[str, Any]:
     counts = None
     if membership.is_admin and wave.status == Wave.Status.OPEN:
-        counts = {
-            "invited": wave.invitations.count(),
-            "responses": Response.objects.filter(wave=wave).count(),
-        }
+        live = live_counts(wave)
+        counts = {"invited": live.total_invited, "responses": live.total_responded}
     return wave_body(wave, counts)
 
 

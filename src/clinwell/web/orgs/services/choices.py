@@ -138,18 +138,21 @@ def _duplicates(choices: list[dict[str, str]]) -> list[str]:
 
 
 def usage_counts(organization: Organization, kind: ChoiceList, key: str) -> dict[str, int]:
-    """How many roster people, survey invitations and survey responses hold ``key``."""
+    """How many roster people and survey invitations hold ``key``, and in how many waves
+    survey responses hold it.
+
+    The surveys app answers for its records (``SurveysConfig.records_holding``) — looked up
+    by app label, so this lower layer does not import it. Responses are sealed, so only the
+    number of waves whose responses hold the key is given, never a count of responses.
+    """
     column = kind.person_field
     people = Person.objects.filter(organization=organization, **{column: key})
     counts = {"people": people.count(), "inactive people": people.filter(active=False).count()}
-    for label, model_name in (("invitations", "Invitation"), ("responses", "Response")):
-        try:
-            model = apps.get_model("surveys", model_name)
-        except LookupError:  # the surveys app is not installed
-            continue
-        counts[label] = model._base_manager.filter(
-            wave__organization=organization, **{column: key}
-        ).count()
+    try:
+        surveys = apps.get_app_config("surveys")
+    except LookupError:  # the surveys app is not installed
+        return counts
+    counts.update(surveys.records_holding(organization, column, key))  # type: ignore[attr-defined]
     return counts
 
 
@@ -168,7 +171,7 @@ def removal_problems(
         people, invitations, responses = (
             counts["people"],
             counts.get("invitations", 0),
-            counts.get("responses", 0),
+            counts.get("response waves", 0),
         )
         uses = []
         if people:
@@ -179,11 +182,11 @@ def removal_problems(
                 + f"{'has' if people == 1 else 'have'} it"
             )
         if invitations or responses:
-            records = [
-                _plural(n, f"survey {what}", f"survey {what}s")
-                for n, what in ((invitations, "invitation"), (responses, "response"))
-                if n
-            ]
+            records = []
+            if invitations:
+                records.append(_plural(invitations, "survey invitation", "survey invitations"))
+            if responses:
+                records.append(f"survey responses of {_plural(responses, 'wave', 'waves')}")
             uses.append(f"{' and '.join(records)} record it")
         advice = (
             "Survey records cannot be changed, so keep its key (you may change its label)"

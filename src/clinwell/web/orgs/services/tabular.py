@@ -46,12 +46,34 @@ class Table:
 
 
 MAX_ROWS = 200_000
+MAX_BYTES = 10 * 1024 * 1024
+"""Largest file accepted (checked before parsing): a roster of 200,000 people fits in it."""
+MAX_XLSX_XML_BYTES = 60 * 1024 * 1024
+"""Largest uncompressed worksheet XML of an XLSX file, read from the zip directory before
+parsing (about 250,000 rows of a roster; a zip bomb or a huge sheet stops here)."""
+MAX_CELL_CHARACTERS = 10_000
+"""Longest cell: far beyond any name, e-mail or unit path, far below what hurts."""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f} MB"
 
 
 def read_table(filename: str, stream: BinaryIO) -> Table:
-    """Parse CSV (UTF-8, optional BOM) or XLSX by extension; raise ImportValidationError."""
+    """Parse CSV (UTF-8, optional BOM) or XLSX by extension; raise ImportValidationError.
+
+    Refused before parsing: a file larger than :data:`MAX_BYTES`, an XLSX whose worksheet
+    unpacks to more than :data:`MAX_XLSX_XML_BYTES`; while reading: more than
+    :data:`MAX_ROWS` rows (reading stops there), a cell longer than
+    :data:`MAX_CELL_CHARACTERS`, and a NUL character (which no database column stores).
+    """
     suffix = PurePath(filename).suffix.lower()
-    data = stream.read()
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ImportValidationError(
+            filename,
+            [RowError(None, None, f"the file is larger than {_megabytes(MAX_BYTES)}; split it")],
+        )
     if suffix in {".xlsx", ".xlsm"}:
         grid = _xlsx_grid(filename, data)
     elif suffix in {".csv", ".txt", ""}:
@@ -70,7 +92,13 @@ def read_table(filename: str, stream: BinaryIO) -> Table:
             [RowError(1, c, "this column appears more than once") for c in duplicates],
         )
     rows: list[tuple[int, dict[str, str]]] = []
-    for number, cells in enumerate(grid[1:], start=2):
+    errors: list[RowError] = []
+    for number, cells in enumerate(grid, start=1):
+        for i, cell in enumerate(cells):
+            column = header[i] if i < len(header) and header[i] else None
+            errors += _cell_problems(number, column, "" if cell is None else str(cell))
+        if number == 1:
+            continue
         values = {
             header[i]: ("" if cell is None else str(cell).strip())
             for i, cell in enumerate(cells)
@@ -78,11 +106,30 @@ def read_table(filename: str, stream: BinaryIO) -> Table:
         }
         if any(values.values()):
             rows.append((number, values))
-    if len(rows) > MAX_ROWS:
-        raise ImportValidationError(
-            filename, [RowError(None, None, f"more than {MAX_ROWS:,} rows; split the file")]
-        )
+    if errors:
+        raise ImportValidationError(filename, errors)
     return Table(columns=[c for c in header if c], rows=rows)
+
+
+def _cell_problems(row: int, column: str | None, text: str) -> list[RowError]:
+    problems = []
+    if "\x00" in text:
+        problems.append(RowError(row, column, "contains a NUL character (\\x00); remove it"))
+    if len(text) > MAX_CELL_CHARACTERS:
+        problems.append(
+            RowError(
+                row,
+                column,
+                f"is {len(text):,} characters long; the limit is {MAX_CELL_CHARACTERS:,}",
+            )
+        )
+    return problems
+
+
+def _too_many_rows(filename: str) -> ImportValidationError:
+    return ImportValidationError(
+        filename, [RowError(None, None, f"more than {MAX_ROWS:,} rows; split the file")]
+    )
 
 
 def _csv_grid(filename: str, data: bytes) -> list[list[str]]:
@@ -101,7 +148,22 @@ def _csv_grid(filename: str, data: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    reader = csv.reader(io.StringIO(text), dialect)
+    grid: list[list[str]] = []
+    try:
+        for cells in reader:
+            grid.append(cells)
+            if len(grid) > MAX_ROWS + 1:
+                raise _too_many_rows(filename)
+    except csv.Error as exc:
+        # e.g. a field longer than the csv module's limit (131,072 characters)
+        problem = str(exc)
+        if "field larger than field limit" in problem:
+            problem = f"a value is longer than {csv.field_size_limit():,} characters"
+        raise ImportValidationError(
+            filename, [RowError(reader.line_num, None, f"not readable as CSV: {problem}")]
+        ) from exc
+    return grid
 
 
 def _xlsx_grid(filename: str, data: bytes) -> list[list[str]]:
@@ -109,12 +171,44 @@ def _xlsx_grid(filename: str, data: bytes) -> list[list[str]]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(
+                info.file_size
+                for info in archive.infolist()
+                if info.filename.startswith("xl/worksheets/")
+            )
+    except zipfile.BadZipFile as exc:
+        raise ImportValidationError(
+            filename, [RowError(None, None, f"not a readable XLSX workbook ({exc})")]
+        ) from exc
+    if unpacked > MAX_XLSX_XML_BYTES:
+        raise ImportValidationError(
+            filename,
+            [
+                RowError(
+                    None,
+                    None,
+                    f"the workbook unpacks to more than {_megabytes(MAX_XLSX_XML_BYTES)}; "
+                    "save the sheet as CSV or split it",
+                )
+            ],
+        )
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportValidationError(
             filename, [RowError(None, None, f"not a readable XLSX workbook ({exc})")]
         ) from exc
-    sheet = workbook.worksheets[0]
-    grid = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
+    try:
+        sheet = workbook.worksheets[0]
+        # The sheet's own <dimension> record, when present, refuses a huge sheet at once.
+        if (sheet.max_row or 0) > MAX_ROWS + 1:
+            raise _too_many_rows(filename)
+        grid: list[list[str]] = []
+        for row in sheet.iter_rows(values_only=True):
+            grid.append(["" if v is None else str(v) for v in row])
+            if len(grid) > MAX_ROWS + 1:
+                raise _too_many_rows(filename)
+    finally:
+        workbook.close()
     return grid

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Q
-from django.utils import timezone
 
 from clinwell.web.orgs.models import Organization
 from clinwell.web.results.models import PublishedCell, WaveResult
@@ -60,19 +59,8 @@ class WaveResults:
         return sorted(cells, key=lambda c: "" if c.unit is None else c.unit.full_name)
 
 
-def close_due(organization: Organization) -> None:
-    """Close the organization's waves whose end time has passed (as the survey pages do)."""
-    from clinwell.web.surveys.services.waves import close_wave
-
-    for wave in Wave.objects.filter(
-        organization=organization, status=Wave.Status.OPEN, closes_at__lte=timezone.now()
-    ):
-        close_wave(wave)
-
-
 def closed_waves(organization: Organization) -> list[Wave]:
     """The organization's closed waves, oldest first."""
-    close_due(organization)
     return list(
         Wave.objects.filter(organization=organization, status=Wave.Status.CLOSED)
         .prefetch_related("modules")

@@ -1,8 +1,9 @@
 """Cold computation of every dashboard aggregate of one wave, stored as released cells.
 
-Steps: read the responses (one query), release the unit tree through the privacy gate (one
-request: every measure and the comments), mark significant units (BH), run the key-driver
-analyses, and replace the wave's cached rows in one transaction.
+Steps: open the sealed responses (one query), release the unit tree through the privacy
+gate (one request: every measure and the comments), mask names, e-mail addresses and phone
+numbers in the released comments, mark significant units (BH), run the key-driver analyses,
+and replace the wave's cached rows in one transaction.
 """
 
 from __future__ import annotations
@@ -15,17 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinwell.privacy import DisclosurePolicy
-from clinwell.web.orgs.models import Unit
+from clinwell.privacy.masking import NameMasker
+from clinwell.web.orgs.models import Membership, Person, Unit
 from clinwell.web.results.models import PublishedCell, WaveResult
 from clinwell.web.results.services.catalog import heatmap_measures, wave_measures
 from clinwell.web.results.services.drivers import attach_drivers
-from clinwell.web.results.services.gate import run_gate, unit_path
+from clinwell.web.results.services.gate import CellData, run_gate, unit_path
 from clinwell.web.results.services.loading import load_wave
 from clinwell.web.results.services.significance import Q_LEVEL, mark_cells
-from clinwell.web.surveys.models import Comment, Response, Wave
+from clinwell.web.surveys.models import Response, Wave
 from clinwell.web.surveys.services.waves import wave_exclusions
 
-CACHE_VERSION = "results-1"
+CACHE_VERSION = "results-2"
 
 
 def fingerprint(wave: Wave) -> str:
@@ -37,9 +39,28 @@ def fingerprint(wave: Wave) -> str:
         str(wave.min_n_comments),
         ",".join(m.instrument_id for m in wave.modules.all()),
         str(Response.objects.filter(wave=wave).count()),
-        str(Comment.objects.filter(wave=wave).count()),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def organization_names(wave: Wave) -> list[str]:
+    """Names a comment might mention: the roster's and the organization's members'."""
+    org = wave.organization
+    people = list(Person.objects.filter(organization=org).values_list("name", flat=True))
+    members = Membership.objects.filter(organization=org).values_list("user__full_name", flat=True)
+    return [name for name in [*people, *members] if name]
+
+
+def mask_comments(cells: list[CellData], names: list[str]) -> None:
+    """Mask e-mail addresses, phone numbers and names in every released comment list."""
+    mask = NameMasker(names)
+    for cell in cells:
+        if not cell.comments:
+            continue
+        cell.comments = {
+            question: None if texts is None else sorted(mask(t) for t in texts)
+            for question, texts in cell.comments.items()
+        }
 
 
 def _descendants(units: dict[int, Unit]) -> dict[int, set[int]]:
@@ -65,6 +86,7 @@ def compute_wave(wave: Wave) -> WaveResult:
     policy = DisclosurePolicy(wave.min_n_scores, wave.min_n_comments)
     paths = {pk: unit_path(u.tree_path) for pk, u in units.items()}
     cells = run_gate(data, paths, measures, policy)
+    mask_comments(cells, organization_names(wave))
     tests = mark_cells(cells, heatmap_measures(measures), Q_LEVEL)
     attach_drivers(cells, data, _descendants(units), measures)
     stamp = fingerprint(wave)

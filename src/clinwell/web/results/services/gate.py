@@ -25,7 +25,7 @@ from clinwell.privacy import (
     release,
 )
 from clinwell.web.results.services.catalog import MeasureInfo
-from clinwell.web.results.services.loading import WaveData
+from clinwell.web.results.services.loading import COMMENT_QUESTION, WaveData
 
 UNIT = "unit"
 COMMENT_PREFIX = "comments:"
@@ -61,19 +61,9 @@ def build_request(
             gate_measures.append(Measure.proportion(m.column, values))
         else:
             gate_measures.append(Measure.mean(m.column, values))
-    rows_of_unit: dict[int, list[int]] = {}
-    for row, unit_id in enumerate(data.unit_ids.tolist()):
-        rows_of_unit.setdefault(int(unit_id), []).append(row)
-    for question in sorted({q for _, q in data.comments}):
-        texts: list[str | None] = [None] * data.size
-        for (unit_id, q), unit_texts in data.comments.items():
-            if q != question:
-                continue
-            # Comments are not linked to responses; only the unit matters to the gate, so
-            # each is attached to one response row of its unit (one comment per response).
-            for row, text in zip(rows_of_unit.get(unit_id, []), unit_texts, strict=False):
-                texts[row] = text
-        gate_measures.append(Measure.comments(COMMENT_PREFIX + question, texts))
+    if any(data.comments):
+        texts = [text or None for text in data.comments]
+        gate_measures.append(Measure.comments(COMMENT_PREFIX + COMMENT_QUESTION, texts))
     return TableRequest(
         dimensions=(Dimension(UNIT, unit_values, hierarchical=True),),
         measures=tuple(gate_measures),
@@ -81,7 +71,8 @@ def build_request(
 
 
 def released_cells(table: ReleasedTable) -> list[CellData]:
-    """Plain-data cells of a released table (estimates rounded to 6 decimals)."""
+    """Plain-data cells of a released table (estimates rounded to 12 decimals: exact enough
+    for every later computation on released cells, such as pooling them for a plan's impact)."""
     out: list[CellData] = []
     for cell in table.cells:
         value = cell.value(UNIT)
@@ -114,7 +105,7 @@ def released_cells(table: ReleasedTable) -> list[CellData]:
 def _round(value: float | None) -> float | None:
     if value is None or not np.isfinite(value):
         return None
-    return round(float(value), 6)
+    return round(float(value), 12)
 
 
 def run_gate(

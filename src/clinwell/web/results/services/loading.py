@@ -1,34 +1,40 @@
-"""Read a wave's responses and comments into arrays for the privacy gate (one query each).
+"""Open a wave's sealed responses into arrays for the privacy gate — the one reader of them.
 
-The scores are read as raw JSON text and parsed with orjson, skipping the ORM's per-row
-JSONField conversion: at 100,000 responses that conversion and a per-value Python loop took
-3.1 s of the cold computation, the raw path ≈ 1 s (``benchmarks/bench_results.py``).
+Responses are stored encrypted (:mod:`clinwell.web.surveys.services.sealing`); this module
+is the only place outside the surveys app that opens them, and it hands what it read to
+the results computation in memory only. Every number that leaves comes from the release
+built on these arrays (docs/privacy.md).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
-import orjson
-from django.db import connection
 
-from clinwell.web.surveys.models import Comment, Response, Wave
+from clinwell.web.surveys.models import Response, Wave
+from clinwell.web.surveys.services.sealing import Opener, Payload
 
 FloatArray = npt.NDArray[np.float64]
+COMMENT_QUESTION = "comment"
 
 
 @dataclass(frozen=True)
 class WaveData:
-    """Per-response unit ids and measure values (NaN = missing), plus comments by unit."""
+    """Per-response unit ids, roster classes, measure values (NaN = missing) and comments.
+
+    Row ``i`` of every field is the same response; ``comments[i]`` is ``""`` when the
+    respondent wrote none.
+    """
 
     unit_ids: npt.NDArray[np.int64]
+    roles: tuple[str, ...]
+    tenure_bands: tuple[str, ...]
     values: dict[str, FloatArray]
-    comments: dict[tuple[int, str], list[str]]
+    comments: tuple[str, ...]
 
     @property
     def size(self) -> int:
@@ -39,14 +45,6 @@ def _number(value: object) -> float:
     if value is None or isinstance(value, str):
         return np.nan
     return float(value)  # type: ignore[arg-type]  # bool, int or float from JSON
-
-
-def _parsed(value: object) -> dict[str, object]:
-    # SQLite hands back the JSON text; PostgreSQL's driver may hand back text or a dict.
-    if isinstance(value, dict):
-        return value
-    parsed = orjson.loads(value)  # type: ignore[arg-type]  # str or bytes from the driver
-    return parsed if isinstance(parsed, dict) else {}
 
 
 def _matrix(scores: list[dict[str, object]], columns: Sequence[str]) -> FloatArray:
@@ -69,19 +67,24 @@ def _matrix(scores: list[dict[str, object]], columns: Sequence[str]) -> FloatArr
     return matrix.reshape(len(scores), len(columns))
 
 
+def open_responses(wave: Wave) -> list[Payload]:
+    """Every response of ``wave``, opened (one query; the payloads stay in memory)."""
+    rows = Response.objects.filter(wave=wave).values_list("id", "sealed").order_by()
+    return Opener(wave.pk).open_all(rows.iterator(chunk_size=2000))
+
+
+def wave_data(payloads: Sequence[Payload], columns: Sequence[str]) -> WaveData:
+    """Arrays of the requested score columns and groupings of opened responses."""
+    matrix = _matrix([p.scores for p in payloads], columns)
+    return WaveData(
+        unit_ids=np.fromiter((p.unit_id for p in payloads), dtype=np.int64, count=len(payloads)),
+        roles=tuple(p.role for p in payloads),
+        tenure_bands=tuple(p.tenure_band for p in payloads),
+        values={column: np.ascontiguousarray(matrix[:, j]) for j, column in enumerate(columns)},
+        comments=tuple(p.comment for p in payloads),
+    )
+
+
 def load_wave(wave: Wave, columns: Sequence[str]) -> WaveData:
-    """The wave's responses: unit id and the requested score columns of each response."""
-    table = connection.ops.quote_name(Response._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT unit_id, scores FROM {table} WHERE wave_id = %s", [wave.pk])  # noqa: S608 - table name from the model
-        rows = cursor.fetchall()
-    unit_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    scores = [_parsed(r[1]) for r in rows]
-    matrix = _matrix(scores, columns)
-    values = {column: np.ascontiguousarray(matrix[:, j]) for j, column in enumerate(columns)}
-    comments: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for unit_id, question, text in Comment.objects.filter(wave=wave).values_list(
-        "unit_id", "question", "text"
-    ):
-        comments[(unit_id, question)].append(text)
-    return WaveData(unit_ids, values, dict(comments))
+    """The wave's responses: unit, roster class, the requested score columns, comments."""
+    return wave_data(open_responses(wave), columns)

@@ -10,7 +10,7 @@
       var source = document.getElementById(el.getAttribute("data-chart"));
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
-      var options = (spec.usermeta && spec.usermeta.embedOptions) || { actions: false };
+      var options = window.clinwellChartOptions((spec.usermeta && spec.usermeta.embedOptions) || {});
       window.vegaEmbed(el, spec, options).then(function () {
         el.querySelectorAll("svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); });
       }).catch(function (err) { el.textContent = "The chart could not be drawn; see the data table."; console.error(err); });

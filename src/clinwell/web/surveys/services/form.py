@@ -7,6 +7,7 @@ JavaScript and a keyboard reaches every option.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,6 +109,16 @@ def _build_form(wave: Wave) -> SurveyForm:
     return SurveyForm(tuple(sections))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(text: str) -> str:
+    """Text without control characters other than tab and line breaks (a NUL or an escape
+    in a comment is never meant, and no database stores a NUL): dropped, not refused, so
+    the respondent's answers are kept."""
+    return _CONTROL.sub("", text)
+
+
 def parse_answers(form: SurveyForm, data: Mapping[str, Any]) -> ParsedAnswers:
     """Answers by instrument (``None`` = unanswered or prefer not to answer), or errors.
 
@@ -134,7 +145,7 @@ def parse_answers(form: SurveyForm, data: Mapping[str, Any]) -> ParsedAnswers:
                 continue
             answers[item.link_id] = value
         parsed.by_instrument[section.instrument.id] = answers
-    comment = str(data.get(COMMENT_FIELD, "") or "").strip()
+    comment = _printable(str(data.get(COMMENT_FIELD, "") or "")).strip()
     if len(comment) > COMMENT_MAX:
         parsed.errors[COMMENT_FIELD] = f"Please keep your comment under {COMMENT_MAX} characters."
     parsed.comment = comment[:COMMENT_MAX]

@@ -1,18 +1,18 @@
 """Record a past wave from a file of responses (e.g. a survey run before clinwell).
 
 The frame has one row per response: ``unit`` (a unit path of the organization), ``role``,
-optionally ``tenure_band``, ``submitted_on`` (a date) and ``comment``, and one column per
-item linkId holding answer codes; columns of items the wave does not ask (left out, or asked
-by another module: ``waves.ASKED_BY``) are ignored. Everything is validated first — unknown
-units or roles, invalid codes (by row and column, from the scoring engine) — and then stored
-in one transaction, so a bad file changes nothing.
+optionally ``tenure_band`` and ``comment``, and one column per item linkId holding answer
+codes; columns of items the wave does not ask (left out, or asked by another module:
+``waves.ASKED_BY``) are ignored, and so is a ``submitted_on`` column (no day is kept with a
+response). Everything is validated first — unknown units or roles, invalid codes (by row and
+column, from the scoring engine) — and then stored sealed, in a random order, in one
+transaction, so a bad file changes nothing.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -21,7 +21,8 @@ from django.db import transaction
 from clinwell.instruments import ScoringError, get_instrument, score_frame
 from clinwell.web.orgs.models import Unit
 from clinwell.web.orgs.services.tabular import ImportValidationError, RowError
-from clinwell.web.surveys.models import Comment, Response, Wave
+from clinwell.web.surveys.models import Wave
+from clinwell.web.surveys.services.sealing import Channel, Payload, store_sealed
 from clinwell.web.surveys.services.waves import wave_exclusions
 
 
@@ -98,41 +99,32 @@ def import_responses(
     if errors:
         raise ImportValidationError(filename, errors)
 
-    default_day = wave.closed_on or wave.closes_at.date()
     rows = frame.reset_index(drop=True).to_dict("records")
     score_rows = {iid: scored[iid].reset_index(drop=True).to_dict("records") for iid in modules}
-    responses, comments = [], []
+    payloads = []
     for i, row in enumerate(rows):
-        answers = {iid: {link: _json(row.get(link)) for link in asked[iid]} for iid in modules}
-        scores = {
-            str(name): _json(value) for iid in modules for name, value in score_rows[iid][i].items()
-        }
-        day: Any = row.get("submitted_on")
-        submitted = _as_date(pd.Timestamp(day)) if _present(day) else default_day
-        unit = units[str(row["unit"])]
         band: Any = row.get("tenure_band")
-        responses.append(
-            Response(
-                wave=wave,
-                unit=unit,
+        text = row.get("comment")
+        payloads.append(
+            Payload(
+                unit_id=units[str(row["unit"])].pk,
                 role=str(row["role"]),
                 tenure_band=str(band) if _present(band) else "",
-                submitted_on=submitted,
-                answers=answers,
-                scores=scores,
+                channel=Channel.IMPORTED,
+                answers={
+                    iid: {link: _json(row.get(link)) for link in asked[iid]} for iid in modules
+                },
+                scores={
+                    str(name): _json(value)
+                    for iid in modules
+                    for name, value in score_rows[iid][i].items()
+                },
+                comment=text.strip() if isinstance(text, str) else "",
             )
         )
-        text = row.get("comment")
-        if isinstance(text, str) and text.strip():
-            comments.append(Comment(wave=wave, unit=unit, question="comment", text=text.strip()))
     with transaction.atomic():
-        Response.objects.bulk_create(responses, batch_size=1000)
-        Comment.objects.bulk_create(comments, batch_size=1000)
-    return HistoryReport(len(responses), len(comments))
-
-
-def _as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
+        store_sealed(wave, payloads)  # in a random order: the file's order is not kept
+    return HistoryReport(len(payloads), sum(1 for p in payloads if p.comment))
 
 
 def _present(value: Any) -> bool:

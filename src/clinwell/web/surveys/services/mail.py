@@ -16,8 +16,9 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from clinwell.privacy.masking import mask_identifiers
 from clinwell.web.surveys.models import Invitation, MailJob, Wave
-from clinwell.web.surveys.services.submissions import wave_today
+from clinwell.web.surveys.services.lifecycle import wave_today
 from clinwell.web.surveys.services.tokens import invitation_token
 
 
@@ -102,7 +103,9 @@ def send_wave_mail(job_id: int) -> None:
             if start + batch_size < len(recipients) and settings.MAIL_BATCH_PAUSE_SECONDS:
                 time.sleep(settings.MAIL_BATCH_PAUSE_SECONDS)
     except Exception as exc:
-        MailJob.objects.filter(pk=job.pk).update(status=MailJob.Status.FAILED, error=str(exc)[:500])
+        # No address in the stored error: a failed reminder's recipient had not responded.
+        error = mask_identifiers(str(exc))[:500]
+        MailJob.objects.filter(pk=job.pk).update(status=MailJob.Status.FAILED, error=error)
         raise
     MailJob.objects.filter(pk=job.pk).update(status=MailJob.Status.DONE)
 

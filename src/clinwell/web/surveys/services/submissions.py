@@ -1,37 +1,38 @@
 """Record a response: validate, score, consume the link — exactly once.
 
 A submission arrives either with a personal invitation token or through a unit's
-anonymous link (with a one-time form nonce). Either way the stored :class:`Response` gets
-the unit, role and tenure band, the day, the answers and the scores — and nothing that
-points back at the invitation, the nonce or the person.
+anonymous link (with a one-time form nonce). Either way the stored :class:`Response` is a
+random id, the wave and a sealed blob (:mod:`~clinwell.web.surveys.services.sealing`) holding
+the unit, role, tenure band, answers, scores and comment — nothing readable, and nothing
+that points back at the invitation, the nonce or the person.
 """
 
 from __future__ import annotations
 
 import enum
 import math
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import InterfaceError, OperationalError, connection, models, transaction
-from django.utils import timezone
 
 from clinwell.instruments import get_instrument
 from clinwell.instruments.single import score_one
 from clinwell.web.orgs.models import Organization
 from clinwell.web.surveys.models import (
     AnonymousLink,
-    Comment,
     Invitation,
     Response,
     SubmissionReceipt,
     Wave,
 )
 from clinwell.web.surveys.services.form import ParsedAnswers
+from clinwell.web.surveys.services.lifecycle import is_accepting, wave_today
+from clinwell.web.surveys.services.sealing import Channel, Payload, seal
 from clinwell.web.surveys.services.tokens import token_hash
 
 
@@ -45,24 +46,6 @@ class Outcome(enum.Enum):
 class Submission:
     outcome: Outcome
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-def wave_today(wave: Wave) -> date:
-    """The current day in the wave's time zone (the only time a response keeps)."""
-    return timezone.localdate(timezone=ZoneInfo(wave.time_zone))
-
-
-def is_accepting(wave: Wave) -> bool:
-    """Open, and within its window. A wave past its end is closed on the spot."""
-    if wave.status != Wave.Status.OPEN:
-        return False
-    now = timezone.now()
-    if now >= wave.closes_at:
-        from clinwell.web.surveys.services.waves import close_wave
-
-        close_wave(wave)
-        return False
-    return now >= wave.opens_at
 
 
 Converter = Callable[[Any, Any, Any], Any]
@@ -264,10 +247,10 @@ Row = tuple[type[models.Model], dict[str, Any]]  # a model and its values by att
 
 
 @lru_cache(maxsize=16)
-def _insert_if_consumed_sql(vendor: str, model: type[models.Model]) -> tuple[str, tuple[Any, ...]]:
-    """``INSERT INTO table (every column) SELECT CAST(%s AS type), … FROM consumed``.
+def _insert_select_sql(vendor: str, model: type[models.Model]) -> tuple[str, tuple[Any, ...]]:
+    """``INSERT INTO table (every column) SELECT CAST(%s AS type), …`` (a ``FROM`` or
+    ``WHERE`` follows).
 
-    One row if the ``consumed`` step of the same statement returned a row, none otherwise.
     Each value is cast to its column's type: a parameter in a ``SELECT`` list, unlike one in
     ``VALUES``, is not given the type of the column it lands in.
     """
@@ -275,8 +258,7 @@ def _insert_if_consumed_sql(vendor: str, model: type[models.Model]) -> tuple[str
     fields = tuple(model._meta.concrete_fields)
     columns = ", ".join(quote(str(f.column)) for f in fields)
     values = ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields)
-    sql = " ".join([f"INSERT INTO {_table(model)}", f"({columns})", f"SELECT {values}"])
-    return f"{sql} FROM consumed", fields
+    return f"INSERT INTO {_table(model)} ({columns}) SELECT {values}", fields
 
 
 def _record_once(consume_sql: str, consume_params: list[Any], rows: list[Row]) -> bool:
@@ -297,8 +279,9 @@ def _record_once(consume_sql: str, consume_params: list[Any], rows: list[Row]) -
         parts = [f"WITH consumed AS ({consume_sql} RETURNING 1)"]
         params = list(consume_params)
         for number, (model, values) in enumerate(rows):
-            insert_sql, fields = _insert_if_consumed_sql(connection.vendor, model)
-            parts.append(f", stored_{number} AS ({insert_sql})")
+            # One row if the ``consumed`` step returned a row, none otherwise.
+            insert_sql, fields = _insert_select_sql(connection.vendor, model)
+            parts.append(f", stored_{number} AS ({insert_sql} FROM consumed)")
             params.extend(_prepared(f, values) for f in fields)
         parts.append(" SELECT count(*) FROM consumed")
         with connection.cursor() as cursor:
@@ -315,58 +298,61 @@ def _record_once(consume_sql: str, consume_params: list[Any], rows: list[Row]) -
     return True
 
 
-def _response_rows(
+def _response_row(
     wave: Wave,
     unit_id: int,
     role: str,
     tenure_band: str,
+    channel: str,
     parsed: ParsedAnswers,
     scores: dict[str, dict[str, Any]],
-) -> list[Row]:
-    """The response row and, if one was written, the comment row (nothing that joins them
-    to an invitation, a nonce or each other)."""
-    today = wave_today(wave)
-    rows: list[Row] = [
-        (
-            Response,
-            {
-                "wave_id": wave.pk,
-                "unit_id": unit_id,
-                "role": role,
-                "tenure_band": tenure_band,
-                "submitted_on": today,
-                "answers": {
-                    instrument_id: dict(answers)
-                    for instrument_id, answers in parsed.by_instrument.items()
-                },
-                "scores": {name: value for per in scores.values() for name, value in per.items()},
-            },
-        )
-    ]
-    if parsed.comment:
-        rows.append(
-            (
-                Comment,
-                {
-                    "wave_id": wave.pk,
-                    "unit_id": unit_id,
-                    "question": "comment",
-                    "text": parsed.comment,
-                },
-            )
-        )
-    return rows
+) -> Row:
+    """The sealed response row: a random id, the wave and the encrypted payload."""
+    payload = Payload(
+        unit_id=unit_id,
+        role=role,
+        tenure_band=tenure_band,
+        channel=channel,
+        answers={
+            instrument_id: dict(answers) for instrument_id, answers in parsed.by_instrument.items()
+        },
+        scores={name: value for per in scores.values() for name, value in per.items()},
+        comment=parsed.comment,
+    )
+    response_id = uuid.uuid4()
+    return (
+        Response,
+        {"id": response_id, "wave_id": wave.pk, "sealed": seal(wave.pk, response_id, payload)},
+    )
+
+
+def _wave_open_sql(wave_id: int) -> tuple[str, list[Any]]:
+    """``EXISTS (SELECT 1 FROM wave WHERE id = … AND status = 'open' [FOR SHARE])``.
+
+    Part of every consuming statement, so that no response lands in a wave that closed in
+    the meantime: on PostgreSQL the share lock waits for a close in progress (which holds
+    the wave row ``FOR UPDATE`` while it re-seals), then sees it closed; on SQLite writes
+    are serialized, so the check and the write see the same state.
+    """
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    sql = (
+        f"EXISTS (SELECT 1 FROM {_table(Wave)} WHERE {_column(Wave)} = %s"  # noqa: S608 - identifiers from the model
+        f" AND {_column(Wave, 'status')} = %s{lock})"
+    )
+    return sql, [wave_id, Wave.Status.OPEN.value]
 
 
 def _consume_invitation_sql(invitation: Invitation, today: date) -> tuple[str, list[Any]]:
     """``UPDATE … SET status = 'responded', responded_on = today WHERE id = … AND NOT status =
-    'responded'``: the row lock makes a concurrent retry of the same link update nothing."""
+    'responded' AND <wave open>``: the row lock makes a concurrent retry of the same link
+    update nothing."""
     status = _column(Invitation, "status")
+    open_sql, open_params = _wave_open_sql(invitation.wave_id)
     sql = " ".join(
         [
             f"UPDATE {_table(Invitation)}",
             f"SET {status} = %s, {_column(Invitation, 'responded_on')} = %s",
-            f"WHERE {_column(Invitation)} = %s AND NOT ({status} = %s)",
+            f"WHERE {_column(Invitation)} = %s AND NOT ({status} = %s) AND {open_sql}",
         ]
     )
     responded = Invitation.Status.RESPONDED.value
@@ -375,17 +361,25 @@ def _consume_invitation_sql(invitation: Invitation, today: date) -> tuple[str, l
         Invitation._meta.get_field("responded_on").get_db_prep_save(today, connection),
         Invitation._meta.get_field("id").get_db_prep_save(invitation.pk, connection),
         responded,
+        *open_params,
     ]
     return sql, params
 
 
-def _consume_nonce_sql(wave: Wave, nonce: str) -> tuple[str, list[Any]]:
+def _consume_nonce_sql(link: AnonymousLink, nonce: str) -> tuple[str, list[Any]]:
     """``INSERT`` the form's receipt ``… ON CONFLICT (nonce_hash) DO NOTHING``: a retry of
     the same form (same nonce) inserts nothing, even while the first is in flight."""
-    sql, fields = _insert_sql(connection.vendor, SubmissionReceipt)
-    values = {"wave_id": wave.pk, "nonce_hash": token_hash(nonce), "received_on": wave_today(wave)}
-    params = [_prepared(f, values) for f in fields]
-    return f"{sql} ON CONFLICT ({_column(SubmissionReceipt, 'nonce_hash')}) DO NOTHING", params
+    values = {
+        "wave_id": link.wave_id,
+        "link_id": link.pk,
+        "nonce_hash": token_hash(nonce),
+        "received_on": wave_today(link.wave),
+    }
+    insert_sql, fields = _insert_select_sql(connection.vendor, SubmissionReceipt)
+    open_sql, open_params = _wave_open_sql(link.wave_id)
+    params = [_prepared(f, values) for f in fields] + open_params
+    conflict = f"ON CONFLICT ({_column(SubmissionReceipt, 'nonce_hash')}) DO NOTHING"
+    return f"{insert_sql} WHERE {open_sql} {conflict}", params
 
 
 def submit_with_invitation(invitation: Invitation, parsed: ParsedAnswers) -> Submission:
@@ -396,11 +390,17 @@ def submit_with_invitation(invitation: Invitation, parsed: ParsedAnswers) -> Sub
     if not is_accepting(wave):
         return Submission(Outcome.CLOSED)
     scores = score_parsed(parsed)
-    rows = _response_rows(
-        wave, invitation.unit_id, invitation.role, invitation.tenure_band, parsed, scores
+    row = _response_row(
+        wave,
+        invitation.unit_id,
+        invitation.role,
+        invitation.tenure_band,
+        Channel.INVITED,
+        parsed,
+        scores,
     )
-    if not _record_once(*_consume_invitation_sql(invitation, wave_today(wave)), rows):
-        return Submission(Outcome.DUPLICATE)  # a concurrent retry got here first
+    if not _record_once(*_consume_invitation_sql(invitation, wave_today(wave)), [row]):
+        return Submission(_not_recorded(wave))
     return Submission(Outcome.RECORDED, scores)
 
 
@@ -414,7 +414,14 @@ def submit_with_anonymous_link(
     if not nonce:
         return Submission(Outcome.DUPLICATE)
     scores = score_parsed(parsed)
-    rows = _response_rows(wave, link.unit_id, role, tenure_band, parsed, scores)
-    if not _record_once(*_consume_nonce_sql(wave, nonce), rows):
-        return Submission(Outcome.DUPLICATE)
+    row = _response_row(wave, link.unit_id, role, tenure_band, Channel.LINK, parsed, scores)
+    if not _record_once(*_consume_nonce_sql(link, nonce), [row]):
+        return Submission(_not_recorded(wave))
     return Submission(Outcome.RECORDED, scores)
+
+
+def _not_recorded(wave: Wave) -> Outcome:
+    """Why a consuming statement changed nothing: the wave closed meanwhile, or a concurrent
+    retry of the same link or form got there first."""
+    status = Wave.objects.filter(pk=wave.pk).values_list("status", flat=True).first()
+    return Outcome.DUPLICATE if status == Wave.Status.OPEN else Outcome.CLOSED

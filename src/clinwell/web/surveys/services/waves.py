@@ -21,6 +21,7 @@ from clinwell.web.surveys.models import (
     Wave,
     WaveModule,
 )
+from clinwell.web.surveys.services.lifecycle import wave_today
 from clinwell.web.surveys.services.tokens import invitation_token, new_public_token, token_hash
 
 
@@ -315,13 +316,20 @@ def launch_wave(wave: Wave) -> int:
         )
     if timezone.now() >= wave.closes_at:
         raise WaveError("the closing time has already passed", "closes_at")
-    from clinwell.web.surveys.services.submissions import wave_today
-
     with transaction.atomic():
         locked = Wave.objects.select_for_update().get(pk=wave.pk)
         if locked.status != Wave.Status.DRAFT:
             raise WaveError("only a draft wave can be launched", "status")
         created = create_invitations(locked)
+        if 0 < created < locked.min_n_scores:
+            # Whoever holds the database knows who was invited: with fewer invitees than
+            # the group size, every response would narrow to fewer people than that.
+            raise WaveError(
+                f"a wave must invite at least {locked.min_n_scores} people (its minimum group"
+                f" size for scores), so that no response can be narrowed down to fewer; the"
+                f" roster has {created} active {'person' if created == 1 else 'people'}",
+                "min_n_scores",
+            )
         locked.status = Wave.Status.OPEN
         locked.launched_on = wave_today(locked)
         locked.save(update_fields=["status", "launched_on"])
@@ -346,24 +354,6 @@ def create_invitations(wave: Wave) -> int:
         invitations.append(invitation)
     Invitation.objects.bulk_create(invitations, batch_size=1000)
     return len(invitations)
-
-
-def close_wave(wave: Wave) -> None:
-    from clinwell.web.surveys.services.submissions import wave_today
-
-    updated = Wave.objects.filter(pk=wave.pk, status=Wave.Status.OPEN).update(
-        status=Wave.Status.CLOSED, closed_on=wave_today(wave)
-    )
-    if updated:
-        wave.refresh_from_db()
-
-
-def close_due_waves() -> int:
-    """Close every open wave whose end time has passed (also done lazily on access)."""
-    due = list(Wave.objects.filter(status=Wave.Status.OPEN, closes_at__lte=timezone.now()))
-    for wave in due:
-        close_wave(wave)
-    return len(due)
 
 
 def ensure_anonymous_link(wave: Wave, unit: Unit) -> AnonymousLink:

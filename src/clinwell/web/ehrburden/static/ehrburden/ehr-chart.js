@@ -5,7 +5,7 @@
     var holder = document.getElementById("ehr-chart");
     var source = document.getElementById("ehr-chart-spec");
     if (!holder || !source || typeof window.vegaEmbed !== "function") { return; }
-    window.vegaEmbed(holder, JSON.parse(source.textContent), { actions: false, renderer: "svg" })
+    window.vegaEmbed(holder, JSON.parse(source.textContent), window.clinwellChartOptions({ renderer: "svg" }))
       .then(function () { holder.setAttribute("data-ready", "true"); })
       .catch(function () { holder.hidden = true; });
   }
