@@ -64,6 +64,11 @@ def make_user(email: str) -> User:
 
 @pytest.fixture
 def cast(db: None) -> Cast:
+    return build_cast()
+
+
+def build_cast() -> Cast:
+    """The two tenants and the named users (outside a fixture, for module-scoped worlds)."""
     alpha = create_organization("Alpha Health", slug="alpha", state="MA")
     import_units(alpha, "units.csv", io.BytesIO(ALPHA_UNITS.encode()))
     import_roster(alpha, "roster.csv", io.BytesIO(ALPHA_ROSTER.encode()))

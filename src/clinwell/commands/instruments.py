@@ -29,6 +29,7 @@ from clinwell.instruments import (
     score_frame,
     to_fhir_questionnaire,
 )
+from clinwell.spreadsheet import safe_frame
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -325,7 +326,9 @@ def score(
                 Path(tmp).unlink(missing_ok=True)
                 raise
         else:
-            text = _csv_ready(result).to_csv(index=False, float_format="%.10g", lineterminator="\n")
+            text = safe_frame(_csv_ready(result)).to_csv(
+                index=False, float_format="%.10g", lineterminator="\n"
+            )
             if output is None:
                 sys.stdout.write(text)
             else:

@@ -7,7 +7,6 @@ that no suppressed group can be recovered by subtraction.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from enum import StrEnum
@@ -28,6 +27,7 @@ from clinwell.privacy import (
     TableRequest,
     release,
 )
+from clinwell.spreadsheet import SafeWriter
 
 err = Console(stderr=True, soft_wrap=True)
 
@@ -153,7 +153,7 @@ def tabulate(
     if output_format is OutputFormat.json:
         sys.stdout.write(json.dumps(table.records(), indent=2, allow_nan=False) + "\n")
     else:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = SafeWriter(sys.stdout, lineterminator="\n")
         writer.writerow(table.csv_header())
         writer.writerows(table.csv_rows())
     suppressed = sum(c.suppressed for c in table.cells)

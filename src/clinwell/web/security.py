@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.html import escape
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -37,6 +37,26 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address for rate limits (API throttles, sign-in lockouts).
+
+    ``REMOTE_ADDR`` — the peer of the connection — unless ``TRUSTED_PROXY_COUNT`` says how
+    many reverse proxies of our own stand in front of the server: then the address that
+    the outermost of them saw, the ``TRUSTED_PROXY_COUNT``-th entry of ``X-Forwarded-For``
+    from the right. Without trusted proxies the header is ignored: anyone can send it, and
+    honouring it would let a client pick a fresh address for every attempt.
+    """
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    remote = request.META.get("REMOTE_ADDR")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if proxies <= 0 or not forwarded:
+        return remote
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if not hops:
+        return remote
+    return hops[-min(proxies, len(hops))]
 
 
 class SecurityHeadersMiddleware:
@@ -76,11 +96,15 @@ class RejectNulMiddleware:
         if RESPONDENT_PATH.match(request.path):  # the survey form drops a NUL, keeps answers
             return self.get_response(request)
         where = _has_nul(request)
-        if where is not None:
-            return HttpResponseBadRequest(
-                "<!doctype html><title>Bad request</title><h1>Bad request</h1>"
-                f"<p>The request contained a NUL character (\\x00) in {where}. It is never "
-                "valid here, so nothing was changed. Remove it and try again.</p>",
-                content_type="text/html; charset=utf-8",
-            )
-        return self.get_response(request)
+        if where is None:
+            return self.get_response(request)
+        message = (
+            f"The request contained a NUL character (\\x00) in {where}. It is never valid "
+            "here, so nothing was changed. Remove it and try again."
+        )
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return HttpResponseBadRequest(
+            f"<!doctype html><title>Bad request</title><h1>Bad request</h1><p>{message}</p>",
+            content_type="text/html; charset=utf-8",
+        )

@@ -188,6 +188,19 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+# The client address of rate limits and lockouts: the connection's peer, or — behind this
+# many reverse proxies of your own — the address the outermost one saw in X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "clinwell.web.security.client_address"
+
+# Rate-limit counters (API throttles) live in the database, so every server process and
+# worker shares them; the table is created by a migration (api 0002).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "clinwell_cache",
+    }
+}
 
 # Background work (EHR runs, survey e-mail) goes through the database queue of django-tasks-db,
 # processed by a worker that `clinwell serve` and `clinwell demo` start and supervise (or

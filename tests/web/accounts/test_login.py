@@ -47,3 +47,27 @@ def test_repeated_failures_lock_the_login(cast: Cast, client: Client) -> None:
     # another account from the same address is not locked out
     other = client.post(url, {"username": "analyst@example.org", "password": PASSWORD})
     assert other.status_code == 302
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(
+    cast: Cast, client: Client
+) -> None:
+    """Lockouts count per account and connection address; X-Forwarded-For is ignored unless
+    TRUSTED_PROXY_COUNT names proxies of our own (and the counts live in the database,
+    shared by every server process)."""
+    url = reverse("accounts:login")
+    for number in range(5):
+        client.post(
+            url,
+            {"username": "owner@example.org", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        )
+    locked = client.post(
+        url,
+        {"username": "owner@example.org", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert locked.status_code == 429
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.filter(username="owner@example.org").count() == 1

@@ -60,13 +60,13 @@ class ApiClient:
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits() -> None:
+def fresh_rate_limits(db: None) -> None:
     """Start every test with empty rate-limit counters.
 
-    Ninja's throttles count in Django's default cache (a per-process LocMemCache here),
-    which outlives a test; the anonymous (401) limit is keyed by client address, the same
-    127.0.0.1 for every test client, so without this the 401s of earlier tests would count
-    against later ones.
+    Ninja's throttles count in Django's default cache (a table in the database, shared by
+    every process); the anonymous (401) limit is keyed by client address, the same
+    127.0.0.1 for every test client, so without this the 401s of an earlier transactional
+    test would count against later ones.
     """
     cache.clear()
 

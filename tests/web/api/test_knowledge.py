@@ -41,6 +41,25 @@ def test_an_unknown_filter_is_a_422_naming_it(cast: Cast, api: Api) -> None:
     assert "unknown state 'ZZ'" in str(response.json()["detail"])
 
 
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("interventions", "level"),
+        ("interventions", "driver"),
+        ("interventions", "domain"),
+        ("interventions", "measure"),
+        ("resources", "kind"),
+        ("resources", "state"),
+    ],
+)
+def test_an_empty_filter_is_a_422_not_every_item(
+    cast: Cast, api: Api, path: str, parameter: str
+) -> None:
+    response = api(cast.owner).get(f"orgs/alpha/knowledge/{path}", **{parameter: ""})
+    assert response.status_code == 422
+    assert f"empty {parameter}" in str(response.json()["detail"])
+
+
 def test_filter_keys_are_listed_in_the_schema(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     params = schema["paths"]["/api/v1/orgs/{org_slug}/knowledge/interventions"]["get"]

@@ -11,7 +11,9 @@ import time
 from collections.abc import Callable
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connection
 from django.test import Client
 
 from clinwell.web.accounts.models import User
@@ -41,9 +43,10 @@ def test_the_configured_limits() -> None:
     assert isinstance(TOKEN_THROTTLE, TokenRateThrottle)
     assert (TOKEN_THROTTLE.num_requests, TOKEN_THROTTLE.duration) == (600, 60)
     assert (ANON_THROTTLE.num_requests, ANON_THROTTLE.duration) == (120, 60)
-    # Counted in Django's default cache (a per-process LocMemCache unless CACHES says else).
+    # Counted in Django's default cache: the database, which every server process shares.
     assert TOKEN_THROTTLE.cache is cache
     assert ANON_THROTTLE.cache is cache
+    assert isinstance(caches["default"], DatabaseCache)
 
 
 def test_a_token_over_its_limit_gets_429(
@@ -100,3 +103,28 @@ def test_the_schema_and_docs_are_not_throttled(
     for _ in range(3):
         assert client.get("/api/v1/openapi.json").status_code == 200
         assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_counts_are_kept_in_the_shared_table(cast: Cast, token_for: Callable[[User], str]) -> None:
+    ApiClient(token_for(cast.owner)).get("orgs")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM clinwell_cache")
+        (stored,) = cursor.fetchone()
+    assert stored >= 1
+
+
+def test_a_forged_forwarded_for_header_gets_no_fresh_budget(
+    client: Client, monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    """Without trusted proxies, X-Forwarded-For is ignored: a client cannot claim a new
+    address per request. Behind one trusted proxy, the address it saw counts."""
+    monkeypatch.setattr(ANON_THROTTLE, "num_requests", 2)
+    for number in range(2):
+        response = client.get("/api/v1/orgs", HTTP_X_FORWARDED_FOR=f"10.0.0.{number}")
+        assert response.status_code == 401
+    assert_throttled(client.get("/api/v1/orgs", HTTP_X_FORWARDED_FOR="10.0.0.99"))
+    settings.TRUSTED_PROXY_COUNT = 1  # type: ignore[attr-defined]
+    cache.clear()
+    for number in range(3):  # each as seen by our proxy: separate budgets
+        response = client.get("/api/v1/orgs", HTTP_X_FORWARDED_FOR=f"10.0.1.{number}")
+        assert response.status_code == 401

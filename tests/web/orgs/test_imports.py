@@ -199,3 +199,61 @@ def test_roster_import_lists_every_text_field_longer_than_its_column(cast: Cast)
     assert import_roster(cast.alpha, "roster.csv", io.BytesIO(edge.encode())).created == 1
     stored = Person.objects.get(email=edge_email)
     assert (len(stored.name), len(stored.external_id)) == (200, 100)
+
+
+def _rejected(cast: Cast, filename: str, data: bytes) -> list[str]:
+    before = list(Person.objects.order_by("pk").values_list("email", "name", "unit_id"))
+    with pytest.raises(ImportValidationError) as caught:
+        import_roster(cast.alpha, filename, io.BytesIO(data))
+    assert list(Person.objects.order_by("pk").values_list("email", "name", "unit_id")) == before
+    return [str(e) for e in caught.value.errors]
+
+
+def test_a_field_of_200000_characters_is_a_clear_error(cast: Cast) -> None:
+    data = b"email,name,unit,role\nz@alpha.example," + b"x" * 200_000 + b",Alpha Health,nurse\n"
+    (error,) = _rejected(cast, "roster.csv", data)
+    assert error == "row 2: not readable as CSV: a value is longer than 131,072 characters"
+
+
+def test_a_long_cell_and_a_nul_are_named_by_row_and_column(cast: Cast) -> None:
+    data = (
+        "email,name,unit,role\n"
+        "z@alpha.example,Na\x00me,Alpha Health,nurse\n"
+        f"w@alpha.example,{'y' * 20_000},Alpha Health,nurse\n"
+    ).encode()
+    errors = _rejected(cast, "roster.csv", data)
+    assert "row 2, column 'name': contains a NUL character (\\x00); remove it" in errors
+    assert "row 3, column 'name': is 20,000 characters long; the limit is 10,000" in errors
+
+
+def test_a_huge_workbook_is_refused_before_it_is_parsed(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clinwell.web.orgs.services import tabular
+
+    monkeypatch.setattr(tabular, "MAX_XLSX_XML_BYTES", 2_000)
+    data = xlsx_bytes(
+        [["email", "unit", "role"]] + [[f"p{i}@x.org", "U", "nurse"] for i in range(99)]
+    )
+    (error,) = _rejected(cast, "roster.xlsx", data)
+    assert error == "the workbook unpacks to more than 0 MB; save the sheet as CSV or split it"
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clinwell.web.orgs.services import tabular
+
+    monkeypatch.setattr(tabular, "MAX_BYTES", 1024 * 1024)
+    data = b"email,unit,role\n" + b"a@b.c,U,nurse\n" * 100_000
+    (error,) = _rejected(cast, "roster.csv", data)
+    assert error == "the file is larger than 1 MB; split it"
+
+
+def test_the_import_page_reports_a_nul_instead_of_failing(cast: Cast, client) -> None:
+    client.force_login(cast.owner)
+    upload = io.BytesIO(b"email,name,unit,role\nz@alpha.example,Na\x00me,Alpha Health,nurse\n")
+    upload.name = "roster.csv"
+    page = client.post(reverse("orgs:import_roster", args=["alpha"]), {"file": upload})
+    assert page.status_code == 200
+    assert "contains a NUL character" in page.content.decode()

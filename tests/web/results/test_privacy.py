@@ -142,3 +142,14 @@ def test_comments_only_for_groups_at_the_comment_threshold(
     cell = res.cell(surgery.pk)
     assert not cell.suppressed  # its scores are published (7 >= 5) ...
     assert cell.comments is None or cell.comments["comment"] is None  # ... its comments not
+
+
+def test_the_csv_export_writes_a_formula_unit_name_as_text(
+    cast: Cast, waves: Waves, login: Callable[[User], Client]
+) -> None:
+    """CSV injection: a unit renamed to a formula is written as text, numbers as numbers."""
+    unit = cast.unit(cast.alpha, "Alpha Health/Site B/Pediatrics")
+    Unit.objects.filter(pk=unit.pk).update(full_name="=1+1|cmd")
+    rows = _csv(login(cast.analyst))
+    assert "'=1+1|cmd" in {r["unit"] for r in rows}
+    assert all(not r["unit"].startswith(("=", "+", "-", "@")) for r in rows)

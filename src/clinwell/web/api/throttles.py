@@ -8,9 +8,10 @@
   so this one is checked by the 401 handler of :mod:`clinwell.web.api.v1`, which answers
   429 instead of 401 once the address is over its limit.
 
-The history of each key lives in Django's default cache (``django.core.cache.cache``):
-without a shared cache in ``CACHES`` that is the per-process ``LocMemCache``, so each server
-process counts separately.
+The history of each key lives in Django's default cache (``django.core.cache.cache``),
+which ``settings.CACHES`` puts in the database: every server process and worker counts in
+the same place. A client is its connection's address (:func:`clinwell.web.security.
+client_address`): ``X-Forwarded-For`` counts only behind ``TRUSTED_PROXY_COUNT`` proxies.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import math
 from django.http import HttpRequest
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle, SimpleRateThrottle
 
+from clinwell.web.security import client_address
+
 TOKEN_RATE = "600/m"  # noqa: S105 - a request rate, not a secret
 """Requests per API token: 10 a second sustained, far above what a script needs."""
 ANON_RATE = "120/m"
@@ -28,6 +31,14 @@ ANON_RATE = "120/m"
 
 TOKEN_DIGEST_ATTRIBUTE = "api_token_digest"  # noqa: S105 - an attribute name
 """Set on the request by :class:`~clinwell.web.api.auth.BearerToken` once it authenticates."""
+
+
+class AddressRateThrottle(AnonRateThrottle):
+    """Ninja's ``AnonRateThrottle`` keyed on :func:`~clinwell.web.security.client_address`
+    (Ninja's own reads ``X-Forwarded-For`` unless ``NINJA_NUM_PROXIES`` is set)."""
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        return client_address(request)
 
 
 class TokenRateThrottle(AuthRateThrottle):
@@ -50,7 +61,7 @@ class TokenRateThrottle(AuthRateThrottle):
 
 
 TOKEN_THROTTLE = TokenRateThrottle(TOKEN_RATE)
-ANON_THROTTLE = AnonRateThrottle(ANON_RATE)
+ANON_THROTTLE = AddressRateThrottle(ANON_RATE)
 
 
 def retry_after(throttle: SimpleRateThrottle) -> int | None:

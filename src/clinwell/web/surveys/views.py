@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from clinwell.instruments import get_instrument
+from clinwell.spreadsheet import SafeWriter
 from clinwell.web.orgs.access import Role, access_unit, visible_units
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
@@ -256,7 +256,7 @@ def nonresponders(request: HttpRequest, membership: Membership, wave_id: int) ->
         return redirect("surveys:detail", org_slug=membership.organization.slug, wave_id=wave.pk)
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="nonresponders-wave-{wave.pk}.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow(["email", "name", "unit"])
     writer.writerows(rows)
     return response

@@ -55,9 +55,12 @@ def _key(name: str, description: str) -> Any:
 
 
 def _check(name: str, value: str | None) -> str | None:
-    """Empty means no filter; anything else must be one of the catalog's keys (else 422)."""
-    if value is None or value == "":
+    """Absent means no filter; a given value, empty included, must be one of the catalog's
+    keys (else 422), as the schema's enum says."""
+    if value is None:
         return None
+    if value == "":
+        raise ValueError(f"empty {name}; leave the parameter out for no filter")
     if value not in KEYS[name]:
         raise ValueError(f"unknown {name} {value!r}; expected one of {KEYS[name]}")
     return value

@@ -7,13 +7,13 @@ what the member may see: a leader's files hold their subtree's cells and nothing
 from __future__ import annotations
 
 import base64
-import csv
 import io
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from clinwell.spreadsheet import SafeWriter
 from clinwell.web.orgs.access import visible_units
 from clinwell.web.orgs.models import Membership
 from clinwell.web.results.models import PublishedCell
@@ -54,7 +54,7 @@ def csv_rows(membership: Membership, wave: Wave) -> list[list[str]]:
 
 def csv_response(membership: Membership, wave: Wave) -> HttpResponse:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(csv_rows(membership, wave))
+    SafeWriter(buffer).writerows(csv_rows(membership, wave))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     filename = f"clinwell-results-{membership.organization.slug}-wave{wave.pk}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -178,8 +179,15 @@ def _find_joined(model: type[models.Model], where: str, params: list[Any]) -> An
     return found
 
 
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
+"""Every token clinwell issues is base64url text of at most 64 characters; anything else
+(a NUL, a path, 300 characters) is not a link of ours and is not looked up."""
+
+
 def find_invitation(token: str) -> Invitation | None:
     """The invitation whose token hashes to ``sha256(token)``, with its wave and organization."""
+    if not TOKEN_SHAPE.match(token):
+        return None
     where = f"t0.{connection.ops.quote_name('token_hash')} = %s"
     found: Invitation | None = _find_joined(Invitation, where, [token_hash(token)])
     return found
@@ -187,6 +195,8 @@ def find_invitation(token: str) -> Invitation | None:
 
 def find_anonymous_link(token: str) -> AnonymousLink | None:
     """The active anonymous link with this token, with its wave and organization."""
+    if not TOKEN_SHAPE.match(token):
+        return None
     quote = connection.ops.quote_name
     where = f"t0.{quote('token')} = %s AND t0.{quote('active')} = %s"
     found: AnonymousLink | None = _find_joined(AnonymousLink, where, [token, True])
