@@ -49,8 +49,8 @@ def client_address(request: HttpRequest) -> str | None:
     honouring it would let a client pick a fresh address for every attempt.
     """
     proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
-    remote = request.META.get("REMOTE_ADDR")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    remote: str | None = request.META.get("REMOTE_ADDR")
+    forwarded: str | None = request.META.get("HTTP_X_FORWARDED_FOR")
     if proxies <= 0 or not forwarded:
         return remote
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
