@@ -77,6 +77,10 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required in production")
     SECRET_KEY = _demo_secret_key()
 
+# Previous keys, still accepted for sessions and for opening sealed responses while
+# `clinwell manage reseal_responses` re-encrypts them (docs/operations.md, "Keys").
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )

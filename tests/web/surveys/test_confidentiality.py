@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import pytest
@@ -102,3 +103,18 @@ def test_closing_forgets_who_responded_and_reseals_in_a_new_order(cast: Cast, wa
     assert not before_blobs & {bytes(b) for b in Response.objects.values_list("sealed", flat=True)}
     assert sorted((p.unit_id, p.role, p.comment) for p in opened(wave)) == before
     assert not close_wave(wave)  # closing twice changes nothing
+
+
+def test_rotating_the_key_with_a_fallback_and_resealing(cast: Cast, wave: Wave, settings) -> None:
+    from django.core.management import call_command
+
+    Client().post(f"/s/{token_for(wave, EMAILS[0])}/", GOOD_ANSWERS)
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-key-" + "x" * 40
+    with pytest.raises(SealError, match="SECRET_KEY_FALLBACKS"):
+        opened(wave)  # the old seals do not open with the new key alone
+    settings.SECRET_KEY_FALLBACKS = [old]
+    assert [p.comment for p in opened(wave)] == [GOOD_ANSWERS["comment"]]
+    call_command("reseal_responses", stdout=io.StringIO())
+    settings.SECRET_KEY_FALLBACKS = []
+    assert [p.comment for p in opened(wave)] == [GOOD_ANSWERS["comment"]]
