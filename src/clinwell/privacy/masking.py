@@ -62,8 +62,8 @@ def _capitalised(word: str) -> str:
 
 
 def _name_parts(names: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """(full names as word tuples joined by spaces, casefolded; name parts as written in
-    text: Capitalised and CAPITALS)."""
+    """(full names as word tuples joined by spaces, casefolded; name parts as they may be
+    written in text: as on the roster, Capitalised, and in CAPITALS)."""
     full: set[str] = set()
     parts: set[str] = set()
     for name in names:
@@ -75,8 +75,7 @@ def _name_parts(names: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
             for part in (word, *word.split("-")):
                 part = part.strip(".'’-")
                 if len(part) >= 2 and any(ch.isalpha() for ch in part):
-                    parts.add(_capitalised(part))
-                    parts.add(part.upper())
+                    parts.update((part, _capitalised(part), part.upper()))
     return frozenset(full), frozenset(parts)
 
 

@@ -153,3 +153,18 @@ def test_the_csv_export_writes_a_formula_unit_name_as_text(
     rows = _csv(login(cast.analyst))
     assert "'=1+1|cmd" in {r["unit"] for r in rows}
     assert all(not r["unit"].startswith(("=", "+", "-", "@")) for r in rows)
+
+
+def test_released_comments_are_masked_before_they_are_stored(cast: Cast) -> None:
+    from tests.web.results.conftest import add_responses, closed_wave
+
+    wave = closed_wave(cast.alpha, "Masked", 3)
+    peds = cast.unit(cast.alpha, "Alpha Health/Site B/Pediatrics")
+    texts = [f"Comment {i}" for i in range(11)] + [
+        "Card One shouted; call me at 612-555-0199 or mail card1@alpha.example"
+    ]
+    add_responses(wave, peds, 12, 5, comments=texts)
+    released = results_for(wave).cell(peds.pk).comments["comment"]
+    masked = next(t for t in released if "shouted" in t)
+    assert masked == "[name removed] shouted; call me at [phone removed] or mail [e-mail removed]"
+    assert not [t for t in released if "Card One" in t or "612-555" in t]
