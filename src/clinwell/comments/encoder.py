@@ -29,8 +29,10 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 import struct
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -38,6 +40,7 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from clinwell.comments.tokenizer import WordPieceTokenizer
 
@@ -50,6 +53,7 @@ DIMENSIONS: Final = 384
 #: attention cost grows with the square of the length.
 MAX_TOKENS: Final = 128
 BATCH_SIZE: Final = 64
+MAX_WORKERS: Final = 8
 
 FloatArray = npt.NDArray[np.float32]
 _DTYPES: Final = {"F32": np.float32, "I64": np.int64}
@@ -241,32 +245,52 @@ class Encoder:
         texts: Sequence[str],
         *,
         batch_size: int = BATCH_SIZE,
+        workers: int | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> FloatArray:
         """Unit-length embeddings, one row per text, in input order.
 
-        Texts are batched by token length so that little time is spent on padding;
-        ``progress`` (if given) is called with the number of texts done after each batch.
+        Texts are batched by token length so that little time is spent on padding. Batches run
+        on ``workers`` threads (default: the CPUs this process may use, at most
+        :data:`MAX_WORKERS`), each with a single-threaded BLAS: numpy releases the GIL in
+        matrix products and element-wise passes, so every core stays busy, which one batch
+        with a multi-threaded BLAS does not achieve. ``progress`` (if given) is called with
+        the number of texts done, in order, after each batch.
         """
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return out
         encoded = [self.tokenizer.encode(t) for t in texts]
         order = np.argsort([len(e) for e in encoded], kind="stable")
-        done = 0
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
+        batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+        def run(rows: npt.NDArray[np.intp]) -> FloatArray:
             width = max(len(encoded[r]) for r in rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.bool_)
             for i, r in enumerate(rows):
                 ids[i, : len(encoded[r])] = encoded[r]
                 mask[i, : len(encoded[r])] = True
-            out[rows] = self._forward(ids, mask)
-            done += len(rows)
-            if progress is not None:
-                progress(done)
+            return self._forward(ids, mask)
+
+        threads = max(1, min(workers or default_workers(), len(batches)))
+        done = 0
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(threads) as pool:
+            for rows, embeddings in zip(batches, pool.map(run, batches), strict=True):
+                out[rows] = embeddings
+                done += len(rows)
+                if progress is not None:
+                    progress(done)
         return out
+
+
+def default_workers() -> int:
+    """The CPUs this process may run on, at most :data:`MAX_WORKERS`."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, available))
 
 
 @cache
