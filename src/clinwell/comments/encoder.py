@@ -125,11 +125,14 @@ class _Layer:
 
 
 def _layer_norm(x: FloatArray, gain: FloatArray, bias: FloatArray) -> FloatArray:
-    mean = x.mean(axis=-1, keepdims=True)
-    centred = x - mean
-    var = np.mean(centred * centred, axis=-1, keepdims=True)
-    out: FloatArray = (centred / np.sqrt(var + np.float32(1e-12))) * gain + bias
-    return out
+    """LN(x) = (x − mean) / √(var + 1e-12) · gain + bias over the last axis, computed in
+    ``x``'s own memory (callers pass a fresh temporary)."""
+    x -= x.mean(axis=-1, keepdims=True)
+    var = np.einsum("...i,...i->...", x, x)[..., None] / np.float32(x.shape[-1])
+    x /= np.sqrt(var + np.float32(1e-12))
+    x *= gain
+    x += bias
+    return x
 
 
 _GELU_C: Final = np.float32(np.sqrt(2.0 / np.pi))
@@ -188,10 +191,16 @@ class Encoder:
                 return t[prefix + name + ".bias"]
 
             att = "attention.self."
+            # Scaling the query projection by 1/√(head size) scales Q Kᵀ as attention requires.
+            scale = np.float32(1.0 / np.sqrt(DIMENSIONS // self.heads))
             self.layers.append(
                 _Layer(
-                    qkv_w=np.concatenate([w(att + "query"), w(att + "key"), w(att + "value")], 1),
-                    qkv_b=np.concatenate([b(att + "query"), b(att + "key"), b(att + "value")]),
+                    qkv_w=np.concatenate(
+                        [w(att + "query") * scale, w(att + "key"), w(att + "value")], 1
+                    ),
+                    qkv_b=np.concatenate(
+                        [b(att + "query") * scale, b(att + "key"), b(att + "value")]
+                    ),
                     out_w=w("attention.output.dense"),
                     out_b=b("attention.output.dense"),
                     ln1_g=t[p + "attention.output.LayerNorm.weight"],
@@ -217,22 +226,32 @@ class Encoder:
         # Padding positions get -1e4 before the softmax (what the reference adds), so they
         # carry no weight.
         bias = np.where(mask, np.float32(0.0), np.float32(-1e4))[:, None, None, :]
-        scale = np.float32(1.0 / np.sqrt(size))
         for layer in self.layers:
-            qkv = (x @ layer.qkv_w + layer.qkv_b).reshape(batch, length, 3, heads, size)
+            qkv = x @ layer.qkv_w
+            qkv += layer.qkv_b
+            qkv = qkv.reshape(batch, length, 3, heads, size)
             q = qkv[:, :, 0].transpose(0, 2, 1, 3)
             k = qkv[:, :, 1].transpose(0, 2, 3, 1)
             v = qkv[:, :, 2].transpose(0, 2, 1, 3)
-            scores = (q @ k) * scale + bias
+            scores = q @ k  # the 1/√32 scale is folded into the query weights
+            scores += bias
             scores -= scores.max(axis=-1, keepdims=True)
             np.exp(scores, out=scores)
             scores /= scores.sum(axis=-1, keepdims=True)
             context: FloatArray = (
                 (scores @ v).transpose(0, 2, 1, 3).reshape(batch * length, DIMENSIONS)
             )
-            x = _layer_norm(x + context @ layer.out_w + layer.out_b, layer.ln1_g, layer.ln1_b)
-            hidden = _gelu(x @ layer.ff1_w + layer.ff1_b)
-            x = _layer_norm(x + hidden @ layer.ff2_w + layer.ff2_b, layer.ln2_g, layer.ln2_b)
+            attended = context @ layer.out_w
+            attended += layer.out_b
+            attended += x
+            x = _layer_norm(attended, layer.ln1_g, layer.ln1_b)
+            hidden = x @ layer.ff1_w
+            hidden += layer.ff1_b
+            hidden = _gelu(hidden)
+            out = hidden @ layer.ff2_w
+            out += layer.ff2_b
+            out += x
+            x = _layer_norm(out, layer.ln2_g, layer.ln2_b)
         tokens = x.reshape(batch, length, DIMENSIONS)
         weights = mask.astype(np.float32)
         pooled = np.einsum("bld,bl->bd", tokens, weights) / weights.sum(axis=1, keepdims=True)
