@@ -67,12 +67,12 @@ def test_csv_output_to_a_file_with_row_numbers_as_ids(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "args", "message"),
     [
-        ("rid,comment\n1,hello\n".encode(), ["--text", "text"], "no column 'text' for --text"),
-        ("rid,comment\n1,hello\n".encode(), ["--text", "comment", "--id", "id"], "no column 'id'"),
+        (b"rid,comment\n1,hello\n", ["--text", "text"], "no column 'text' for --text"),
+        (b"rid,comment\n1,hello\n", ["--text", "comment", "--id", "id"], "no column 'id'"),
         ("comment\ncaf\xe9 au lait\n".encode("latin-1"), ["--text", "comment"], "not UTF-8"),
         (b"", ["--text", "comment"], "the file is empty"),
         (b"comment\n\n", ["--text", "comment"], "no comment rows"),
-        (b'comment,x\n"a,b\n', ["--text", "comment"], "data row 1"),
+        (b"comment,x\nfine,1\n\na,b,c\n", ["--text", "comment"], "line 4: 3 fields"),
     ],
 )
 def test_bad_input_is_a_one_line_error_exit_2_and_writes_nothing(

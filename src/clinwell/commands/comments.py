@@ -62,7 +62,8 @@ class OutputFormat(StrEnum):
 def read_comments(
     path: Path, text_column: str, id_column: str | None
 ) -> tuple[list[str], list[str | int]]:
-    """Texts and ids of a UTF-8 CSV file; ids are 1-based row numbers without ``id_column``."""
+    """Texts and ids of a UTF-8 CSV file; without ``id_column`` the id is the 1-based number
+    of the data row (blank lines do not count)."""
     if not path.is_file():
         raise CommentsInputError(f"{path}: no such file")
     try:
@@ -76,7 +77,8 @@ def read_comments(
         header = next(reader, None)
         if header is None or not any(h.strip() for h in header):
             raise CommentsInputError(f"{path}: the file is empty (no header row)")
-        rows = list(reader)
+        # Keep each row's line number for errors; blank lines are not rows.
+        rows = [(reader.line_num, row) for row in reader if row]
     except csv.Error as exc:
         raise CommentsInputError(f"{path}, row {reader.line_num}: not valid CSV ({exc})") from None
     columns = [h.strip() for h in header]
@@ -85,17 +87,16 @@ def read_comments(
             raise CommentsInputError(
                 f"{path}: no column {column!r} for {option} (columns: {', '.join(columns)})"
             )
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise CommentsInputError(f"{path}: no comment rows below the header")
     text_at = columns.index(text_column)
     id_at = columns.index(id_column) if id_column is not None else None
     texts: list[str] = []
     ids: list[str | int] = []
-    for number, row in enumerate(rows, start=1):
+    for number, (line, row) in enumerate(rows, start=1):
         if len(row) != len(columns):
             raise CommentsInputError(
-                f"{path}, data row {number}: {len(row)} fields, the header has {len(columns)}"
+                f"{path}, line {line}: {len(row)} fields, the header has {len(columns)}"
             )
         texts.append(row[text_at])
         ids.append(row[id_at] if id_at is not None else number)
