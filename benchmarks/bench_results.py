@@ -44,7 +44,7 @@ def build(responses: int, seed: int = 11) -> tuple[object, object, object]:
     from clinwell.web.accounts.models import User
     from clinwell.web.orgs.services.organizations import create_organization, grant_membership
     from clinwell.web.orgs.services.units import import_units
-    from clinwell.web.results.synthetic import MODULES, synthetic_scores
+    from clinwell.synth.scores import MODULES, synthetic_scores
     from clinwell.web.surveys.models import Response, Wave, WaveModule
 
     org = create_organization("Bench Health", slug="bench", state="MN")

@@ -165,7 +165,13 @@ class Licence:
 
 @dataclass(frozen=True)
 class OutputColumn:
-    """One column produced by scoring: a numeric scale score or a boolean cut-off flag."""
+    """One column produced by scoring: a numeric scale score or a boolean cut-off flag.
+
+    ``higher_is_worse``: for a score, whether a higher score is the worse end of its scale;
+    for a flag, whether the flag being true is the worse outcome — true when the cut-off
+    marks the scale's worse end (burnout ≥ 3 on a higher-is-worse scale; WHO-5 < 50 on a
+    higher-is-better one), so a higher share of true flags is worse.
+    """
 
     name: str
     kind: Literal["score", "flag"]
@@ -258,7 +264,16 @@ class Instrument:
                 )
             )
             cols.extend(
-                OutputColumn(f"{self.id}.{c.id}", "flag", c.label, sc.id, c.tags, None, None, c)
+                OutputColumn(
+                    f"{self.id}.{c.id}",
+                    "flag",
+                    c.label,
+                    sc.id,
+                    c.tags,
+                    None,
+                    sc.higher_is_worse == (c.op in (">", ">=")),
+                    c,
+                )
                 for c in sc.cutoffs
             )
         return tuple(cols)

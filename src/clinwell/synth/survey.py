@@ -674,7 +674,9 @@ DEMO_UNITS: tuple[tuple[str, int], ...] = (
     ("Riverside Health/Lakeside Hospital/Radiology", 24),
     ("Riverside Health/Lakeside Hospital/Hospital Medicine", 39),
 )
-"""The demo organization's units and head counts (the same as ``clinwell.web.orgs.demo``)."""
+"""The demo organization's units and head counts, the one list both the synthetic waves and
+the web demo's roster (``clinwell.web.orgs.demo``) are built from. Small units exist on
+purpose: their results are suppressed."""
 DEMO_SHIFTS: dict[str, tuple[dict[str, float], float]] = {
     "Riverside Health/Main Campus/Emergency Medicine": ({"documentation": -0.3}, 0.4),
     "Riverside Health/Main Campus/Medicine/Hospital Medicine": ({"documentation": -0.5}, 0.0),

@@ -6,6 +6,7 @@ from django.urls import include, path
 from clinwell.web import views
 
 org_patterns = [
+    path("", include("clinwell.web.dashboard.urls")),
     path("", include("clinwell.web.orgs.urls")),
     path("surveys/", include("clinwell.web.surveys.urls")),
     path("results/", include("clinwell.web.results.urls")),

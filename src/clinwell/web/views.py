@@ -7,16 +7,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from clinwell.web.orgs.models import Membership
+from clinwell.web.orgs.access import memberships_of
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = list(
-        Membership.objects.filter(user=request.user).select_related("organization")  # type: ignore[misc]
-    )
+    memberships = list(memberships_of(request.user))  # type: ignore[arg-type]
     if len(memberships) == 1:
-        return redirect("orgs:overview", org_slug=memberships[0].organization.slug)
+        return redirect("dashboard:overview", org_slug=memberships[0].organization.slug)
     return render(request, "home.html", {"memberships": memberships})
 
 

@@ -2,8 +2,9 @@
 
 Two Django handlers share one process:
 
-- the **respondent handler** serves the survey links ``/s/<token>/`` and ``/a/<token>/``
-  with only the middleware those pages use — :data:`RESPONDENT_MIDDLEWARE`, in the order of
+- the **respondent handler** (:mod:`clinwell.web.respondent_handler`, a dangerous construct:
+  CONTRIBUTING.md) serves the survey links ``/s/<token>/`` and ``/a/<token>/`` with only
+  the middleware those pages use — its ``RESPONDENT_MIDDLEWARE``, in the order of
   ``settings.MIDDLEWARE``: security headers (nosniff, referrer policy, cross-origin opener
   policy, and in production the HTTPS redirect and HSTS; clinwell's Content-Security-Policy
   and ``Cache-Control: no-store``), common (host check,
@@ -23,55 +24,14 @@ seconds (any server with a preload option, e.g. gunicorn's ``--preload``, gets t
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.handlers.exception import convert_exception_to_response
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.wsgi import get_wsgi_application
-from django.utils.module_loading import import_string
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinwell.web.settings")
 
-# Middleware the respondent pages need (a subset of settings.MIDDLEWARE, kept in its order).
-RESPONDENT_MIDDLEWARE = frozenset(
-    {
-        "django.middleware.security.SecurityMiddleware",
-        "clinwell.web.security.SecurityHeadersMiddleware",
-        "django.middleware.common.CommonMiddleware",
-        "django.middleware.csrf.CsrfViewMiddleware",
-        "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    }
-)
-# A survey link exactly as e-mailed or shared (anything else — a missing slash, a longer
-# path — goes through the full stack, which redirects or answers 404 as before).
-RESPONDENT_PATH = re.compile(r"/[sa]/[A-Za-z0-9_-]{1,64}/\Z")
-
-
-class RespondentHandler(WSGIHandler):
-    """A WSGI handler whose middleware chain is the respondent subset of ``MIDDLEWARE``."""
-
-    def load_middleware(self, is_async: bool = False) -> None:
-        """As ``BaseHandler.load_middleware`` (synchronous), over the respondent subset."""
-        from django.conf import settings
-
-        self._view_middleware: list[Any] = []
-        self._template_response_middleware: list[Any] = []
-        self._exception_middleware: list[Any] = []
-        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
-        for path in reversed(settings.MIDDLEWARE):
-            if path not in RESPONDENT_MIDDLEWARE:
-                continue
-            middleware = import_string(path)(handler)
-            if hasattr(middleware, "process_view"):
-                self._view_middleware.insert(0, middleware.process_view)
-            if hasattr(middleware, "process_template_response"):
-                self._template_response_middleware.append(middleware.process_template_response)
-            if hasattr(middleware, "process_exception"):
-                self._exception_middleware.append(middleware.process_exception)
-            handler = convert_exception_to_response(middleware)
-        self._middleware_chain = handler
+from clinwell.web.respondent_handler import RESPONDENT_PATH, RespondentHandler
 
 
 def _warm_up() -> None:

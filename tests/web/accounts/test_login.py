@@ -16,7 +16,7 @@ def test_login_with_email_reaches_the_organization(cast: Cast, client: Client) -
     assert response.status_code == 302
     home = client.get(response["Location"])
     assert home.status_code == 302
-    assert home["Location"] == reverse("orgs:overview", kwargs={"org_slug": "alpha"})
+    assert home["Location"] == reverse("dashboard:overview", kwargs={"org_slug": "alpha"})
 
 
 def test_passwords_are_hashed_with_argon2(cast: Cast, settings) -> None:

@@ -41,7 +41,7 @@ def _row(report, path: str):
 
 def test_means_pass_the_gate(cast: Cast, wave) -> None:
     report = burden_report(membership(cast.owner, cast.alpha), wave)
-    first = report.columns.index(next(c for c in report.columns if c.name == PA))
+    first = report.columns.index(next(c for c in report.columns if c.column == PA))
     cardiology = _row(report, CARDIOLOGY)
     assert cardiology.values[first].estimate == pytest.approx(30.0)
     assert cardiology.n == 5

@@ -11,6 +11,7 @@ from django.test import Client
 
 from clinwell.web.accounts.models import User
 from clinwell.web.actions.impact import plan_impact
+from clinwell.web.results.services.cache import results_for
 from tests.web.actions.conftest import (
     CARDIOLOGY,
     PEDIATRICS,
@@ -65,6 +66,27 @@ def test_impact_matches_the_hand_computed_example(cast: Cast, waves: tuple) -> N
     assert did.lower < did.estimate < did.upper
     # higher documentation-time scores are better: the unit improved relative to the others
     assert impact.improved is True
+
+
+def test_the_arms_are_the_cells_the_results_pages_publish(cast: Cast, waves: tuple) -> None:
+    """One read path: a plan's treated arm is the wave's released cell, number for number,
+    and the comparison is pooled from released leaf cells only."""
+    plan = make_plan(cast, CARDIOLOGY, started_on=date(2025, 2, 15))
+    impact = plan_impact(plan)
+    for side in (impact.before, impact.after):
+        released = results_for(side.wave)
+        cell = released.cell(cast.unit(cast.alpha, CARDIOLOGY).pk)
+        estimate = cell.estimates[COLUMN]
+        arm = side.treated
+        assert (arm.estimate, arm.lower, arm.upper, arm.n, arm.sd) == (
+            estimate["estimate"],
+            estimate["lower"],
+            estimate["upper"],
+            estimate["n"],
+            estimate["sd"],
+        )
+        leaves = [released.cell(cast.unit(cast.alpha, p).pk) for p in (SURGERY, PEDIATRICS)]
+        assert side.comparison.n == sum(c.estimates[COLUMN]["n"] for c in leaves)
 
 
 def test_units_with_another_plan_are_not_comparison_units(cast: Cast, waves: tuple) -> None:

@@ -15,7 +15,7 @@ def test_no_role_can_open_another_organization(cast: Cast, login, role: str) -> 
     client = login(getattr(cast, role))
     beta_unit = cast.unit(cast.beta, "Beta Clinic/Family Medicine")
     for url in (
-        reverse("orgs:overview", kwargs={"org_slug": "beta"}),
+        reverse("dashboard:overview", kwargs={"org_slug": "beta"}),
         reverse("orgs:units", kwargs={"org_slug": "beta"}),
         reverse("orgs:unit", kwargs={"org_slug": "beta", "unit_id": beta_unit.pk}),
         reverse("orgs:roster", kwargs={"org_slug": "beta"}),
@@ -77,7 +77,7 @@ def test_leader_cannot_import_or_open_settings(cast: Cast, login) -> None:
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, cast: Cast) -> None:
-    response = client.get(reverse("orgs:overview", kwargs={"org_slug": "alpha"}))
+    response = client.get(reverse("dashboard:overview", kwargs={"org_slug": "alpha"}))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
 

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from clinwell.web.orgs.models import Organization, Unit
-from clinwell.web.results.synthetic import MODULES, synthetic_scores
+from clinwell.synth.scores import MODULES, synthetic_scores
 from clinwell.web.surveys.models import Wave, WaveModule
 from tests.web.conftest import Cast
 from tests.web.sealed import payload, store

@@ -1,6 +1,6 @@
 """Links to start an action plan appear only for members who may create one.
 
-``actions:new`` refuses analysts and executives (``actions.access.require_editor``) and, for a
+``actions:new`` refuses analysts and executives (``orgs.access.require_plan_editor``) and, for a
 leader, any unit outside their subtree; the results pages must not offer links that end there.
 """
 

@@ -233,7 +233,7 @@ def test_a_signed_in_staff_member_sees_the_respondent_page(cast: Cast, wave: Any
 
 
 def test_rows_written_with_plain_inserts_skip_nothing_save_would_do() -> None:
-    """submissions._insert bypasses Model.save: valid only while these models have no save
+    """raw_sql.insert bypasses Model.save: valid only while these models have no save
     override, no save signal receivers and no self-filling fields."""
     from django.db import models
     from django.db.models.signals import post_save, pre_save

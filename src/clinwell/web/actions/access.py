@@ -2,20 +2,19 @@
 
 Administrators see and edit every plan of their organization. Leaders see and edit only
 plans whose unit lies in their subtree; any other plan is a 404, exactly like a unit outside
-their subtree. Analysts and executives see every plan and edit none. Other tenants: 404.
+their subtree. Analysts and executives see every plan and edit none (who may edit is
+:func:`clinwell.web.orgs.access.can_edit_plans`, one definition for every app). Other
+tenants: 404.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
 from clinwell.web.actions.models import ActionPlan
-from clinwell.web.orgs.access import Role, visible_units
+from clinwell.web.orgs.access import visible_units
 from clinwell.web.orgs.models import Membership
-
-EDITOR_ROLES = (Role.ADMIN, Role.LEADER)
 
 
 def visible_plans(membership: Membership) -> QuerySet[ActionPlan]:
@@ -37,14 +36,3 @@ def access_plan(membership: Membership, plan_id: int) -> ActionPlan:
     if plan is None:
         raise Http404("No such action plan")
     return plan
-
-
-def can_edit(membership: Membership) -> bool:
-    """Whether the member may change the plans they can see."""
-    return membership.role in EDITOR_ROLES
-
-
-def require_editor(membership: Membership) -> None:
-    """403 for analysts and executives, who only view plans."""
-    if not can_edit(membership):
-        raise PermissionDenied("Your role can view action plans but not change them.")

@@ -14,10 +14,11 @@ from typing import Any
 
 from clinwell.knowledge import Evidence, Suggestion, evidence_library, suggest_interventions
 from clinwell.privacy import ALL, DisclosurePolicy
-from clinwell.web.actions.drivers import BURDEN_COLUMNS, MeasureInfo, measure_info
+from clinwell.web.actions.drivers import BURDEN_COLUMNS, measure_info
 from clinwell.web.actions.impact import ArmEstimate
 from clinwell.web.orgs.models import Membership
 from clinwell.web.results.services.cache import results_for
+from clinwell.web.results.services.catalog import MeasureInfo
 from clinwell.web.surveys.models import Wave
 
 BURDEN_INSTRUMENT = "admin_burden"
@@ -92,7 +93,7 @@ def burden_report(membership: Membership, wave: Wave) -> BurdenReport:
                 values=tuple(
                     ArmEstimate.withheld()
                     if cell.suppressed
-                    else _cell_value(cell.estimates.get(c.name))
+                    else _cell_value(cell.estimates.get(c.column))
                     for c in columns
                 ),
             )

@@ -63,7 +63,7 @@ def load(context: DemoContext) -> None:
 
     measure, waves = IMPACT_MEASURES[0], _closed_waves(org, "org_wellbeing")
     for candidate in IMPACT_MEASURES:
-        found = _closed_waves(org, measure_info(candidate).instrument_id)
+        found = _closed_waves(org, measure_info(candidate).instrument)
         if len(found) >= 2:
             measure, waves = candidate, found
             break
@@ -82,7 +82,7 @@ def load(context: DemoContext) -> None:
             unit_id=improver.pk,
             owner_id=leader.pk,
             target_measure=measure,
-            target_value=3.5 if not measure_info(measure).is_flag else 0.3,
+            target_value=3.5 if not measure_info(measure).is_proportion else 0.3,
             due_on=started + timedelta(days=120),
             interventions=_top_interventions("org_wellbeing.documentation_time", 2),
             actor_groups=("health_systems", "health_workers"),

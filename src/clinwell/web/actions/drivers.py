@@ -8,12 +8,12 @@ every key exists in the vocabulary and every column in the instrument library.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from clinwell.instruments import OutputColumn, load_library
+from clinwell.instruments import load_library
 from clinwell.knowledge import vocabulary
+from clinwell.web.results.services.catalog import MeasureInfo, describe
 
 OUTPUT_DRIVERS: Final[dict[str, tuple[str, ...]]] = {
     "org_wellbeing.leadership": ("leadership",),
@@ -51,57 +51,21 @@ class UnknownMeasureError(ValueError):
     """A target measure that no instrument produces (field ``target_measure``)."""
 
 
-@dataclass(frozen=True)
-class MeasureInfo:
-    """What the plan pages need to know about one output column."""
-
-    name: str
-    label: str
-    instrument_id: str
-    instrument_title: str
-    is_flag: bool
-    kpi: str | None
-    domain: str | None
-    lower_is_better: bool
-
-    @property
-    def drivers(self) -> tuple[str, ...]:
-        return OUTPUT_DRIVERS.get(self.name, ())
-
-
-def _lower_is_better(column: OutputColumn, by_scale: dict[str, OutputColumn]) -> bool:
-    """Scores: ``higher_is_worse``. Flags: the flag marks the bad end of its scale when the
-    scale's bad end and the cut-off's direction agree (e.g. burnout ≥ 3 on a higher-is-worse
-    scale; WHO-5 < 50 on a higher-is-better scale)."""
-    if column.kind != "flag":
-        return bool(column.higher_is_worse)
-    scale = by_scale.get(column.scale)
-    scale_worse_high = bool(scale.higher_is_worse) if scale is not None else True
-    flag_is_high = column.cutoff is not None and column.cutoff.op in (">", ">=")
-    return scale_worse_high == flag_is_high
+def measure_drivers(measure: MeasureInfo) -> tuple[str, ...]:
+    """The driver keys a measure measures (:data:`OUTPUT_DRIVERS`)."""
+    return OUTPUT_DRIVERS.get(measure.column, ())
 
 
 @cache
 def measures() -> dict[str, MeasureInfo]:
-    """Every score and flag column of the instrument library, by column name."""
-    out: dict[str, MeasureInfo] = {}
-    for instrument in load_library().values():
-        columns = instrument.outputs()
-        by_scale = {c.scale: c for c in columns if c.kind == "score"}
-        for column in columns:
-            if column.kind not in ("score", "flag"):
-                continue
-            out[column.name] = MeasureInfo(
-                name=column.name,
-                label=column.label,
-                instrument_id=instrument.id,
-                instrument_title=instrument.title,
-                is_flag=column.kind == "flag",
-                kpi=column.tags.kpi,
-                domain=column.tags.domain,
-                lower_is_better=_lower_is_better(column, by_scale),
-            )
-    return out
+    """Every score and flag column of the instrument library, by column name, described as
+    the results pages describe them (:func:`clinwell.web.results.services.catalog.describe`)."""
+    return {
+        column.name: describe(instrument, column)
+        for instrument in load_library().values()
+        for column in instrument.outputs()
+        if column.kind in ("score", "flag")
+    }
 
 
 def measure_info(name: str) -> MeasureInfo:

@@ -18,7 +18,7 @@ from clinwell.web.orgs.models import Membership
 def measure_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for info in measures().values():
-        groups[info.instrument_title].append((info.name, info.label))
+        groups[info.instrument_title].append((info.column, info.label))
     return sorted(groups.items())
 
 
@@ -91,7 +91,7 @@ class PlanForm(forms.Form):
         name, target = data.get("target_measure"), data.get("target_value")
         if name and target is not None:
             info = measures().get(name)
-            if info is not None and info.is_flag and not 0.0 <= target <= 1.0:
+            if info is not None and info.is_proportion and not 0.0 <= target <= 1.0:
                 self.add_error(
                     "target_value",
                     f"“{info.label}” is a share of respondents: enter it between 0 and 1 "

@@ -27,9 +27,10 @@ from typing import Any
 from clinwell.privacy import ReleasedEstimate
 from clinwell.stats import t_interval_from_summary, wilson_interval
 from clinwell.stats.impact import DiffInDiff, GroupSummary, difference_in_differences
-from clinwell.web.actions.drivers import MeasureInfo, measure_info
+from clinwell.web.actions.drivers import measure_info
 from clinwell.web.actions.models import ActionPlan
 from clinwell.web.results.services.cache import results_for
+from clinwell.web.results.services.catalog import MeasureInfo
 from clinwell.web.surveys.models import Wave
 
 
@@ -81,7 +82,7 @@ class PlanImpact:
         """Whether the difference in differences points the good way (None if unmeasured)."""
         if self.did is None or self.did.estimate == 0:
             return None
-        return (self.did.estimate < 0) == self.measure.lower_is_better
+        return (self.did.estimate < 0) == self.measure.worse_when_high
 
 
 def _closed_waves(plan: ActionPlan, measure: MeasureInfo) -> list[Wave]:
@@ -89,7 +90,7 @@ def _closed_waves(plan: ActionPlan, measure: MeasureInfo) -> list[Wave]:
         Wave.objects.filter(
             organization_id=plan.organization_id,
             status=Wave.Status.CLOSED,
-            modules__instrument_id=measure.instrument_id,
+            modules__instrument_id=measure.instrument,
         )
         .distinct()
         .order_by("closes_at", "pk")
@@ -172,16 +173,16 @@ def released_arms(
     treated_arm = ArmEstimate.withheld()
     cell = by_tree.get(treated)
     if cell is not None and not cell.suppressed:
-        treated_arm = _released(_estimate(cell.estimates.get(measure.name)))
+        treated_arm = _released(_estimate(cell.estimates.get(measure.column)))
     comparison = []
     for tree in sorted(leaves):
         if tree.startswith(treated) or any(tree.startswith(p) for p in other_paths):
             continue
         cell = by_tree[tree]
-        estimate = None if cell.suppressed else _estimate(cell.estimates.get(measure.name))
+        estimate = None if cell.suppressed else _estimate(cell.estimates.get(measure.column))
         if estimate is not None:
             comparison.append(estimate)
-    return WaveSide(wave, treated_arm, pooled(comparison, measure.is_flag))
+    return WaveSide(wave, treated_arm, pooled(comparison, measure.is_proportion))
 
 
 def _other_plan_paths(plan: ActionPlan, after: Wave | None) -> list[str]:
@@ -225,8 +226,8 @@ def plan_impact(plan: ActionPlan) -> PlanImpact:
             before=before_side,
         )
     after_side = released_arms(after, measure, plan.unit.tree_path, others)
-    treated = [s.treated.summary(measure.is_flag) for s in (before_side, after_side)]
-    comparison = [s.comparison.summary(measure.is_flag) for s in (before_side, after_side)]
+    treated = [s.treated.summary(measure.is_proportion) for s in (before_side, after_side)]
+    comparison = [s.comparison.summary(measure.is_proportion) for s in (before_side, after_side)]
     if any(t is None for t in treated):
         return PlanImpact(
             measure,

@@ -16,10 +16,9 @@ from django.utils import timezone
 
 from clinwell.knowledge import UnknownKeyError, intervention, nam_plan, vocabulary
 from clinwell.web.accounts.models import User
-from clinwell.web.actions.access import require_editor
 from clinwell.web.actions.drivers import UnknownMeasureError, measure_info
 from clinwell.web.actions.models import ActionPlan, Milestone
-from clinwell.web.orgs.access import access_unit
+from clinwell.web.orgs.access import access_unit, require_plan_editor
 from clinwell.web.orgs.models import Membership
 from clinwell.web.surveys.models import Wave
 
@@ -52,7 +51,7 @@ class PlanInput:
 
 
 def _clean(membership: Membership, data: PlanInput) -> dict[str, object]:
-    require_editor(membership)
+    require_plan_editor(membership)
     org = membership.organization
     title = data.title.strip()
     if not title or len(title) > 200:
@@ -150,7 +149,7 @@ def update_plan(membership: Membership, plan: ActionPlan, data: PlanInput) -> Ac
 
 
 def set_status(membership: Membership, plan: ActionPlan, status: str) -> ActionPlan:
-    require_editor(membership)
+    require_plan_editor(membership)
     access_unit(membership, plan.unit_id)
     if status not in ActionPlan.Status.values:
         raise PlanError(f"unknown status {status!r}", "status")
@@ -162,7 +161,7 @@ def set_status(membership: Membership, plan: ActionPlan, status: str) -> ActionP
 def add_milestone(
     membership: Membership, plan: ActionPlan, title: str, due_on: date | None = None
 ) -> Milestone:
-    require_editor(membership)
+    require_plan_editor(membership)
     access_unit(membership, plan.unit_id)
     title = title.strip()
     if not title or len(title) > 200:
@@ -179,7 +178,7 @@ def set_milestone_done(
     done_on: date | None = None,
 ) -> Milestone:
     """Tick or untick a milestone; ``done_on`` defaults to today."""
-    require_editor(membership)
+    require_plan_editor(membership)
     access_unit(membership, plan.unit_id)
     milestone = plan.milestones.filter(pk=milestone_id).first()
     if milestone is None:
@@ -191,6 +190,6 @@ def set_milestone_done(
 
 
 def delete_milestone(membership: Membership, plan: ActionPlan, milestone_id: int) -> None:
-    require_editor(membership)
+    require_plan_editor(membership)
     access_unit(membership, plan.unit_id)
     plan.milestones.filter(pk=milestone_id).delete()

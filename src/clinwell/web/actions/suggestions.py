@@ -28,7 +28,8 @@ from clinwell.knowledge import (
     suggest_interventions,
     vocabulary,
 )
-from clinwell.web.actions.drivers import MeasureInfo, domain_drivers
+from clinwell.web.actions.drivers import domain_drivers, measure_drivers
+from clinwell.web.results.services.catalog import MeasureInfo
 
 #: Value of the level selector meaning "do not prefer any level".
 ANY_LEVEL: Final = "any"
@@ -78,7 +79,7 @@ def suggestion_request(
     """Turn a plan's starting point into the arguments of ``suggest_interventions``."""
     if domain is not None and domain not in vocabulary().domain_ids:
         domain = None
-    drivers: tuple[str, ...] = measure.drivers if measure is not None else ()
+    drivers: tuple[str, ...] = measure_drivers(measure) if measure is not None else ()
     if source == "domain" and domain is not None:
         return SuggestionRequest(domain_drivers(domain), domain, None, level)
     kpi = None

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from clinwell.knowledge import burnout_levels, intervention, nam_plan
 from clinwell.knowledge.suggest import LEVEL_SHARE
 from clinwell.web.actions import services
-from clinwell.web.actions.access import access_plan, can_edit, require_editor, visible_plans
+from clinwell.web.actions.access import access_plan, visible_plans
 from clinwell.web.actions.drivers import UnknownMeasureError, measure_info
 from clinwell.web.actions.forms import MilestoneForm, PlanForm
 from clinwell.web.actions.impact import plan_impact
@@ -25,10 +25,10 @@ from clinwell.web.actions.suggestions import (
     suggestions_for,
 )
 from clinwell.web.knowledgebase.presenters import intervention_view, term_label
-from clinwell.web.orgs.access import access_unit
+from clinwell.web.orgs.access import access_unit, can_edit_plans, require_plan_editor
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
-from clinwell.web.surveys.models import Wave
+from clinwell.web.surveys.access import visible_waves
 
 
 def _to_detail(plan: ActionPlan) -> HttpResponse:
@@ -49,7 +49,7 @@ def index(request: HttpRequest, membership: Membership) -> HttpResponse:
             "rows": rows,
             "status": status,
             "statuses": ActionPlan.Status.choices,
-            "can_edit": can_edit(membership),
+            "can_edit": can_edit_plans(membership),
         },
     )
 
@@ -71,7 +71,7 @@ def _start_context(request: HttpRequest, membership: Membership) -> dict[str, An
     if get.get("measure"):
         try:
             measure = measure_info(get["measure"])
-            initial["target_measure"] = measure.name
+            initial["target_measure"] = measure.column
         except UnknownMeasureError as exc:
             messages.error(request, str(exc))
     domain = get.get("domain") or None
@@ -85,7 +85,7 @@ def _start_context(request: HttpRequest, membership: Membership) -> dict[str, An
         initial["unit"] = unit.pk
     wave = None
     if get.get("wave", "").isdigit():
-        wave = Wave.objects.filter(organization=membership.organization, pk=get["wave"]).first()
+        wave = visible_waves(membership).filter(pk=get["wave"]).first()
         if wave is not None:
             initial["source_wave"] = wave.pk
     if measure is not None:
@@ -113,7 +113,7 @@ def _start_context(request: HttpRequest, membership: Membership) -> dict[str, An
 
 @org_view()
 def new(request: HttpRequest, membership: Membership) -> HttpResponse:
-    require_editor(membership)
+    require_plan_editor(membership)
     start = _start_context(request, membership)
     form = PlanForm(membership, request.POST or None, initial=start["initial"])
     if request.method == "POST" and form.is_valid():
@@ -173,7 +173,7 @@ def detail(request: HttpRequest, membership: Membership, plan_id: int) -> HttpRe
         "nam_actions": [nam.action(k) for k in plan.nam_actions if k in nam.actions],
         "actors": [a for a in nam.actors if a.id in plan.actor_groups],
         "impact": plan_impact(plan),
-        "can_edit": can_edit(membership),
+        "can_edit": can_edit_plans(membership),
         "milestone_form": MilestoneForm(),
         "statuses": ActionPlan.Status.choices,
     }
@@ -183,7 +183,7 @@ def detail(request: HttpRequest, membership: Membership, plan_id: int) -> HttpRe
 @org_view()
 def edit(request: HttpRequest, membership: Membership, plan_id: int) -> HttpResponse:
     plan = access_plan(membership, plan_id)
-    require_editor(membership)
+    require_plan_editor(membership)
     initial = {
         "title": plan.title,
         "description": plan.description,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from clinwell.web.accounts.models import User
 from clinwell.web.api.forms import TokenForm
 from clinwell.web.api.tokens import create_token, revoke_token, user_tokens
-from clinwell.web.orgs.models import Membership
+from clinwell.web.orgs.access import memberships_of
 
 NEW_TOKEN_KEY = "api_new_token"  # noqa: S105 - a session key, not a secret
 
@@ -30,12 +30,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
         return redirect("api-tokens")
     new_token = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
     # Not an organization page, so no organization navigation: link back to each one.
-    memberships = Membership.objects.filter(user=user).select_related("organization")
     context = {
         "form": form,
         "tokens": user_tokens(user),
         "new_token": new_token,
-        "memberships": memberships.order_by("organization__name"),
+        "memberships": memberships_of(user),
     }
     return render(request, "api/tokens.html", context, status=200)
 

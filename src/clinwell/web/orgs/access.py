@@ -32,6 +32,17 @@ def access_membership(user: User, org_slug: str) -> Membership:
     return membership
 
 
+def memberships_of(user: User) -> QuerySet[Membership]:
+    """The user's memberships (their organizations and roles), by organization name."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organization", "unit")
+        .order_by("organization__name", "organization__slug")
+    )
+
+
 def require_role(membership: Membership, *roles: str) -> None:
     """403 unless the membership has one of ``roles``."""
     if membership.role not in roles:
@@ -46,6 +57,12 @@ def visible_units(membership: Membership) -> QuerySet[Unit]:
     if membership.unit is None:  # excluded by the leader_has_unit constraint; fail closed
         return units.none()
     return units.filter(tree_path__startswith=membership.unit.tree_path)
+
+
+def top_unit(membership: Membership) -> Unit | None:
+    """The tree's single top unit (every unit path starts with it), if it has exactly one."""
+    tops = list(Unit.objects.filter(organization=membership.organization, parent__isnull=True)[:2])
+    return tops[0] if len(tops) == 1 else None
 
 
 def access_unit(membership: Membership, unit_id: int) -> Unit:
@@ -70,3 +87,18 @@ def access_person(membership: Membership, person_id: int) -> Person:
     if person is None:
         raise Http404("No such person")
     return person
+
+
+PLAN_EDITOR_ROLES = (Role.ADMIN, Role.LEADER)
+"""Roles that start and change action plans (in the units they can see)."""
+
+
+def can_edit_plans(membership: Membership) -> bool:
+    """Whether the member may start and change the action plans they can see."""
+    return membership.role in PLAN_EDITOR_ROLES
+
+
+def require_plan_editor(membership: Membership) -> None:
+    """403 for analysts and executives, who only view plans."""
+    if not can_edit_plans(membership):
+        raise PermissionDenied("Your role can view action plans but not change them.")

@@ -11,7 +11,7 @@ from clinwell.web.orgs.models import Membership
 
 # (label, url name, roles that see it; None = every member)
 NAV_ITEMS: list[tuple[str, str, tuple[str, ...] | None]] = [
-    ("Overview", "orgs:overview", None),
+    ("Overview", "dashboard:overview", None),
     ("Surveys", "surveys:index", ("admin",)),
     ("Results", "results:index", None),
     ("Action plans", "actions:index", None),
@@ -35,7 +35,7 @@ def organization_nav(request: HttpRequest) -> dict[str, Any]:
             url = reverse(url_name, kwargs={"org_slug": slug})
         except NoReverseMatch:
             continue
-        overview = url_name == "orgs:overview"
+        overview = url_name == "dashboard:overview"
         active = current == url if overview else current.startswith(url)
         items.append({"label": label, "url": url, "active": active})
     memberships = []

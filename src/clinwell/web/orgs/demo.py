@@ -6,6 +6,7 @@ import csv
 import io
 import random
 
+from clinwell.synth.survey import DEMO_UNITS
 from clinwell.web.accounts.models import User
 from clinwell.web.demo import DEMO_PASSWORD, DEMO_SLUG, DemoContext
 from clinwell.web.orgs.models import Unit
@@ -13,24 +14,6 @@ from clinwell.web.orgs.services.organizations import create_organization, grant_
 from clinwell.web.orgs.services.roster import import_roster
 from clinwell.web.orgs.services.units import import_units
 
-# (path, headcount). Small units exist on purpose: their results are suppressed.
-DEMO_UNITS: list[tuple[str, int]] = [
-    ("Riverside Health/Main Campus/Medicine/Cardiology", 38),
-    ("Riverside Health/Main Campus/Medicine/Hospital Medicine", 52),
-    ("Riverside Health/Main Campus/Medicine/Internal Medicine Clinic", 44),
-    ("Riverside Health/Main Campus/Medicine/Infectious Diseases", 4),
-    ("Riverside Health/Main Campus/Surgery/General Surgery", 36),
-    ("Riverside Health/Main Campus/Surgery/Orthopedics", 29),
-    ("Riverside Health/Main Campus/Surgery/Vascular Surgery", 7),
-    ("Riverside Health/Main Campus/Emergency Medicine", 48),
-    ("Riverside Health/Main Campus/Pediatrics", 41),
-    ("Riverside Health/North Clinic/Family Medicine", 55),
-    ("Riverside Health/North Clinic/Women's Health", 33),
-    ("Riverside Health/North Clinic/Dermatology", 3),
-    ("Riverside Health/Lakeside Hospital/Anesthesiology", 31),
-    ("Riverside Health/Lakeside Hospital/Radiology", 24),
-    ("Riverside Health/Lakeside Hospital/Hospital Medicine", 39),
-]
 ROLE_WEIGHTS = {"physician": 0.55, "app": 0.2, "nurse": 0.12, "resident": 0.1, "other": 0.03}
 TENURE_WEIGHTS = {"lt1": 0.1, "1to5": 0.3, "6to10": 0.25, "11to20": 0.22, "gt20": 0.13}
 FIRST = [

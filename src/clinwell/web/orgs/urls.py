@@ -6,7 +6,6 @@ from clinwell.web.orgs import views
 
 app_name = "orgs"
 urlpatterns = [
-    path("", views.overview, name="overview"),
     path("units/", views.units, name="units"),
     path("units/<int:unit_id>/", views.unit_detail, name="unit"),
     path("roster/", views.roster, name="roster"),

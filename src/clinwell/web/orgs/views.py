@@ -1,4 +1,4 @@
-"""Organization pages: overview, unit tree, roster and settings (thin views)."""
+"""Organization pages: unit tree, roster and settings (thin views)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,16 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from clinwell.web.actions.summary import plan_progress
-from clinwell.web.orgs.access import Role, access_unit, visible_people, visible_units
+from clinwell.web.orgs.access import Role, access_unit, top_unit, visible_people, visible_units
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.forms import OrganizationSettingsForm, RosterImportForm, UnitImportForm
-from clinwell.web.orgs.models import Membership, Unit
+from clinwell.web.orgs.models import Membership
 from clinwell.web.orgs.services.choices import ChoiceListError
 from clinwell.web.orgs.services.organizations import update_organization_settings
 from clinwell.web.orgs.services.roster import import_roster
 from clinwell.web.orgs.services.tabular import ImportValidationError
 from clinwell.web.orgs.services.units import import_units
 from clinwell.web.orgs.tree import build_tree
-from clinwell.web.results.summary import overview_context
 
 
 def _headcounts(membership: Membership) -> dict[int, int]:
@@ -29,21 +27,6 @@ def _headcounts(membership: Membership) -> dict[int, int]:
         .values_list("pk", "n")
     )
     return dict(rows)
-
-
-@org_view()
-def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
-    org = membership.organization
-    units = visible_units(membership)
-    context = {
-        "unit_count": units.count(),
-        "people_count": org.people.filter(active=True, unit__in=units).count(),
-        "member_count": org.memberships.count(),
-        "wave_count": org.waves.count(),
-        "plan_progress": plan_progress(membership),
-        **overview_context(membership),
-    }
-    return render(request, "orgs/overview.html", context)
 
 
 @org_view()
@@ -194,5 +177,5 @@ def import_roster_view(request: HttpRequest, membership: Membership) -> HttpResp
 
 def _top_unit(membership: Membership) -> str | None:
     """The name of the tree's single top unit (paths start with it), if it has one."""
-    tops = list(Unit.objects.filter(organization=membership.organization, parent__isnull=True)[:2])
-    return tops[0].name if len(tops) == 1 else None
+    top = top_unit(membership)
+    return None if top is None else top.name

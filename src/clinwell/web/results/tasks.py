@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django_tasks import task
 
 from clinwell.web.results.services.cache import results_for
@@ -21,5 +20,6 @@ def compute_wave_results(wave_id: int) -> int:
 
 
 def on_wave_closed(sender: Any, wave: Wave, **kwargs: Any) -> None:
-    """A closed wave's results are computed at once, in the background."""
-    transaction.on_commit(lambda: compute_wave_results.enqueue(wave.pk))
+    """A closed wave's results are computed at once, in the background (the signal is sent
+    once the close has committed)."""
+    compute_wave_results.enqueue(wave.pk)

@@ -11,8 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from clinwell.web.actions.access import can_edit
-from clinwell.web.orgs.access import Role
+from clinwell.web.orgs.access import Role, can_edit_plans
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
 from clinwell.web.results.services import pages
@@ -34,9 +33,9 @@ def _base(request: HttpRequest, membership: Membership, page: str) -> dict[str, 
         "slug": membership.organization.slug,
         "is_admin": membership.is_admin,
         # "Act" / "Start an action plan" links lead to actions:new, which refuses members who
-        # cannot edit plans (actions.access.require_editor). Every unit these pages link to
+        # cannot edit plans (orgs.access.require_plan_editor). Every unit these pages link to
         # already passed the access layer (a leader's subtree), as actions:new requires.
-        "can_plan": can_edit(membership),
+        "can_plan": can_edit_plans(membership),
     }
 
 

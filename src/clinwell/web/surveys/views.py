@@ -15,6 +15,7 @@ from clinwell.spreadsheet import SafeWriter
 from clinwell.web.orgs.access import Role, access_unit, visible_units
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
+from clinwell.web.surveys.access import access_wave, visible_waves
 from clinwell.web.surveys.forms import WaveForm
 from clinwell.web.surveys.models import MailJob, Wave
 from clinwell.web.surveys.services import lifecycle
@@ -24,17 +25,10 @@ from clinwell.web.surveys.services.form import build_form
 from clinwell.web.surveys.services.participation import live_counts
 
 
-def access_wave(membership: Membership, wave_id: int) -> Wave:
-    wave = Wave.objects.filter(organization=membership.organization, pk=wave_id).first()
-    if wave is None:
-        raise Http404("No such wave")
-    return wave
-
-
 @org_view(Role.ADMIN)
 def index(request: HttpRequest, membership: Membership) -> HttpResponse:
     waves = list(
-        Wave.objects.filter(organization=membership.organization)
+        visible_waves(membership)
         .annotate(n_responses=Count("responses", distinct=True))
         .order_by("-opens_at")
     )

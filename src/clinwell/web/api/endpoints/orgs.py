@@ -14,7 +14,7 @@ from clinwell.web.api import schemas
 from clinwell.web.api.auth import member
 from clinwell.web.api.endpoints.params import OrgSlug
 from clinwell.web.api.pagination import Pagination
-from clinwell.web.orgs.access import visible_units
+from clinwell.web.orgs.access import memberships_of, visible_units
 from clinwell.web.orgs.models import Membership
 
 router = Router(tags=["organizations"])
@@ -40,11 +40,7 @@ def _organization(m: Membership) -> dict[str, Any]:
 def list_organizations(request: HttpRequest) -> list[dict[str, Any]]:
     """Every organization the token's user is a member of, with their role (and, for a
     unit leader, the unit whose subtree they see), ordered by name. Paginated."""
-    memberships = Membership.objects.filter(user=request.auth).select_related(  # type: ignore[attr-defined]
-        "organization", "unit"
-    )
-    ordered = memberships.order_by("organization__name", "organization__slug")
-    return [_organization(m) for m in ordered]
+    return [_organization(m) for m in memberships_of(request.auth)]  # type: ignore[attr-defined]
 
 
 @router.get(

@@ -14,7 +14,6 @@ for administrators, as on the web.
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
@@ -27,18 +26,11 @@ from clinwell.web.api.present import comments_body, results_body, wave_body
 from clinwell.web.orgs.access import Role
 from clinwell.web.orgs.models import Membership
 from clinwell.web.results.services.scope import pick_wave
+from clinwell.web.surveys.access import access_wave, visible_waves
 from clinwell.web.surveys.models import Wave
 from clinwell.web.surveys.services.participation import live_counts
 
 router = Router(tags=["waves and results"])
-
-
-def _visible_waves(membership: Membership) -> QuerySet[Wave]:
-    """Admins: every wave of the organization; other roles: closed waves."""
-    waves = Wave.objects.filter(organization=membership.organization)
-    if not membership.is_admin:
-        waves = waves.filter(status=Wave.Status.CLOSED)
-    return waves.order_by("-opens_at", "-pk")
 
 
 def _wave(membership: Membership, wave: Wave) -> dict[str, Any]:
@@ -68,7 +60,7 @@ def list_waves(request: HttpRequest, org_slug: OrgSlug) -> list[dict[str, Any]]:
     administrators while a wave is open, and is null otherwise: once a wave closes its
     numbers are published through the privacy gate (see the results endpoint). Paginated."""
     membership = member(request, org_slug)
-    return [_wave(membership, w) for w in _visible_waves(membership)]
+    return [_wave(membership, w) for w in visible_waves(membership).order_by("-opens_at", "-pk")]
 
 
 @router.get(
@@ -79,9 +71,7 @@ def list_waves(request: HttpRequest, org_slug: OrgSlug) -> list[dict[str, Any]]:
 def get_wave(request: HttpRequest, org_slug: OrgSlug, wave_id: WaveId) -> dict[str, Any]:
     """A wave the caller may see (404 otherwise, including other tenants' waves)."""
     membership = member(request, org_slug)
-    wave = _visible_waves(membership).filter(pk=wave_id).first()
-    if wave is None:
-        raise Http404("No such wave")
+    wave = access_wave(membership, wave_id)
     return _wave(membership, wave)
 
 

@@ -17,6 +17,7 @@ from clinwell.web.orgs.models import Organization
 from clinwell.web.results.models import PublishedCell, WaveResult
 from clinwell.web.results.services.catalog import MeasureInfo
 from clinwell.web.results.services.compute import compute_wave, fingerprint
+from clinwell.web.surveys import access as surveys_access
 from clinwell.web.surveys.models import Wave
 
 
@@ -61,11 +62,7 @@ class WaveResults:
 
 def closed_waves(organization: Organization) -> list[Wave]:
     """The organization's closed waves, oldest first."""
-    return list(
-        Wave.objects.filter(organization=organization, status=Wave.Status.CLOSED)
-        .prefetch_related("modules")
-        .order_by("closes_at", "pk")
-    )
+    return list(surveys_access.closed_waves(organization))
 
 
 def results_for(wave: Wave) -> WaveResults:

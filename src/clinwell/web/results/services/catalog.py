@@ -20,7 +20,14 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from clinwell.instruments import DOMAINS, KPIS, UnknownInstrumentError, get_instrument
+from clinwell.instruments import (
+    DOMAINS,
+    KPIS,
+    Instrument,
+    OutputColumn,
+    UnknownInstrumentError,
+    get_instrument,
+)
 
 KPI_LABELS = {
     "burnout": "Burnout",
@@ -61,12 +68,38 @@ class MeasureInfo:
     def is_proportion(self) -> bool:
         return self.kind == "proportion"
 
+    @property
+    def worse_when_high(self) -> bool:
+        """Whether a higher value (score, or share of true flags) is worse; a score whose
+        instrument gives no direction counts as higher-is-better."""
+        return bool(self.higher_is_worse)
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> MeasureInfo:
         return cls(**data)
+
+
+def describe(instrument: Instrument, out: OutputColumn) -> MeasureInfo:
+    """The one description of a scored column, as every page and the plans use it."""
+    flag = out.kind == "flag"
+    return MeasureInfo(
+        column=out.name,
+        label=out.label,
+        kind="proportion" if flag else "mean",
+        instrument=instrument.id,
+        instrument_title=instrument.title,
+        validated=instrument.validated,
+        validity_label=instrument.validity_label,
+        kpi=out.tags.kpi,
+        domain=out.tags.domain,
+        driver=out.tags.driver and not flag,
+        higher_is_worse=out.higher_is_worse,
+        low=None if out.range is None else float(out.range[0]),
+        high=None if out.range is None else float(out.range[1]),
+    )
 
 
 def _outputs(
@@ -85,29 +118,7 @@ def _outputs(
             scale = instrument.scale(out.scale)
             if sum(1 for i in scale.items if i not in skipped) < scale.min_answered:
                 continue  # the wave does not ask enough of its items: never scored
-            flag = out.kind == "flag"
-            worse = out.higher_is_worse
-            if flag and out.tags.kpi in ("burnout", "intent_to_leave", "job_stress"):
-                worse = True
-            elif flag and out.tags.kpi in ("job_satisfaction", "feeling_valued"):
-                worse = False
-            found.append(
-                MeasureInfo(
-                    column=out.name,
-                    label=out.label,
-                    kind="proportion" if flag else "mean",
-                    instrument=instrument.id,
-                    instrument_title=instrument.title,
-                    validated=instrument.validated,
-                    validity_label=instrument.validity_label,
-                    kpi=out.tags.kpi,
-                    domain=out.tags.domain,
-                    driver=out.tags.driver and not flag,
-                    higher_is_worse=worse,
-                    low=None if out.range is None else float(out.range[0]),
-                    high=None if out.range is None else float(out.range[1]),
-                )
-            )
+            found.append(describe(instrument, out))
     return found
 
 

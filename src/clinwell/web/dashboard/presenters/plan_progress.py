@@ -1,4 +1,4 @@
-"""Plan progress for the executive overview (``actions/_progress_panel.html``)."""
+"""Plan progress on the organization's overview page (``dashboard/_plan_progress.html``)."""
 
 from __future__ import annotations
 

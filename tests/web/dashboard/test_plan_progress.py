@@ -10,7 +10,7 @@ from django.test import Client
 
 from clinwell.web.accounts.models import User
 from clinwell.web.actions.services import add_milestone, set_milestone_done
-from clinwell.web.actions.summary import plan_progress
+from clinwell.web.dashboard.presenters import plan_progress
 from tests.web.actions.conftest import CARDIOLOGY, PEDIATRICS, SURGERY, make_plan, membership
 from tests.web.conftest import Cast
 
@@ -42,7 +42,7 @@ def test_counts_overdue_and_progress(cast: Cast) -> None:
     leader = plan_progress(membership(cast.leader, cast.alpha), today=TODAY)
     assert leader["total"] == 1
 
-    html = render_to_string("actions/_progress_panel.html", {"progress": progress})
+    html = render_to_string("dashboard/_plan_progress.html", {"progress": progress})
     assert "Late" in html
     assert 'value="75"' in html
     assert f"/o/alpha/actions/{late.pk}/" in html

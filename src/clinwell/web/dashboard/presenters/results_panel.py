@@ -1,11 +1,5 @@
-"""The results panel of the organization Overview page.
-
-Usage (the lead's overview view)::
-
-    from clinwell.web.results.summary import overview_context
-    context.update(overview_context(membership))
-    # template: {% include "results/_overview.html" %}
-"""
+"""The results panel of the organization's overview page (``dashboard/_results_panel.html``):
+headline KPIs of the latest closed wave, read from its release."""
 
 from __future__ import annotations
 
@@ -19,7 +13,7 @@ from clinwell.web.results.services.present import national_comparison
 from clinwell.web.results.services.scope import scope_for
 
 
-def overview_context(membership: Membership) -> dict[str, Any]:
+def results_panel(membership: Membership) -> dict[str, Any]:
     """Headline KPIs of the latest closed wave for the member's scope, all released.
 
     Returns ``{"results_summary": {...}}``; ``wave`` is None when no wave has closed, and

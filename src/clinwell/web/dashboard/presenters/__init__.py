@@ -1,0 +1,27 @@
+"""Read-only builders of the overview page: each returns plain data for one panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clinwell.web.dashboard.presenters.plan_progress import plan_progress
+from clinwell.web.dashboard.presenters.results_panel import results_panel
+from clinwell.web.orgs.access import visible_units
+from clinwell.web.orgs.models import Membership
+
+
+def overview_context(membership: Membership) -> dict[str, Any]:
+    """Everything the organization's overview page shows, for the member's scope."""
+    org = membership.organization
+    units = visible_units(membership)
+    return {
+        "unit_count": units.count(),
+        "people_count": org.people.filter(active=True, unit__in=units).count(),
+        "member_count": org.memberships.count(),
+        "wave_count": org.waves.count(),
+        "plan_progress": plan_progress(membership),
+        **results_panel(membership),
+    }
+
+
+__all__ = ["overview_context", "plan_progress", "results_panel"]

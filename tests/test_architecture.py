@@ -1,0 +1,71 @@
+"""Rules of the code's shape that import-linter cannot express, checked on the source tree."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import clinwell
+
+SRC = Path(clinwell.__file__).parent
+WEB = SRC / "web"
+
+
+def _python(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*.py") if "migrations" not in p.parts]
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(SRC).as_posix()
+
+
+def test_views_and_api_endpoints_do_not_query_models_directly() -> None:
+    """Views reach data through access functions, presenters and services, never
+    ``Model.objects`` (one choke point for tenant scoping)."""
+    modules = [
+        *WEB.glob("*/views.py"),
+        *WEB.glob("*/*_views.py"),
+        *(WEB / "api" / "endpoints").glob("*.py"),
+        WEB / "views.py",
+    ]
+    offenders = [
+        f"{_relative(m)}:{n}"
+        for m in modules
+        for n, line in enumerate(m.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"\.objects\b|_default_manager\b|_base_manager\b", line)
+    ]
+    assert offenders == []
+
+
+OPENS_RESPONSES = re.compile(r"\bOpener\b|\bopen_responses\b|\bload_wave\b|\bopen_all\b")
+MAY_OPEN_RESPONSES = {
+    # the sealing itself, and the results computation: the one reader of answers
+    "web/surveys/services/sealing.py",
+    "web/results/services/loading.py",
+    "web/results/services/compute.py",
+    # re-sealing at close and after a key rotation (contents are written back, not read out)
+    "web/surveys/services/lifecycle.py",
+    "web/surveys/management/commands/reseal_responses.py",
+    # whether a roster role is still held by responses (a yes/no per wave, docs/privacy.md)
+    "web/surveys/services/usage.py",
+}
+
+
+def test_only_the_results_computation_reads_responses() -> None:
+    """No module outside the results computation (and the surveys app's own sealing
+    services listed above) opens stored responses: every number leaves through the release."""
+    readers = {
+        _relative(m)
+        for m in _python(SRC)
+        if OPENS_RESPONSES.search(m.read_text(encoding="utf-8"))
+    }
+    assert readers <= MAY_OPEN_RESPONSES, sorted(readers - MAY_OPEN_RESPONSES)
+    assert "web/results/services/loading.py" in readers  # the rule still finds its reader
+
+
+def test_every_web_app_has_the_same_shape() -> None:
+    """Each app keeps views in views.py, writes in services, reads in access/presenters."""
+    for app in sorted(p.parent for p in WEB.glob("*/apps.py")):
+        names = {p.name for p in app.iterdir()}
+        assert "views.py" in names or app.name in ("accounts",), app.name
+        assert "models.py" in names or app.name in ("dashboard",), app.name
