@@ -311,7 +311,32 @@ async def drive(args: argparse.Namespace, server: Server, plan: dict[str, Any]) 
     return phases
 
 
-def verify(args: argparse.Namespace, wave_id: int, phases: dict[str, Any]) -> dict[str, Any]:
+SEALED_COMMENTS = """
+import django, json, sys
+django.setup()
+from clinwell.web.results.services.loading import open_responses
+from clinwell.web.surveys.models import Wave
+payloads = open_responses(Wave.objects.get(pk=int(sys.argv[1])))
+print(json.dumps(sum(1 for p in payloads if p.comment)))
+"""
+
+
+def sealed_comments(env: dict[str, str], wave_id: int) -> int:
+    """Responses with a comment: comments are sealed with their response, so they are
+    counted by opening the seals with the server's key (its environment)."""
+    done = subprocess.run(
+        [sys.executable, "-c", SEALED_COMMENTS, str(wave_id)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(json.loads(done.stdout))
+
+
+def verify(
+    args: argparse.Namespace, wave_id: int, phases: dict[str, Any], env: dict[str, str]
+) -> dict[str, Any]:
     """Responses, invitations marked responded and confirmed respondents must all agree."""
     url = f"postgresql://postgres@127.0.0.1:5432/{args.database}"
     with psycopg.connect(url) as conn:
@@ -323,9 +348,7 @@ def verify(args: argparse.Namespace, wave_id: int, phases: dict[str, Any]) -> di
             "SELECT count(*) FROM surveys_invitation WHERE wave_id = %s AND status = 'responded'",
             (wave_id,),
         ).fetchone()
-        comments = conn.execute(
-            "SELECT count(*) FROM surveys_comment WHERE wave_id = %s", (wave_id,)
-        ).fetchone()
+    comments = (sealed_comments(env, wave_id),)
     confirmed = sum(p["completed"] for p in phases.values())
     with_comment = sum(p["with_comment"] for p in phases.values())
     result = {
@@ -396,7 +419,7 @@ def main() -> None:
             server.wait_ready(args.workers)
             phases = asyncio.run(drive(args, server, plan))
             server.stop()
-            check = verify(args, plan["wave_id"], phases)
+            check = verify(args, plan["wave_id"], phases, env)
             print(json.dumps({"check": check}), flush=True)
             log = (work_dir / "server.log").read_text(errors="replace").splitlines()
             # The server's own account of the killed worker (granian: "Unexpected exit from

@@ -41,11 +41,12 @@ def build(responses: int, seed: int = 11) -> tuple[object, object, object]:
 
     from django.utils import timezone
 
+    from clinwell.synth.scores import MODULES, synthetic_scores
     from clinwell.web.accounts.models import User
     from clinwell.web.orgs.services.organizations import create_organization, grant_membership
     from clinwell.web.orgs.services.units import import_units
-    from clinwell.synth.scores import MODULES, synthetic_scores
-    from clinwell.web.surveys.models import Response, Wave, WaveModule
+    from clinwell.web.surveys.models import Wave, WaveModule
+    from clinwell.web.surveys.services.sealing import Channel, Payload, store_sealed
 
     org = create_organization("Bench Health", slug="bench", state="MN")
     lines = ["path"] + [
@@ -80,19 +81,12 @@ def build(responses: int, seed: int = 11) -> tuple[object, object, object]:
     chunk = 10_000
     for start in range(0, responses, chunk):
         rows = synthetic_scores(rng, min(chunk, responses - start))
-        Response.objects.bulk_create(
+        store_sealed(
+            wave,
             [
-                Response(
-                    wave=wave,
-                    unit_id=int(u),
-                    role="physician",
-                    tenure_band="1to5",
-                    submitted_on=wave.closed_on,
-                    scores=s,
-                )
+                Payload(int(u), "physician", "1to5", Channel.IMPORTED, {}, s)
                 for u, s in zip(unit_of[start : start + chunk], rows, strict=True)
             ],
-            batch_size=2000,
         )
     print(
         f"built {responses:,} responses over {len(clinics)} clinics in "

@@ -55,9 +55,7 @@ def test_only_the_results_computation_reads_responses() -> None:
     """No module outside the results computation (and the surveys app's own sealing
     services listed above) opens stored responses: every number leaves through the release."""
     readers = {
-        _relative(m)
-        for m in _python(SRC)
-        if OPENS_RESPONSES.search(m.read_text(encoding="utf-8"))
+        _relative(m) for m in _python(SRC) if OPENS_RESPONSES.search(m.read_text(encoding="utf-8"))
     }
     assert readers <= MAY_OPEN_RESPONSES, sorted(readers - MAY_OPEN_RESPONSES)
     assert "web/results/services/loading.py" in readers  # the rule still finds its reader

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from clinwell.web.orgs.models import Organization, Unit
 from clinwell.synth.scores import MODULES, synthetic_scores
+from clinwell.web.orgs.models import Organization, Unit
 from clinwell.web.surveys.models import Wave, WaveModule
 from tests.web.conftest import Cast
 from tests.web.sealed import payload, store
