@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 console = Console()
 err = Console(stderr=True)
@@ -156,6 +154,9 @@ def metrics(
     ] = None,
 ) -> None:
     """Compute per-clinician EHR-use metrics per week or month, written with their parameters."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
     from clinwell.ehr import EhrInputError, ParameterError, compute_metrics, write_metrics
 
     if output.suffix.lower() not in (".parquet", ".csv"):
