@@ -2,8 +2,12 @@
 
 Contenders, each run in its own process so that peak memory (max RSS) is its own:
 
-- ``ours``: :func:`clinwell.ehr.compute_metrics` (validation + metrics, DuckDB engine);
-- ``sql``: an equivalent hand-written DuckDB SQL query (same definitions, no validation);
+- ``cli``: the whole ``clinwell ehr metrics`` command as a user runs it (start-up, reading,
+  validation, metrics, writing the Parquet output, its sidecar and state), timed from outside;
+- ``sql-cli``: the hand-written DuckDB SQL below as a whole process too (Python start-up,
+  ``import duckdb``, the query, ``COPY ... TO`` a Parquet file), timed from outside;
+- ``ours``: :func:`clinwell.ehr.compute_metrics` in process (validation + metrics);
+- ``sql``: the hand-written DuckDB SQL query in process (same definitions, no validation);
 - ``pandas``: a per-clinician pandas loop in the style of published research code
   (sslou/publications 2021_burnout_lmm/measure_access_logs.py), vectorized within each
   clinician, on a subsample of clinicians (``--sample-clinicians``), extrapolated linearly;
@@ -16,6 +20,7 @@ Usage::
     python benchmarks/bench_ehr.py run sql    var/bench/ehr100m [--memory-limit 8GB]
     python benchmarks/bench_ehr.py run pandas var/bench/ehr100m --sample-clinicians 20
     python benchmarks/bench_ehr.py all var/bench/ehr100m --sample-clinicians 20
+    python benchmarks/bench_ehr.py whole var/bench/ehr20m --repeat 3   # cli vs sql-cli, alternating
 
 Each run prints one JSON line: seconds, events, events per second, peak RSS, and whether the
 result equals the planted ground truth.
@@ -115,6 +120,7 @@ def count_events(d: Path) -> int:
 
 def matches_truth(d: Path, got: pd.DataFrame, cols: list[str]) -> bool:
     truth = pd.read_parquet(d / "truth_week.parquet")
+    cols = [c for c in cols if c in truth.columns]
     got = got.sort_values(["clinician_id", "period_start"]).reset_index(drop=True)
     truth = truth.sort_values(["clinician_id", "period_start"]).reset_index(drop=True)
     if len(got) != len(truth):
@@ -152,6 +158,41 @@ def run_sql(d: Path, memory_limit: str) -> dict[str, object]:
     got["period_start"] = pd.to_datetime(got["period_start"]).dt.date
     return {
         "seconds": seconds,
+        "events": count_events(d),
+        "matches_truth": matches_truth(d, got, cols),
+    }
+
+
+def sql_to_file(d: Path, out: Path, memory_limit: str) -> None:
+    """The hand-written query, written to Parquet (what ``sql-cli`` runs in its own process)."""
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET preserve_insertion_order = false")
+    query = HAND_SQL.format(d=d, timeout=TIMEOUT_S * 1_000_000)
+    con.execute(f"COPY ({query}) TO '{out}' (FORMAT parquet)")
+
+
+def whole_command(contender: str, d: Path, out: Path, memory_limit: str) -> dict[str, object]:
+    """Run one whole-command contender in a fresh process; wall time and peak RSS (GNU time)."""
+    if contender == "cli":
+        exe = str(Path(sys.executable).with_name("clinwell"))
+        cmd = [exe, "ehr", "metrics", "--events", str(d / "events.parquet")]
+        cmd += ["--schedule", str(d / "schedule.parquet"), "--actions", str(d / "actions.csv")]
+        cmd += ["--orders", str(d / "orders.parquet"), "--memory-limit", memory_limit]
+        cmd += ["-o", str(out)]
+    else:
+        cmd = [sys.executable, __file__, "sql-write", str(d), str(out), memory_limit]
+    timed = ["/usr/bin/time", "-f", "%e %M", *cmd]
+    done = subprocess.run(timed, capture_output=True, text=True, check=True)
+    seconds, kib = done.stderr.strip().splitlines()[-1].split()
+    got = pd.read_parquet(out)
+    if contender == "sql-cli":
+        got["period_start"] = pd.to_datetime(got["period_start"]).dt.date
+    cols = [c for c in got.columns if c.endswith("_hours")] + ["teamwork_orders_pct"]
+    return {
+        "contender": contender,
+        "seconds": float(seconds),
+        "peak_rss_mib": round(int(kib) / 1024, 1),
         "events": count_events(d),
         "matches_truth": matches_truth(d, got, cols),
     }
@@ -247,6 +288,14 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("data", type=Path)
     run.add_argument("--memory-limit", default="50%")
     run.add_argument("--sample-clinicians", type=int, default=20)
+    whole = sub.add_parser("whole")
+    whole.add_argument("data", type=Path)
+    whole.add_argument("--repeat", type=int, default=3)
+    whole.add_argument("--memory-limit", default="50%")
+    write = sub.add_parser("sql-write")
+    write.add_argument("data", type=Path)
+    write.add_argument("out", type=Path)
+    write.add_argument("memory_limit")
     both = sub.add_parser("all")
     both.add_argument("data", type=Path)
     both.add_argument("--memory-limit", default="50%")
@@ -260,6 +309,16 @@ def main(argv: list[str] | None = None) -> None:
         info = write_audit_log(spec, args.out, chunk_clinicians=50)
         info["seconds"] = round(time.perf_counter() - start, 1)
         print(json.dumps(info["rows"] | {"seconds": info["seconds"]}))
+    elif args.cmd == "sql-write":
+        sql_to_file(args.data, args.out, args.memory_limit)
+    elif args.cmd == "whole":
+        out_dir = args.data / "out"
+        out_dir.mkdir(exist_ok=True)
+        for i in range(args.repeat):
+            for contender in ("sql-cli", "cli") if i % 2 == 0 else ("cli", "sql-cli"):
+                out = out_dir / f"{contender}.parquet"
+                res = whole_command(contender, args.data, out, args.memory_limit)
+                print(json.dumps(res | {"round": i + 1}), flush=True)
     elif args.cmd == "run":
         if args.contender == "ours":
             res = run_ours(args.data, args.memory_limit)

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from clinwell import __version__
 from clinwell.ehr import metrics as m
-from clinwell.ehr.assemble import assemble, period_start, scheduled_daily
+from clinwell.ehr.assemble import EVENT_SUMS, assemble, period_start, scheduled_daily
 from clinwell.ehr.engines import DEFAULT_MEMORY_LIMIT, connect, default_temp_directory, engine_name
 from clinwell.ehr.methods import methods_block
 from clinwell.ehr.params import OUTPUT_COLUMNS, MetricParams
@@ -367,6 +367,8 @@ def _window(
     first = int(ends["first"].min()) if len(ends) else None
     last = int(new_tails["t"].max()) if len(new_tails) else None
     daily["clinician_id"] = daily["clinician_id"].astype(str)
+    for c in EVENT_SUMS:
+        daily[c] = daily[c].fillna(0).astype("int64")  # a sum over no rows is NULL in SQL
     return daily, new_tails, first, last
 
 
@@ -408,6 +410,8 @@ def _touched(
     )
     merged = scheduled.merge(old, on=["clinician_id", "day"], how="outer", suffixes=("", "_old"))
     changed = merged[merged["scheduled_us"].fillna(-1) != merged["scheduled_us_old"].fillna(-1)]
+    values = [c for c in events.columns if c not in ("clinician_id", "day")]
+    events = events[(events[values] != 0).any(axis=1)]  # a last old event given 0 changes nothing
     keys: set[str] = set()
     for f in (events, orders, messages, changed):
         if f is not None and len(f):

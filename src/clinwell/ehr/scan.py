@@ -234,9 +234,12 @@ class _Scanner:
         times = table.column(1)
         time_arr = times.combine_chunks() if times.num_chunks != 1 else times.chunk(0)
         unit_arr = pc.cast(time_arr, pa.timestamp("us", time_arr.type.tz), safe=False)
-        bad_time = unit_arr.is_null().to_numpy(zero_copy_only=False)
-        values = unit_arr.fill_null(0).to_numpy(zero_copy_only=False).astype("datetime64[us]")
-        values = values.astype(np.int64)
+        if unit_arr.null_count:
+            bad_time = unit_arr.is_null().to_numpy(zero_copy_only=False)
+            unit_arr = unit_arr.fill_null(0)
+        else:
+            bad_time = np.zeros(len(unit_arr), dtype=bool)
+        values = unit_arr.to_numpy(zero_copy_only=False).view(np.int64)
 
         c_blank = np.array([v is None or not str(v).strip() for v in c_names] + [True])
         c_gid = np.array([self._id(str(v)) if v is not None else -1 for v in c_names] + [-1])
@@ -270,7 +273,8 @@ class _Scanner:
         ):
             self.flags.add(key, mask, row, offset)
         keep = ~(bad_time | no_id | no_action | unscheduled)
-        t = values[keep]
+        every = bool(keep.all())
+        t = values if every else values[keep]
         if not self.zoned and not self.rules.fixed:
             t, ambiguous, nonexistent = self.rules.instants(t)
             kept_rows = np.flatnonzero(keep)
@@ -280,8 +284,8 @@ class _Scanner:
             )
         elif not self.zoned:
             t = t - self.rules.offsets[0]
-        g = c_gid[c_idx[keep]]
-        code = a_code[a_idx[keep]]
+        g = c_gid[c_idx] if every else c_gid[c_idx[keep]]
+        code = a_code[a_idx] if every else a_code[a_idx[keep]]
         self.events += len(t)
         if len(t):
             lo, hi = int(t.min()), int(t.max())
@@ -362,26 +366,26 @@ class _Scanner:
         nxt_same = same[:m] if m < n else np.append(same, False)[:m]
         g_m, t_m, c_m, k_m = g[:m], t[:m], code[:m], counted[:m]
         step = np.append(gap, 0)[:m]
-        credit = np.where(nxt_same, np.where(step > timeout, idle, step), 0)
+        credit = step.copy()
+        credit[step > timeout] = idle
+        credit[~nxt_same] = 0
         local = self.rules.local(t_m)
-        day = np.floor_divide(local, US_PER_DAY)
+        day = local // US_PER_DAY
         outside = self._outside(g_m, t_m, local, day)
-        change = np.concatenate([[True], (g_m[1:] != g_m[:-1]) | (day[1:] != day[:-1])])
-        seg = np.cumsum(change) - 1
-        nseg = int(seg[-1]) + 1
-        by_code = np.bincount(seg * N_CODES + c_m, weights=credit, minlength=nseg * N_CODES)
-        by_code = np.rint(by_code).astype(np.int64).reshape(nseg, N_CODES)
+        # (clinician, day) segments are contiguous: sum each with reduceat, in exact integers
+        starts = np.flatnonzero(
+            np.concatenate([[True], (g_m[1:] != g_m[:-1]) | (day[1:] != day[:-1])])
+        )
         sums: dict[str, np.ndarray] = {
-            "g": g_m[change],
-            "day": day[change],
-            "n_events": np.bincount(seg, weights=k_m, minlength=nseg).astype(np.int64),
-            "ehr_us": by_code.sum(axis=1),
-            "wow_us": np.rint(np.bincount(seg, weights=credit * outside, minlength=nseg)).astype(
-                np.int64
-            ),
+            "g": g_m[starts],
+            "day": day[starts],
+            "n_events": np.add.reduceat(k_m, starts),
+            "ehr_us": np.add.reduceat(credit, starts),
+            "wow_us": np.add.reduceat(np.where(outside, credit, 0), starts),
         }
         for name in TIME_ACTIVITIES:
-            sums[f"{name}_us"] = by_code[:, ACTIVITIES.index(name)]
+            mine = np.where(c_m == ACTIVITIES.index(name), credit, 0)
+            sums[f"{name}_us"] = np.add.reduceat(mine, starts)
         self.out.append(sums)
         ends = np.flatnonzero(np.append(g_m[1:] != g_m[:-1], True))
         for e in ends:

@@ -241,6 +241,10 @@ def _instants(
     rules = rules_for(zone, lo, hi)
     if rules.fixed or lo is None or hi is None:
         return t, t._v - int(rules.offsets[0]) * (~t._off).cast("int64")
+    day = 86_400_000_000
+    if not rules.between(lo - 2 * day, hi + 2 * day)[0]:  # one offset over the whole range
+        offset = int(rules.local(np.array([lo]))[0] - lo)
+        return t, t._v - offset * (~t._off).cast("int64")
     wall = instant_expr(t._v, rules, lo, hi)
     ambiguous, nonexistent = ambiguity_exprs(t._v, rules, lo, hi)
     found, _ = count_and_examples(

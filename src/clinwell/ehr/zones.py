@@ -188,8 +188,8 @@ def ambiguity_exprs(wall: Any, rules: ZoneRules, lo: int, hi: int) -> tuple[Any,
     import ibis
 
     starts, offsets = rules.between(lo - 2 * _DAY_S * US, hi + 2 * _DAY_S * US)
-    ambiguous: Any = ibis.literal(False)
-    nonexistent: Any = ibis.literal(False)
+    ambiguous: Any = wall.isnull() & ibis.literal(False)  # a column, false everywhere
+    nonexistent: Any = wall.isnull() & ibis.literal(False)
     for i, t in enumerate(starts):
         before, after = offsets[i], offsets[i + 1]
         lo_w, hi_w = t + min(before, after), t + max(before, after)
