@@ -95,5 +95,6 @@ def test_bad_rows_are_counted_alike(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(scanned.metrics, window.metrics, check_exact=True)
     counts = lambda r: sorted((p.kind, p.column, p.count) for p in r.problems)  # noqa: E731
     assert counts(scanned) == counts(window)
+    assert scanned.run["unmapped_actions"] == window.run["unmapped_actions"] == [("MYSTERY", 1)]
     rows = {p.kind: p.examples[0].get("row") for p in scanned.problems}
     assert rows["unparseable_timestamp"] == "3"  # row numbers of the Parquet file, from 1

@@ -40,7 +40,8 @@ def test_offsets_and_instants_match_zoneinfo() -> None:
     for w, got in zip(walls, instants, strict=True):
         naive = datetime.fromtimestamp(int(w), UTC).replace(tzinfo=tz)
         assert got == int(naive.timestamp()) * US
-    assert ambiguous[-2] and nonexistent[-1]
+    assert ambiguous[-2]
+    assert nonexistent[-1]
 
 
 def test_unknown_zone_is_a_parameter_error() -> None:

@@ -243,6 +243,7 @@ def compute_metrics(
     if scanned is not None:
         for problem in scanned.problems:
             col.add(problem)
+        col.unmapped.update(scanned.unmapped)
         event_days, new_tails = scanned.daily, scanned.tails
         first, last = scanned.lo, scanned.hi
     else:
@@ -323,6 +324,7 @@ def compute_metrics(
         "rows_out": len(table),
         "first_period": str(table["period_start"].min()) if len(table) else None,
         "last_period": str(table["period_start"].max()) if len(table) else None,
+        "unmapped_actions": sorted(col.unmapped.items(), key=lambda kv: (-kv[1], kv[0]))[:200],
         "incremental": previous is not None,
         "periods_recomputed": recomputed,
         "seconds": round(time.perf_counter() - started, 3),

@@ -65,6 +65,7 @@ class ScanResult:
     problems: list[Problem]
     events: int
     row_groups: int
+    unmapped: dict[str, int]
 
 
 def scannable(source: Any, events_format: str) -> pq.ParquetFile | None:
@@ -182,6 +183,7 @@ class _Scanner:
             for cid, t, code in zip(tails["clinician_id"], tails["t"], tails["code"], strict=True):
                 self.tail_rows[self._id(str(cid))] = (int(t), int(code))
         self.flags = _Flags()
+        self.unmapped: dict[str, int] = {}
         self.out: list[dict[str, np.ndarray]] = []
         self.last: dict[int, tuple[int, int]] = {}
         self.carry = {k: np.zeros(0, dtype=np.int64) for k in ("g", "t", "code", "counted")}
@@ -252,6 +254,11 @@ class _Scanner:
         no_action = a_blank[a_idx]
         unscheduled = ~no_id & ~c_sched[c_idx]
         unmapped = ~no_action & a_unmapped[a_idx]
+        if a_unmapped.any():
+            per_entry = np.bincount(a_idx[unmapped], minlength=len(a_names))
+            for entry in np.flatnonzero(per_entry):
+                name = str(a_names[entry])
+                self.unmapped[name] = self.unmapped.get(name, 0) + int(per_entry[entry])
 
         def row(i: int, base: int) -> dict[str, str]:
             cid = c_names[c_idx[i]] if c_idx[i] >= 0 else None
@@ -426,7 +433,14 @@ class _Scanner:
         for gid, (t, code) in self.tail_rows.items():  # clinicians without new events
             self.last.setdefault(gid, (t, code))
         return ScanResult(
-            self._daily(), self._tails(), self.lo, self.hi, self._problems(), self.events, groups
+            self._daily(),
+            self._tails(),
+            self.lo,
+            self.hi,
+            self._problems(),
+            self.events,
+            groups,
+            self.unmapped,
         )
 
     def _daily(self) -> pd.DataFrame:

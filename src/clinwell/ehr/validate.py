@@ -36,6 +36,7 @@ from clinwell.ehr.readers import Loaded, parse_time
 from clinwell.ehr.zones import ZoneRules, ambiguity_exprs, instant_expr, years_of, zone_rules
 
 N_EXAMPLES = 5
+UNMAPPED_LISTED = 200
 
 
 @dataclass
@@ -44,6 +45,8 @@ class Collector:
 
     strict: bool
     problems: list[Problem] = field(default_factory=list)
+    unmapped: dict[str, int] = field(default_factory=dict)
+    """Events per action missing from the action map (the most frequent, for the mapping page)."""
 
     def add(self, problem: Problem) -> None:
         if problem.count == 0:
@@ -294,6 +297,11 @@ def check_events(
     col.add(Problem("missing_value", lab, "action", *found["no_action"]))
     col.add(Problem("unscheduled_clinician", lab, "clinician_id", *found["unscheduled"]))
     col.add(Problem("unmapped_action", lab, "action", *found["unmapped"], excluded=False))
+    if found["unmapped"][0]:
+        rows = t.filter(unmapped)
+        top = rows.group_by("action").aggregate(n=rows.count())
+        frame = top.order_by(ibis.desc("n")).limit(UNMAPPED_LISTED).execute()
+        col.unmapped.update(zip(frame["action"].astype(str), frame["n"].astype(int), strict=True))
     keep = ~(bad_time | no_id | no_action | unscheduled)
     t, instant = _instants(t, keep, zone, span["lo"], span["hi"], lab, "event_time", show, col)
     good = t.filter(keep).select("clinician_id", "action", t=instant)

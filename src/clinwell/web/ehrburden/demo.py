@@ -20,12 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from clinwell.ehr.params import MetricParams
 from clinwell.synth.audit_log import AuditLogSpec, clinician_id, generate_audit_log
 from clinwell.web.demo import DemoContext
 from clinwell.web.ehrburden.models import EhrRun
 from clinwell.web.ehrburden.services.inputs import RunInput
 from clinwell.web.ehrburden.services.report import BURNOUT_SCORE, latest_burnout_wave
-from clinwell.web.ehrburden.services.runs import RunOptions, create_run, execute_run
+from clinwell.web.ehrburden.services.runs import create_run, execute_run
 from clinwell.web.orgs.models import Membership, Organization, Person
 from clinwell.web.surveys.models import Response
 
@@ -122,7 +123,7 @@ def load(context: DemoContext) -> None:
             frame.to_parquet(path, index=False)
         inputs.append(RunInput(kind, path, f"demo-{path.name}", temporary=True))
     admin = Membership.objects.get(user=context.objects["user:admin"], organization=org)
-    run = create_run(admin, admin.user, inputs, RunOptions(), source=EhrRun.Source.DEMO)
+    run = create_run(admin, admin.user, inputs, MetricParams(), source=EhrRun.Source.DEMO)
     status = execute_run(run.pk)
     folder.rmdir() if folder.exists() and not any(folder.iterdir()) else None
     run.refresh_from_db()
