@@ -4,8 +4,8 @@ Per clinician (over all periods of the run), for X in EHR, WOW, note, inbox and 
 time: ``X8 = 8 · ΣX_hours / Σscheduled_hours`` (Sinsky et al., JAMIA 2020;27(4):639-643), left
 missing when nothing was scheduled; teamwork for orders is ``100 · Σteam_orders /
 Σsigned_orders`` from the pooled counts; inbox volume is ``8 · Σinbox_messages /
-Σscheduled_hours``. A unit's value is the mean over its clinicians (the unit and everything below it),
-with a t interval, as released by :func:`clinwell.privacy.release` — which also decides which
+Σscheduled_hours``. A unit's value is the mean over its clinicians (the unit and everything
+below it), with a t interval, as released by :func:`clinwell.privacy.release` — which also decides which
 units are shown: at least ``min_n_scores`` clinicians, plus complementary suppression across
 the unit tree. The threshold is that of the organization's latest launched wave, or 5.
 
