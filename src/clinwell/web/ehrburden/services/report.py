@@ -5,8 +5,8 @@ time: ``X8 = 8 · ΣX_hours / Σscheduled_hours`` (Sinsky et al., JAMIA 2020;27(
 missing when nothing was scheduled; teamwork for orders is ``100 · Σteam_orders /
 Σsigned_orders`` from the pooled counts; inbox volume is ``8 · Σinbox_messages /
 Σscheduled_hours``. A unit's value is the mean over its clinicians (the unit and everything
-below it), with a t interval, as released by :func:`clinwell.privacy.release` — which also decides which
-units are shown: at least ``min_n_scores`` clinicians, plus complementary suppression across
+below it), with a t interval, as released by :func:`clinwell.privacy.release` — which also
+decides which units are shown: at least ``min_n_scores`` clinicians, plus complementary suppression across
 the unit tree. The threshold is that of the organization's latest launched wave, or 5.
 
 The gate always runs over the whole organization (so every reader sees the same suppression
