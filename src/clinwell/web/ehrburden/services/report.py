@@ -7,7 +7,8 @@ missing when nothing was scheduled; teamwork for orders is ``100 · Σteam_order
 Σscheduled_hours``. A unit's value is the mean over its clinicians (the unit and everything
 below it), with a t interval, as released by :func:`clinwell.privacy.release` — which also
 decides which units are shown: at least ``min_n_scores`` clinicians, plus complementary
-suppression across the unit tree. The threshold is that of the organization's latest launched wave, or 5.
+suppression across the unit tree. The threshold is that of the organization's latest launched
+wave, or 5.
 
 The gate always runs over the whole organization (so every reader sees the same suppression
 pattern) and the released cells are then filtered to what the reader may see. The burnout
