@@ -4,8 +4,9 @@ Contenders, each run in its own process so that peak memory (max RSS) is its own
 
 - ``cli``: the whole ``clinwell ehr metrics`` command as a user runs it (start-up, reading,
   validation, metrics, writing the Parquet output, its sidecar and state), timed from outside;
-- ``sql-cli``: the hand-written DuckDB SQL below as a whole process too (Python start-up,
-  ``import duckdb``, the query, ``COPY ... TO`` a Parquet file), timed from outside;
+- ``sql-cli``: the hand-written DuckDB SQL (``benchmarks/ehr_hand_sql.py``) as a whole process
+  too (Python start-up, ``import duckdb`` and nothing else, the query, ``COPY ... TO`` a
+  Parquet file), timed from outside;
 - ``ours``: :func:`clinwell.ehr.compute_metrics` in process (validation + metrics);
 - ``sql``: the hand-written DuckDB SQL query in process (same definitions, no validation);
 - ``pandas``: a per-clinician pandas loop in the style of published research code
@@ -45,68 +46,11 @@ import pyarrow.parquet as pq
 from clinwell.ehr import compute_metrics
 from clinwell.synth.audit_log import AuditLogSpec, write_audit_log
 
+sys.path.insert(0, str(Path(__file__).parent))
+from ehr_hand_sql import HAND_SQL
+
 TIMEOUT_S = 300
 ACTIVITY_CODES = {"note": 0, "inbox": 1, "order": 2, "prescription": 3, "chart_review": 4}
-
-HAND_SQL = """
-WITH amap AS (
-  SELECT action, CASE activity WHEN 'note' THEN 0 WHEN 'inbox' THEN 1 WHEN 'order' THEN 2
-         WHEN 'prescription' THEN 3 WHEN 'chart_review' THEN 4 WHEN 'results' THEN 5 ELSE 6 END
-         AS code
-  FROM read_csv('{d}/actions.csv')
-),
-ev AS (
-  SELECT e.clinician_id, epoch_us(e.event_time) AS t, coalesce(m.code, 6) AS code
-  FROM read_parquet('{d}/events.parquet') e LEFT JOIN amap m USING (action)
-),
-g AS (
-  SELECT clinician_id, t, code,
-         lead(t) OVER (PARTITION BY clinician_id ORDER BY t, code) - t AS gap
-  FROM ev
-),
-c AS (
-  SELECT clinician_id, t, code,
-         CASE WHEN gap IS NULL OR gap > {timeout} THEN 0 ELSE gap END AS credit
-  FROM g
-),
-s AS (
-  SELECT clinician_id, epoch_us("start") AS lo, epoch_us("end") AS hi
-  FROM read_parquet('{d}/schedule.parquet')
-),
-w AS (
-  SELECT c.*, (s.hi IS NULL OR c.t >= s.hi) AS outside
-  FROM c ASOF LEFT JOIN s ON c.clinician_id = s.clinician_id AND c.t >= s.lo
-),
-agg AS (
-  SELECT clinician_id, CAST(date_trunc('week', make_timestamp(t)) AS DATE) AS period_start,
-         sum(credit) AS ehr_us, sum(credit) FILTER (outside) AS wow_us,
-         sum(credit) FILTER (code = 0) AS note_us, sum(credit) FILTER (code = 1) AS inbox_us,
-         sum(credit) FILTER (code = 2) AS order_us, sum(credit) FILTER (code = 3) AS rx_us,
-         sum(credit) FILTER (code = 4) AS chart_us
-  FROM w GROUP BY ALL
-),
-sched AS (
-  SELECT clinician_id, CAST(date_trunc('week', "start") AS DATE) AS period_start,
-         sum(epoch_us("end") - epoch_us("start")) AS sched_us
-  FROM read_parquet('{d}/schedule.parquet') GROUP BY ALL
-),
-ord AS (
-  SELECT clinician_id, CAST(date_trunc('week', event_time) AS DATE) AS period_start,
-         count(*) AS n, count(*) FILTER (entered_by <> clinician_id) AS team
-  FROM read_parquet('{d}/orders.parquet') GROUP BY ALL
-)
-SELECT clinician_id, period_start,
-       coalesce(sched_us, 0) / 3600e6 AS scheduled_hours, coalesce(ehr_us, 0) / 3600e6 AS ehr_hours,
-       coalesce(wow_us, 0) / 3600e6 AS wow_hours, coalesce(note_us, 0) / 3600e6 AS note_hours,
-       coalesce(inbox_us, 0) / 3600e6 AS inbox_hours, coalesce(order_us, 0) / 3600e6 AS order_hours,
-       coalesce(rx_us, 0) / 3600e6 AS prescription_hours,
-       coalesce(chart_us, 0) / 3600e6 AS chart_review_hours,
-       CASE WHEN n > 0 THEN 100 * team / n END AS teamwork_orders_pct
-FROM agg
-FULL JOIN sched USING (clinician_id, period_start)
-FULL JOIN ord USING (clinician_id, period_start)
-ORDER BY clinician_id, period_start
-"""
 
 
 def peak_rss_mib() -> float:
@@ -163,15 +107,6 @@ def run_sql(d: Path, memory_limit: str) -> dict[str, object]:
     }
 
 
-def sql_to_file(d: Path, out: Path, memory_limit: str) -> None:
-    """The hand-written query, written to Parquet (what ``sql-cli`` runs in its own process)."""
-    con = duckdb.connect()
-    con.execute(f"SET memory_limit = '{memory_limit}'")
-    con.execute("SET preserve_insertion_order = false")
-    query = HAND_SQL.format(d=d, timeout=TIMEOUT_S * 1_000_000)
-    con.execute(f"COPY ({query}) TO '{out}' (FORMAT parquet)")
-
-
 def whole_command(contender: str, d: Path, out: Path, memory_limit: str) -> dict[str, object]:
     """Run one whole-command contender in a fresh process; wall time and peak RSS (GNU time)."""
     if contender == "cli":
@@ -181,7 +116,8 @@ def whole_command(contender: str, d: Path, out: Path, memory_limit: str) -> dict
         cmd += ["--orders", str(d / "orders.parquet"), "--memory-limit", memory_limit]
         cmd += ["-o", str(out)]
     else:
-        cmd = [sys.executable, __file__, "sql-write", str(d), str(out), memory_limit]
+        script = str(Path(__file__).with_name("ehr_hand_sql.py"))
+        cmd = [sys.executable, script, str(d), str(out), memory_limit]
     timed = ["/usr/bin/time", "-f", "%e %M", *cmd]
     done = subprocess.run(timed, capture_output=True, text=True, check=True)
     seconds, kib = done.stderr.strip().splitlines()[-1].split()
@@ -292,10 +228,6 @@ def main(argv: list[str] | None = None) -> None:
     whole.add_argument("data", type=Path)
     whole.add_argument("--repeat", type=int, default=3)
     whole.add_argument("--memory-limit", default="50%")
-    write = sub.add_parser("sql-write")
-    write.add_argument("data", type=Path)
-    write.add_argument("out", type=Path)
-    write.add_argument("memory_limit")
     both = sub.add_parser("all")
     both.add_argument("data", type=Path)
     both.add_argument("--memory-limit", default="50%")
@@ -309,8 +241,6 @@ def main(argv: list[str] | None = None) -> None:
         info = write_audit_log(spec, args.out, chunk_clinicians=50)
         info["seconds"] = round(time.perf_counter() - start, 1)
         print(json.dumps(info["rows"] | {"seconds": info["seconds"]}))
-    elif args.cmd == "sql-write":
-        sql_to_file(args.data, args.out, args.memory_limit)
     elif args.cmd == "whole":
         out_dir = args.data / "out"
         out_dir.mkdir(exist_ok=True)
