@@ -156,8 +156,9 @@ def ehr_policy(organization: Organization) -> tuple[DisclosurePolicy, str]:
     return DisclosurePolicy(wave.min_n_scores, wave.min_n_comments), f"wave “{wave.name}”"
 
 
-def latest_burnout_wave(organization: Organization) -> Wave | None:
-    return (
+def burnout_waves(organization: Organization) -> list[Wave]:
+    """Closed waves that asked the single-item burnout question, latest first (the picker)."""
+    return list(
         Wave.objects.filter(
             organization=organization,
             status=Wave.Status.CLOSED,
@@ -165,8 +166,12 @@ def latest_burnout_wave(organization: Organization) -> Wave | None:
         )
         .distinct()
         .order_by("-closes_at", "-pk")
-        .first()
     )
+
+
+def latest_burnout_wave(organization: Organization) -> Wave | None:
+    waves = burnout_waves(organization)
+    return waves[0] if waves else None
 
 
 def clinician_values(run: EhrRun) -> tuple[list[str], dict[str, np.ndarray]]:
@@ -246,10 +251,11 @@ def _without_duplicate_total(rows: list[UnitResult]) -> list[UnitResult]:
     return rows
 
 
-def unit_results(membership: Membership, run: EhrRun) -> EhrReport:
-    """The report on ``run`` that ``membership`` may see."""
+def unit_results(membership: Membership, run: EhrRun, wave: Wave | None = None) -> EhrReport:
+    """The report on ``run`` that ``membership`` may see, next to the burnout of ``wave`` (by
+    default the latest closed wave that asked it)."""
     policy, source = ehr_policy(run.organization)
-    wave = latest_burnout_wave(run.organization)
+    wave = wave or latest_burnout_wave(run.organization)
     ehr = _release_ehr(run, policy)
     burnout = _released_burnout(wave) if wave is not None else None
     scope = (
