@@ -45,14 +45,13 @@ def outside_work_text(p: Mapping[str, Any]) -> str:
     if p.get("wow_mode") == "clock":
         days = _days(p.get("clock_days") or (0, 1, 2, 3, 4))
         return (
-            f"clock-based: active time outside {p.get('clock_start')}–{p.get('clock_end')} "
-            f"{days} (local time)"
+            f"clock-based: outside {p.get('clock_start')}–{p.get('clock_end')} {days} (local time)"
         )
     buffer = int(p.get("buffer_minutes") or 0)
-    widened = f" widened by {buffer} min on each side" if buffer else " (no buffer)"
+    widened = f", widened by {buffer} min on each side" if buffer else ""
     return (
-        "schedule-based: active time outside every scheduled patient session"
-        f"{widened}; days without a session count as outside"
+        f"schedule-based: outside the clinician's scheduled sessions{widened}; days without a "
+        "session count as outside"
     )
 
 
