@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,22 +66,30 @@ def state_dir(output: str | Path) -> Path:
 
 
 def write_state(state: RunState, directory: Path) -> None:
-    """Write ``state`` into ``directory`` (replacing what is there)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in PARTS:
-        frame = getattr(state, name)
-        target = directory / f"{name}.parquet"
-        if frame is None:
-            target.unlink(missing_ok=True)
-        else:
-            frame.to_parquet(target, index=False)
-    meta = {
-        "version": STATE_VERSION,
-        "parameters": state.parameters,
-        "actions_digest": state.actions_digest,
-        "through": state.through,
-    }
-    (directory / "state.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    """Write ``state`` into ``directory``, replacing what is there only once every file is
+    written (a failure leaves the previous state as it was)."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}."))
+    try:
+        for name in PARTS:
+            frame = getattr(state, name)
+            if frame is not None:
+                frame.to_parquet(fresh / f"{name}.parquet", index=False)
+        meta = {
+            "version": STATE_VERSION,
+            "parameters": state.parameters,
+            "actions_digest": state.actions_digest,
+            "through": state.through,
+        }
+        (fresh / "state.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        old = directory.with_name(directory.name + ".old")
+        if directory.exists():
+            directory.rename(old)
+        fresh.rename(directory)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
 
 
 def read_state(output: str | Path) -> RunState:
