@@ -274,6 +274,52 @@ def metrics(
     console.print(f"Wrote {output} and {sidecar}")
 
 
+@ehr_app.command("vendor")
+def vendor(
+    extract: Annotated[
+        Path, typer.Argument(metavar="EXTRACT", help="Vendor usage extract (CSV or Parquet).")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output file, .parquet or .csv.")],
+    vendor: Annotated[
+        str, typer.Option("--vendor", help="epic_signal | oracle_health")
+    ] = "epic_signal",
+    metric_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--metric-map",
+            help="metric, quantity, factor, per (required for oracle_health; the Epic map "
+            "shipped with clinwell is unconfirmed).",
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict/--lenient")] = False,
+) -> None:
+    """Monthly metrics from a vendor usage extract (Epic Signal / PEP, Oracle Health): vendor
+    active time, labelled as such in the methods block; not comparable with gap-based results."""
+    from clinwell.ehr import EhrInputError, MetricParams, write_metrics
+    from clinwell.ehr.api import MetricsResult
+    from clinwell.ehr.vendor import compute_vendor_metrics
+
+    if output.suffix.lower() not in (".parquet", ".csv"):
+        raise _usage_error("--output", f"expected a .parquet or .csv file name, got {output}")
+    try:
+        found = compute_vendor_metrics(extract, vendor, metric_map, strict=strict)
+        result = MetricsResult(
+            found.metrics, MetricParams(period="month"), found.problems, found.run
+        )
+        sidecar = write_metrics(result, output, state=False)
+    except EhrInputError as exc:
+        err.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(2) from None
+    for problem in found.problems:
+        colour = "yellow" if problem.severity == "error" else "cyan"
+        err.print(f"[{colour}]{escape(problem.message())}[/]", highlight=False)
+    console.print(
+        f"{len(found.metrics)} clinician-months from {escape(str(extract))} "
+        f"({found.run['source_kind']}). Wrote {output} and {sidecar}",
+        highlight=False,
+    )
+
+
 def _fmt(value: float) -> str:
     return "–" if value != value else f"{value:.2f}"
 

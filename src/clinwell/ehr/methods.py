@@ -71,6 +71,7 @@ def methods_block(
         data += f"; signed orders {inputs['orders']}"
     if inputs.get("messages"):
         data += f"; In Basket messages {inputs['messages']}"
+    vendor = run.get("vendor")
     timeout = p.get("idle_timeout")
     rule = "dropped (credited nothing)" if p.get("gap_rule") == "drop" else f"capped at {timeout} s"
     active = (
@@ -78,11 +79,23 @@ def methods_block(
         f"next event; a gap longer than the {timeout} s idle timeout is {rule}; a "
         "clinician's last event gets nothing; events at one instant are ordered by activity"
     )
+    if vendor:
+        active = (
+            f"vendor active time as the vendor defines it ({source}); the definition is not "
+            "public — Epic Signal is reported to count keyboard and mouse activity with a "
+            "5-second inactivity timeout (J Gen Intern Med 2024)"
+        )
     mapping = (
         f"action map {inputs.get('actions', 'default')}: each action is assigned one of note, "
         "inbox, order, prescription, chart review, results or other; actions missing from "
         "the map count as other"
     )
+    if vendor:
+        mapping = (
+            f"metric map {inputs.get('actions')}: each vendor metric is assigned a clinwell "
+            "quantity (hours of EHR, outside-schedule, note, In Basket, order or chart-review "
+            "time; scheduled hours) with its unit"
+        )
     unmapped = next((q for q in problems if q.get("kind") == "unmapped_action"), None)
     if unmapped:
         mapping += f" ({unmapped.get('count')} events)"
@@ -118,6 +131,11 @@ def methods_block(
         "Epic Signal's 5-second inactivity timeout); compare only with figures measured the "
         "same way"
     )
+    if vendor:
+        comparability = (
+            "vendor active time: lower than gap-based measures for the same work; compare only "
+            "with vendor figures of the same product and version"
+        )
     return {
         "data_source": data,
         "active_time": active,

@@ -30,6 +30,7 @@ PROBLEM_KINDS: dict[str, str] = {
         "wall-clock times in the hour skipped when clocks spring forward (read with the "
         "earlier offset)"
     ),
+    "invalid_number": "values that are not numbers",
     "unsorted_events": "events out of order for the sorted scan (read by the general engine)",
 }
 """Kinds of problem and what they mean. ``unmapped_action`` is informational only."""
