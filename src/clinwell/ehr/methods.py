@@ -62,11 +62,12 @@ def methods_block(
     p = parameters
     inputs = run.get("inputs") or {}
     source = run.get("source_kind") or "EHR audit-log events"
-    data = (
-        f"{source} ({inputs.get('events', 'events')}, {run.get('events_counted', '?')} events "
-        f"counted); schedule {inputs.get('schedule', 'schedule')} "
-        f"({run.get('sessions_used', '?')} sessions)"
-    )
+    events, sessions = run.get("events_counted"), run.get("sessions_used")
+    data = f"{source} ({inputs.get('events', 'events')}"
+    data += f", {events:,} events counted)" if isinstance(events, int) else ")"
+    if inputs.get("schedule"):
+        data += f"; schedule {inputs['schedule']}"
+        data += f" ({sessions:,} sessions)" if isinstance(sessions, int) else ""
     if inputs.get("orders"):
         data += f"; signed orders {inputs['orders']}"
     if inputs.get("messages"):

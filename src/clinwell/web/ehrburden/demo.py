@@ -34,6 +34,7 @@ TEMPLATES = 12
 WEEKS = 8
 SLOT_SECONDS = 150
 EHR_ROLES = ("physician", "app")
+DEMO_TIME_ZONE = "America/Chicago"
 UNMATCHED = 6
 
 
@@ -104,15 +105,12 @@ def _log(org: Organization, seed: int, start: pd.Timestamp) -> dict[str, pd.Data
         "schedule": clone(log.schedule)[["clinician_id", "start", "end"]],
         "actions": log.actions,
         "orders": orders[["order_id", "clinician_id", "entered_by", "event_time"]],
+        "messages": clone(log.messages)[["clinician_id", "received_time", "message_type"]],
     }
 
 
-def load(context: DemoContext) -> None:
-    org: Organization = context.objects["organization"]
-    wave = latest_burnout_wave(org)
-    end = pd.Timestamp(wave.closes_at.date() if wave else pd.Timestamp.today().date())
-    start = end - pd.Timedelta(days=end.weekday()) - timedelta(weeks=WEEKS)
-    tables = _log(org, context.seed % 2**31, start)
+def _compute(context: DemoContext, org: Organization, seed: int, start: pd.Timestamp) -> EhrRun:
+    tables = _log(org, seed, start)
     folder = Path(tempfile.mkdtemp(prefix="clinwell-ehr-demo-"))
     inputs = []
     for kind, frame in tables.items():
@@ -123,12 +121,26 @@ def load(context: DemoContext) -> None:
             frame.to_parquet(path, index=False)
         inputs.append(RunInput(kind, path, f"demo-{path.name}", temporary=True))
     admin = Membership.objects.get(user=context.objects["user:admin"], organization=org)
-    run = create_run(admin, admin.user, inputs, MetricParams(), source=EhrRun.Source.DEMO)
+    params = MetricParams(time_zone=DEMO_TIME_ZONE)
+    run = create_run(admin, admin.user, inputs, params, source=EhrRun.Source.DEMO)
     status = execute_run(run.pk)
     folder.rmdir() if folder.exists() and not any(folder.iterdir()) else None
     run.refresh_from_db()
-    context.objects["ehr_run"] = run
     context.log(
         f"EHR metrics ({status}): {len(tables['events']):,} synthetic audit events of "
-        f"{run.clinicians} clinicians over {WEEKS} weeks; {run.matched} matched the roster."
+        f"{run.clinicians} clinicians over {WEEKS} weeks from {start.date()}; "
+        f"{run.matched} matched the roster."
     )
+    return run
+
+
+def load(context: DemoContext) -> None:
+    """Two runs, the earlier 8 weeks and the latest 8 weeks before the latest closed wave, so
+    the page has a trend across runs."""
+    org: Organization = context.objects["organization"]
+    wave = latest_burnout_wave(org)
+    end = pd.Timestamp(wave.closes_at.date() if wave else pd.Timestamp.today().date())
+    start = end - pd.Timedelta(days=end.weekday()) - timedelta(weeks=WEEKS)
+    seed = context.seed % 2**31
+    _compute(context, org, seed + 1, start - timedelta(weeks=WEEKS))
+    context.objects["ehr_run"] = _compute(context, org, seed, start)

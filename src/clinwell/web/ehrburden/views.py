@@ -194,7 +194,13 @@ def action_codes(request: HttpRequest, membership: Membership, run_id: int) -> H
     codes = list(dict.fromkeys([a for a, _ in unknown] + sorted(saved)))
     counts = dict(unknown)
     rows = [
-        {"index": i, "action": a, "events": counts.get(a), "activity": saved.get(a, "")}
+        {
+            "index": i,
+            "action": a,
+            "events": counts.get(a),
+            "events_text": f"{counts[a]:,}" if a in counts else "",
+            "activity": saved.get(a, ""),
+        }
         for i, a in enumerate(codes)
     ]
     context = {"run": run, "rows": rows, "activities": ACTIVITIES}

@@ -93,7 +93,12 @@ def trend_spec(points: list[TrendPoint]) -> dict[str, Any] | None:
         "data": {"values": values},
         "mark": {"type": "line", "point": True},
         "encoding": {
-            "x": {"field": "through", "type": "ordinal", "title": "Run (last period)"},
+            "x": {
+                "field": "through",
+                "type": "ordinal",
+                "title": "Run (week or month it ends with)",
+                "axis": {"labelAngle": 0},
+            },
             "y": {"field": "value", "type": "quantitative", "title": "Hours per 8 h scheduled"},
             "color": {
                 "field": "measure",
