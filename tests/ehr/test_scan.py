@@ -98,3 +98,32 @@ def test_bad_rows_are_counted_alike(tmp_path: Path) -> None:
     assert scanned.run["unmapped_actions"] == window.run["unmapped_actions"] == [("MYSTERY", 1)]
     rows = {p.kind: p.examples[0].get("row") for p in scanned.problems}
     assert rows["unparseable_timestamp"] == "3"  # row numbers of the Parquet file, from 1
+
+
+def test_two_threads_equal_one(tmp_path: Path, small_log: AuditLog) -> None:
+    """Cut at a change of clinician near the middle, the two halves add up to the whole."""
+    from clinwell.ehr.engines import connect
+    from clinwell.ehr.metrics import US_PER_DAY  # noqa: F401  (engine constants load)
+    from clinwell.ehr.readers import load
+    from clinwell.ehr.scan import _split, scan_events, scannable
+    from clinwell.ehr.validate import Collector, check_schedule
+
+    path = write_events(small_log.events, tmp_path / "events.parquet", 1500)
+    pf = scannable(path, "auto")
+    assert pf is not None
+    plans = _split(pf)
+    assert plans is not None
+    assert plans[0][-1][0] <= plans[1][0][0]  # the second part starts where the first ends
+    sessions = check_schedule(
+        load(connect(), small_log.schedule, "schedule"), Collector(False), "UTC", "duckdb"
+    )
+    params = MetricParams()
+    one = scan_events(pf, "events", sessions, small_log.actions, params, threads=1)
+    two = scan_events(pf, "events", sessions, small_log.actions, params, threads=2)
+    key = ["clinician_id", "day"]
+    pd.testing.assert_frame_equal(
+        one.daily.sort_values(key).reset_index(drop=True),
+        two.daily.sort_values(key).reset_index(drop=True),
+        check_exact=True,
+    )
+    assert one.events == two.events == len(small_log.events)

@@ -50,6 +50,16 @@ EPOCH_WEEKDAY = 3
 N_CODES = len(ACTIVITIES)
 
 
+PROBLEM_ORDER = (
+    "unparseable_timestamp",
+    "missing_value",
+    "unscheduled_clinician",
+    "unmapped_action",
+    "ambiguous_local_time",
+    "nonexistent_local_time",
+)
+
+
 class Unsorted(Exception):
     """The events are not sorted by clinician and time: use the general engine."""
 
@@ -92,7 +102,10 @@ def scannable(source: Any, events_format: str) -> pq.ParquetFile | None:
         text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
         if not text and not pa.types.is_dictionary(kind):
             return None
-    return pq.ParquetFile(path, read_dictionary=[names[0], names[2]])
+    pf = pq.ParquetFile(path, read_dictionary=[names[0], names[2]])
+    pf._clinwell_path = str(path)  # type: ignore[attr-defined]  # to reopen it per thread
+    pf._clinwell_dictionaries = [names[0], names[2]]  # type: ignore[attr-defined]
+    return pf
 
 
 def _column_indices(pf: pq.ParquetFile) -> list[int]:
@@ -160,8 +173,12 @@ class _Scanner:
         actions: pd.DataFrame,
         params: MetricParams,
         tails: pd.DataFrame | None,
+        plan: list[tuple[int, int, int | None]] | None = None,
     ) -> None:
         self.pf, self.label, self.params = pf, label, params
+        self.plan = (
+            plan if plan is not None else [(i, 0, None) for i in range(pf.metadata.num_row_groups)]
+        )
         self.amap = dict(
             zip(
                 actions["action"].astype(str),
@@ -173,8 +190,12 @@ class _Scanner:
         self.gid: dict[str, int] = {}
         self.names: list[str] = []
         merged = merged_sessions(sessions, params.buffer_minutes)
+        # each clinician's merged sessions as one sorted list of bounds lo0, hi0, lo1, hi1, ...:
+        # an instant is inside a session when an odd number of bounds are <= it
         self.session_by_name = {
-            str(cid): (g["lo"].to_numpy("int64"), g["hi"].to_numpy("int64"))
+            str(cid): np.column_stack(
+                [g["lo"].to_numpy("int64"), g["hi"].to_numpy("int64")]
+            ).ravel()
             for cid, g in merged.groupby("clinician_id", sort=False)
         }
         self.finished = np.zeros(0, dtype=bool)
@@ -206,20 +227,28 @@ class _Scanner:
 
     # -- reading ---------------------------------------------------------------------------
     def _batches(self) -> Iterator[tuple[int, pa.Table]]:
+        """The planned row groups (or slices of them), each with the file row of its first row;
+        the next one is read on a second thread while this one is computed."""
         cols = _column_indices(self.pf)
         names = [self.pf.schema_arrow.names[i] for i in cols]
-        n = self.pf.metadata.num_row_groups
-        offset = 0
+        meta = self.pf.metadata
+        firsts = np.concatenate(
+            [[0], np.cumsum([meta.row_group(i).num_rows for i in range(meta.num_row_groups)])]
+        )
+        plan = self.plan
         with ThreadPoolExecutor(max_workers=1) as pool:
-            ahead = pool.submit(self.pf.read_row_group, 0, columns=names) if n else None
-            for i in range(n):
+            read = self.pf.read_row_group
+            ahead = pool.submit(read, plan[0][0], columns=names) if plan else None
+            for k, (group, start, stop) in enumerate(plan):
                 assert ahead is not None
                 table = ahead.result()
-                ahead = (
-                    pool.submit(self.pf.read_row_group, i + 1, columns=names) if i + 1 < n else None
-                )
-                yield offset, table
-                offset += table.num_rows
+                if k + 1 < len(plan):
+                    ahead = pool.submit(read, plan[k + 1][0], columns=names)
+                if start or stop is not None:
+                    table = table.slice(
+                        start, (stop if stop is not None else table.num_rows) - start
+                    )
+                yield int(firsts[group]) + start, table
 
     @staticmethod
     def _dictionary(col: pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
@@ -379,20 +408,24 @@ class _Scanner:
         local = self.rules.local(t_m)
         day = local // US_PER_DAY
         outside = self._outside(g_m, t_m, local, day)
-        # (clinician, day) segments are contiguous: sum each with reduceat, in exact integers
-        starts = np.flatnonzero(
-            np.concatenate([[True], (g_m[1:] != g_m[:-1]) | (day[1:] != day[:-1])])
-        )
+        # (clinician, day) segments are contiguous. Per segment and activity the credits are
+        # summed by bincount in float64, exact while a sum stays below 2**53 µs (285 years).
+        change = np.concatenate([[True], (g_m[1:] != g_m[:-1]) | (day[1:] != day[:-1])])
+        starts = np.flatnonzero(change)
+        seg = np.cumsum(change) - 1
+        nseg = len(starts)
+        by_code = np.bincount(seg * N_CODES + c_m, weights=credit, minlength=nseg * N_CODES)
+        by_code = np.rint(by_code).astype(np.int64).reshape(nseg, N_CODES)
+        outside_credit = np.bincount(seg, weights=np.where(outside, credit, 0), minlength=nseg)
         sums: dict[str, np.ndarray] = {
             "g": g_m[starts],
             "day": day[starts],
             "n_events": np.add.reduceat(k_m, starts),
-            "ehr_us": np.add.reduceat(credit, starts),
-            "wow_us": np.add.reduceat(np.where(outside, credit, 0), starts),
+            "ehr_us": by_code.sum(axis=1),
+            "wow_us": np.rint(outside_credit).astype(np.int64),
         }
         for name in TIME_ACTIVITIES:
-            mine = np.where(c_m == ACTIVITIES.index(name), credit, 0)
-            sums[f"{name}_us"] = np.add.reduceat(mine, starts)
+            sums[f"{name}_us"] = by_code[:, ACTIVITIES.index(name)]
         self.out.append(sums)
         ends = np.flatnonzero(np.append(g_m[1:] != g_m[:-1], True))
         for e in ends:
@@ -412,16 +445,10 @@ class _Scanner:
         outside = np.ones(len(t), dtype=bool)
         bounds = np.flatnonzero(np.concatenate([[True], g[1:] != g[:-1], [True]]))
         for a, b in itertools.pairwise(bounds):
-            spans = self.session_by_name.get(self.names[int(g[a])])
-            if spans is None:
-                continue
-            lo, hi = spans
-            idx = np.searchsorted(lo, t[a:b], side="right") - 1
-            ok = idx >= 0
-            inside = np.zeros(b - a, dtype=bool)
-            inside[ok] = t[a:b][ok] < hi[idx[ok]]
-            outside[a:b] = ~inside
-        return np.asarray(outside, dtype=bool)
+            edges = self.session_by_name.get(self.names[int(g[a])])
+            if edges is not None:  # [lo, hi): inside when an odd number of edges are <= t
+                outside[a:b] = np.searchsorted(edges, t[a:b], side="right") % 2 == 0
+        return outside
 
     def run(self) -> ScanResult:
         groups = 0
@@ -430,8 +457,6 @@ class _Scanner:
             groups += 1
         empty = np.zeros(0, dtype=np.int64)
         self._credit(empty, empty, empty, empty, final=True)
-        for gid, (t, code) in self.tail_rows.items():  # clinicians without new events
-            self.last.setdefault(gid, (t, code))
         return ScanResult(
             self._daily(),
             self._tails(),
@@ -501,8 +526,99 @@ def scan_events(
     actions: pd.DataFrame,
     params: MetricParams,
     tails: pd.DataFrame | None = None,
+    threads: int = 1,
 ) -> ScanResult:
-    """Daily sums of a sorted Parquet file in one pass; raise :class:`Unsorted` otherwise."""
+    """Daily sums of a sorted Parquet file in one pass; raise :class:`Unsorted` otherwise.
+
+    The Parquet reader decompresses on its own threads and the next row group is read while
+    this one is computed. With ``threads=2`` and enough row groups the file is also cut in two
+    at a change of clinician near its middle and each part scanned on its own thread (no
+    clinician spans the cut, so the parts' daily sums add up); on the shared 2-core project
+    machine that was slower than one thread (docs/performance.md), so it is not the default.
+    """
     if not _sorted_by_statistics(pf):
         raise Unsorted("row groups overlap in clinician ids")
-    return _Scanner(pf, label, sessions, actions, params, tails).run()
+    plans = _split(pf) if threads > 1 else None
+    if plans is None:
+        result = _Scanner(pf, label, sessions, actions, params, tails).run()
+    else:
+        with ThreadPoolExecutor(max_workers=len(plans)) as pool:
+            parts = list(
+                pool.map(
+                    lambda plan: _Scanner(
+                        _reopen(pf), label, sessions, actions, params, tails, plan
+                    ).run(),
+                    plans,
+                )
+            )
+        result = _combine(parts)
+    if tails is not None and len(tails):  # clinicians without new events keep their last one
+        absent = tails[~tails["clinician_id"].astype(str).isin(result.tails["clinician_id"])]
+        result.tails = pd.concat([result.tails, absent], ignore_index=True)
+    return result
+
+
+def _reopen(pf: pq.ParquetFile) -> pq.ParquetFile:
+    """The same file opened again, so that each thread has its own reader."""
+    return pq.ParquetFile(
+        pf._clinwell_path,  # type: ignore[attr-defined]
+        read_dictionary=pf._clinwell_dictionaries,  # type: ignore[attr-defined]
+    )
+
+
+def _split(pf: pq.ParquetFile) -> list[list[tuple[int, int, int | None]]] | None:
+    """Two plans of (row group, start, stop) cut at the first change of clinician at or after
+    the middle row group, or None when the file is too small or no such change exists."""
+    n = pf.metadata.num_row_groups
+    if n < 4:
+        return None
+    col = pf.schema_arrow.names[_column_indices(pf)[0]]
+    previous_last = pf.read_row_group(n // 2 - 1, columns=[col]).column(0).to_pylist()[-1]
+    for group in range(n // 2, n):
+        ids = pf.read_row_group(group, columns=[col]).column(0).to_pylist()
+        if ids and ids[0] != previous_last:
+            cut = 0
+        else:
+            cut = next((i for i in range(1, len(ids)) if ids[i] != ids[0]), None)
+        if cut is not None:
+            first = [(i, 0, None) for i in range(group)] + ([(group, 0, cut)] if cut else [])
+            second = [(group, cut, None)] + [(i, 0, None) for i in range(group + 1, n)]
+            return [first, second]
+        previous_last = ids[-1] if ids else previous_last
+    return None
+
+
+def _combine(parts: list[ScanResult]) -> ScanResult:
+    """Two parts' results as one; a clinician in both parts means the file is not sorted."""
+    names = [set(p.tails["clinician_id"]) for p in parts]
+    if names[0] & names[1]:
+        raise Unsorted("a clinician's events are not contiguous")
+    problems: dict[tuple[str, str, str], Problem] = {}
+    for part in parts:
+        for p in part.problems:
+            key = (p.kind, p.source, p.column)
+            if key in problems:
+                q = problems[key]
+                examples = (q.examples + p.examples)[:N_EXAMPLES]
+                problems[key] = Problem(
+                    p.kind, p.source, p.column, q.count + p.count, examples, p.excluded
+                )
+            else:
+                problems[key] = p
+    unmapped: dict[str, int] = {}
+    for part in parts:
+        for k, v in part.unmapped.items():
+            unmapped[k] = unmapped.get(k, 0) + v
+    los = [p.lo for p in parts if p.lo is not None]
+    his = [p.hi for p in parts if p.hi is not None]
+    order = {kind: i for i, kind in enumerate(PROBLEM_ORDER)}
+    return ScanResult(
+        pd.concat([p.daily for p in parts], ignore_index=True),
+        pd.concat([p.tails for p in parts], ignore_index=True),
+        min(los) if los else None,
+        max(his) if his else None,
+        sorted(problems.values(), key=lambda p: (order.get(p.kind, 99), p.column)),
+        sum(p.events for p in parts),
+        sum(p.row_groups for p in parts),
+        unmapped,
+    )
