@@ -103,8 +103,8 @@ def scannable(source: Any, events_format: str) -> pq.ParquetFile | None:
         if not text and not pa.types.is_dictionary(kind):
             return None
     pf = pq.ParquetFile(path, read_dictionary=[names[0], names[2]])
-    pf._clinwell_path = str(path)  # type: ignore[attr-defined]  # to reopen it per thread
-    pf._clinwell_dictionaries = [names[0], names[2]]  # type: ignore[attr-defined]
+    pf._clinwell_path = str(path)  # to reopen it per thread
+    pf._clinwell_dictionaries = [names[0], names[2]]
     return pf
 
 
@@ -561,8 +561,8 @@ def scan_events(
 def _reopen(pf: pq.ParquetFile) -> pq.ParquetFile:
     """The same file opened again, so that each thread has its own reader."""
     return pq.ParquetFile(
-        pf._clinwell_path,  # type: ignore[attr-defined]
-        read_dictionary=pf._clinwell_dictionaries,  # type: ignore[attr-defined]
+        pf._clinwell_path,
+        read_dictionary=pf._clinwell_dictionaries,
     )
 
 
@@ -576,13 +576,15 @@ def _split(pf: pq.ParquetFile) -> list[list[tuple[int, int, int | None]]] | None
     previous_last = pf.read_row_group(n // 2 - 1, columns=[col]).column(0).to_pylist()[-1]
     for group in range(n // 2, n):
         ids = pf.read_row_group(group, columns=[col]).column(0).to_pylist()
-        if ids and ids[0] != previous_last:
-            cut = 0
-        else:
+        cut: int | None = 0
+        if not ids or ids[0] == previous_last:
             cut = next((i for i in range(1, len(ids)) if ids[i] != ids[0]), None)
         if cut is not None:
-            first = [(i, 0, None) for i in range(group)] + ([(group, 0, cut)] if cut else [])
-            second = [(group, cut, None)] + [(i, 0, None) for i in range(group + 1, n)]
+            Plan = list[tuple[int, int, int | None]]
+            first: Plan = [(i, 0, None) for i in range(group)]
+            if cut:
+                first.append((group, 0, cut))
+            second: Plan = [(group, cut, None)] + [(i, 0, None) for i in range(group + 1, n)]
             return [first, second]
         previous_last = ids[-1] if ids else previous_last
     return None
