@@ -584,7 +584,8 @@ def _split(pf: pq.ParquetFile) -> list[list[tuple[int, int, int | None]]] | None
             first: Plan = [(i, 0, None) for i in range(group)]
             if cut:
                 first.append((group, 0, cut))
-            second: Plan = [(group, cut, None)] + [(i, 0, None) for i in range(group + 1, n)]
+            second: Plan = [(group, cut, None)]
+            second.extend((i, 0, None) for i in range(group + 1, n))
             return [first, second]
         previous_last = ids[-1] if ids else previous_last
     return None
