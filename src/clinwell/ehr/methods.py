@@ -99,7 +99,8 @@ def methods_block(
         )
     unmapped = next((q for q in problems if q.get("kind") == "unmapped_action"), None)
     if unmapped:
-        mapping += f" ({unmapped.get('count')} events)"
+        count = unmapped.get('count')
+        mapping += f" ({count:,} events)" if isinstance(count, int) else ""
     denominators = (
         "X8 metrics: hours per 8 hours of scheduled patient time (sum of the clinician's "
         "session lengths in the period, each session counted on the local day it starts); "
