@@ -99,7 +99,7 @@ def methods_block(
         )
     unmapped = next((q for q in problems if q.get("kind") == "unmapped_action"), None)
     if unmapped:
-        count = unmapped.get('count')
+        count = unmapped.get("count")
         mapping += f" ({count:,} events)" if isinstance(count, int) else ""
     denominators = (
         "X8 metrics: hours per 8 hours of scheduled patient time (sum of the clinician's "

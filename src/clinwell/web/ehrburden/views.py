@@ -44,9 +44,15 @@ def _formats() -> list[dict[str, str]]:
     ]
 
 
-def _methods(run: EhrRun) -> list[tuple[str, str]]:
-    """The run's methods block (stored with it) as (label, text) rows."""
-    block = (run.run_info or {}).get("methods") or {}
+def _methods(run: EhrRun, show_files: bool) -> list[tuple[str, str]]:
+    """The run's methods block (stored with it) as (label, text) rows; for readers who may not
+    see a run's inputs, file names become "the events file" and so on."""
+    block = dict((run.run_info or {}).get("methods") or {})
+    if not show_files:
+        for kind, item in (run.inputs or {}).items():
+            name = str(item.get("name", ""))
+            if name:
+                block = {k: v.replace(name, f"the {kind} file") for k, v in block.items()}
     return [(label, block[key]) for key, label in METHOD_ITEMS if key in block]
 
 
@@ -56,7 +62,7 @@ def _results_context(
     return {
         "report": unit_results(membership, run, wave),
         "measures": MEASURES,
-        "methods": _methods(run),
+        "methods": _methods(run, can_manage(membership)),
     }
 
 
