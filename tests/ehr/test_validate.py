@@ -85,6 +85,11 @@ def test_lenient_reports_counts_and_examples(messy: dict[str, Path]) -> None:
     unmapped = found[("unmapped_action", "action")]
     assert (unmapped.count, unmapped.severity, unmapped.excluded) == (1, "info", False)
     assert str(messy["events"]) in found[("unparseable_timestamp", "event_time")].message()
+    # Each example names its line in the CSV file (line 1 is the header).
+    bad_times = found[("unparseable_timestamp", "event_time")].examples
+    assert sorted(e["row"] for e in bad_times) == ["4", "5"]
+    assert found[("unscheduled_clinician", "clinician_id")].examples[0]["row"] in ("7", "8")
+    assert found[("overlapping_session", "start")].examples[0]["row"] == "3"
 
 
 def test_lenient_result_equals_result_on_clean_rows(messy: dict[str, Path]) -> None:

@@ -22,7 +22,11 @@ itself, with the same rules).
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import gzip
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import ibis
@@ -51,9 +55,51 @@ class Collector:
     def add(self, problem: Problem) -> None:
         if problem.count == 0:
             return
+        problem = with_line_numbers(problem)
         if self.strict and problem.severity == "error":
             raise EhrValidationError(problem)
         self.problems.append(problem)
+
+
+CSV_SEARCH_BYTES = 2_000_000_000
+"""How far into a CSV file the line numbers of examples are looked for (past it, none)."""
+
+
+def with_line_numbers(problem: Problem) -> Problem:
+    """The problem with each example's line number in its CSV file (``row``; line 1 is the
+    header), found by reading the file until every example is matched. The engines do not
+    keep line numbers; the one-pass scan and vendor extracts give rows themselves."""
+    path = Path(problem.source)
+    if (
+        not problem.examples
+        or all("row" in e for e in problem.examples)
+        or not path.is_file()
+        or not path.name.lower().endswith((".csv", ".csv.gz", ".txt"))
+    ):
+        return problem
+    pending = [dict(e) for e in problem.examples]
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    read = 0
+    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as fh:
+        rows = csv.reader(fh)
+        header = [h.strip().lower() for h in next(rows, [])]
+        index = {name: i for i, name in enumerate(header)}
+        keys = [k for k in pending[0] if k in index]
+        if not keys:
+            return problem
+        for line, row in enumerate(rows, start=2):
+            read += sum(len(v) for v in row) + len(row)
+            if read > CSV_SEARCH_BYTES:
+                break
+            values = {k: row[index[k]] if index[k] < len(row) else "" for k in keys}
+            for e in pending:
+                if "row" not in e and all(values[k].strip() == e[k].strip() for k in keys):
+                    e["row"] = str(line)
+                    break
+            if all("row" in e for e in pending):
+                break
+    ordered = tuple({"row": e["row"], **e} if "row" in e else e for e in pending)
+    return dataclasses.replace(problem, examples=ordered)
 
 
 def examples_of(frame: pd.DataFrame) -> tuple[dict[str, str], ...]:
