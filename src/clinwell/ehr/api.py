@@ -160,6 +160,7 @@ def compute_metrics(
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     temp_directory: str | None = None,
     previous: RunState | str | Path | None = None,
+    keep_state: bool = True,
     progress: Progress | None = None,
 ) -> MetricsResult:
     """Compute EHR-Time8, WOW8, Note-Time8, IB-Time8, Rx-Time8, teamwork for orders and inbox
@@ -186,6 +187,9 @@ def compute_metrics(
         The state of a previous run (:class:`~clinwell.ehr.state.RunState`, or the path of its
         metrics file): only the new events are read and only the periods they touch are
         computed again (:mod:`clinwell.ehr.state`).
+    keep_state:
+        Keep what a later incremental run needs (``result.state``); the window engine then
+        reads every clinician's last event in one more query. ``False`` skips it.
     progress:
         Called with a short stage description as the run advances.
 
@@ -250,7 +254,7 @@ def compute_metrics(
         assert ev is not None
         timed = check_events(ev, sessions, action_map, col, zone, eng)
         event_days, new_tails, first, last = _window(
-            con, timed, sessions, action_map, params, tails
+            con, timed, sessions, action_map, params, tails, keep_state or previous is not None
         )
     _not_before(previous, first, label_of(events, "events"))
     order_days = None
@@ -293,16 +297,20 @@ def compute_metrics(
         state_daily, all_orders, all_messages = event_days, order_days, message_days
         table, by_type = assemble(scheduled, event_days, order_days, message_days, params.period)
         through, tails_all, recomputed = last, new_tails, None
-    state = RunState(
-        parameters=params.to_dict(),
-        actions_digest=digest,
-        through=through,
-        daily=state_daily,
-        orders=all_orders,
-        messages=all_messages,
-        sessions=sessions,
-        tails=tails_all,
-        metrics=table,
+    state = (
+        None
+        if not keep_state
+        else RunState(
+            parameters=params.to_dict(),
+            actions_digest=digest,
+            through=through,
+            daily=state_daily,
+            orders=all_orders,
+            messages=all_messages,
+            sessions=sessions,
+            tails=tails_all,
+            metrics=table,
+        )
     )
     run = {
         "engine": eng,
@@ -340,6 +348,7 @@ def _window(
     actions: pd.DataFrame,
     params: MetricParams,
     tails: pd.DataFrame | None,
+    with_tails: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame, int | None, int | None]:
     """Daily sums, last events, earliest and latest instant: the general engine."""
     lo = timed.lo if timed.lo is not None else 0
@@ -351,6 +360,12 @@ def _window(
         m.session_pieces(sessions, params.buffer_minutes) if params.wow_mode == "schedule" else None
     )
     daily = con.execute(m.daily_event_sums(m.outside_flag(credited, pieces, params, rules, span)))
+    daily["clinician_id"] = daily["clinician_id"].astype(str)
+    for c in EVENT_SUMS:
+        daily[c] = daily[c].fillna(0).astype("int64")  # a sum over no rows is NULL in SQL
+    if not with_tails:
+        empty = pd.DataFrame({"clinician_id": [], "t": [], "code": []})
+        return daily, empty, None, None
     ev = timed.table
     amap = m.activity_codes(actions)
     import ibis
@@ -368,9 +383,6 @@ def _window(
     )
     first = int(ends["first"].min()) if len(ends) else None
     last = int(new_tails["t"].max()) if len(new_tails) else None
-    daily["clinician_id"] = daily["clinician_id"].astype(str)
-    for c in EVENT_SUMS:
-        daily[c] = daily[c].fillna(0).astype("int64")  # a sum over no rows is NULL in SQL
     return daily, new_tails, first, last
 
 

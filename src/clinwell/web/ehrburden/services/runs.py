@@ -170,6 +170,7 @@ def execute_run(run_id: int) -> str:
             paths.get("orders"),
             paths.get("messages"),
             params=MetricParams.from_dict(run.options),
+            keep_state=False,  # web runs are computed in full each time
             progress=lambda stage: _progress(run, stage),
             **engine,
         )
