@@ -15,12 +15,12 @@ $(UV): | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check uv
 
 $(VENV)/.base-installed: requirements/base.txt pyproject.toml | $(UV)
-	$(UV) pip install --quiet --python $(BIN)/python -r requirements/base.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements/base.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
 $(VENV)/.dev-installed: requirements/dev.txt pyproject.toml | $(UV)
-	$(UV) pip install --quiet --python $(BIN)/python -r requirements/dev.txt
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements/dev.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@ $(VENV)/.base-installed
 

@@ -2,8 +2,13 @@
 
 Contenders, each run in its own process so that peak memory (max RSS) is its own:
 
-- ``ours``: :func:`clinwell.ehr.compute_metrics` (validation + metrics, DuckDB engine);
-- ``sql``: an equivalent hand-written DuckDB SQL query (same definitions, no validation);
+- ``cli``: the whole ``clinwell ehr metrics`` command as a user runs it (start-up, reading,
+  validation, metrics, writing the Parquet output, its sidecar and state), timed from outside;
+- ``sql-cli``: the hand-written DuckDB SQL (``benchmarks/ehr_hand_sql.py``) as a whole process
+  too (Python start-up, ``import duckdb`` and nothing else, the query, ``COPY ... TO`` a
+  Parquet file), timed from outside;
+- ``ours``: :func:`clinwell.ehr.compute_metrics` in process (validation + metrics);
+- ``sql``: the hand-written DuckDB SQL query in process (same definitions, no validation);
 - ``pandas``: a per-clinician pandas loop in the style of published research code
   (sslou/publications 2021_burnout_lmm/measure_access_logs.py), vectorized within each
   clinician, on a subsample of clinicians (``--sample-clinicians``), extrapolated linearly;
@@ -16,6 +21,7 @@ Usage::
     python benchmarks/bench_ehr.py run sql    var/bench/ehr100m [--memory-limit 8GB]
     python benchmarks/bench_ehr.py run pandas var/bench/ehr100m --sample-clinicians 20
     python benchmarks/bench_ehr.py all var/bench/ehr100m --sample-clinicians 20
+    python benchmarks/bench_ehr.py whole var/bench/ehr20m --repeat 3   # cli vs sql-cli, alternating
 
 Each run prints one JSON line: seconds, events, events per second, peak RSS, and whether the
 result equals the planted ground truth.
@@ -40,68 +46,11 @@ import pyarrow.parquet as pq
 from clinwell.ehr import compute_metrics
 from clinwell.synth.audit_log import AuditLogSpec, write_audit_log
 
+sys.path.insert(0, str(Path(__file__).parent))
+from ehr_hand_sql import HAND_SQL
+
 TIMEOUT_S = 300
 ACTIVITY_CODES = {"note": 0, "inbox": 1, "order": 2, "prescription": 3, "chart_review": 4}
-
-HAND_SQL = """
-WITH amap AS (
-  SELECT action, CASE activity WHEN 'note' THEN 0 WHEN 'inbox' THEN 1 WHEN 'order' THEN 2
-         WHEN 'prescription' THEN 3 WHEN 'chart_review' THEN 4 WHEN 'results' THEN 5 ELSE 6 END
-         AS code
-  FROM read_csv('{d}/actions.csv')
-),
-ev AS (
-  SELECT e.clinician_id, epoch_us(e.event_time) AS t, coalesce(m.code, 6) AS code
-  FROM read_parquet('{d}/events.parquet') e LEFT JOIN amap m USING (action)
-),
-g AS (
-  SELECT clinician_id, t, code,
-         lead(t) OVER (PARTITION BY clinician_id ORDER BY t, code) - t AS gap
-  FROM ev
-),
-c AS (
-  SELECT clinician_id, t, code,
-         CASE WHEN gap IS NULL OR gap > {timeout} THEN 0 ELSE gap END AS credit
-  FROM g
-),
-s AS (
-  SELECT clinician_id, epoch_us("start") AS lo, epoch_us("end") AS hi
-  FROM read_parquet('{d}/schedule.parquet')
-),
-w AS (
-  SELECT c.*, (s.hi IS NULL OR c.t >= s.hi) AS outside
-  FROM c ASOF LEFT JOIN s ON c.clinician_id = s.clinician_id AND c.t >= s.lo
-),
-agg AS (
-  SELECT clinician_id, CAST(date_trunc('week', make_timestamp(t)) AS DATE) AS period_start,
-         sum(credit) AS ehr_us, sum(credit) FILTER (outside) AS wow_us,
-         sum(credit) FILTER (code = 0) AS note_us, sum(credit) FILTER (code = 1) AS inbox_us,
-         sum(credit) FILTER (code = 2) AS order_us, sum(credit) FILTER (code = 3) AS rx_us,
-         sum(credit) FILTER (code = 4) AS chart_us
-  FROM w GROUP BY ALL
-),
-sched AS (
-  SELECT clinician_id, CAST(date_trunc('week', "start") AS DATE) AS period_start,
-         sum(epoch_us("end") - epoch_us("start")) AS sched_us
-  FROM read_parquet('{d}/schedule.parquet') GROUP BY ALL
-),
-ord AS (
-  SELECT clinician_id, CAST(date_trunc('week', event_time) AS DATE) AS period_start,
-         count(*) AS n, count(*) FILTER (entered_by <> clinician_id) AS team
-  FROM read_parquet('{d}/orders.parquet') GROUP BY ALL
-)
-SELECT clinician_id, period_start,
-       coalesce(sched_us, 0) / 3600e6 AS scheduled_hours, coalesce(ehr_us, 0) / 3600e6 AS ehr_hours,
-       coalesce(wow_us, 0) / 3600e6 AS wow_hours, coalesce(note_us, 0) / 3600e6 AS note_hours,
-       coalesce(inbox_us, 0) / 3600e6 AS inbox_hours, coalesce(order_us, 0) / 3600e6 AS order_hours,
-       coalesce(rx_us, 0) / 3600e6 AS prescription_hours,
-       coalesce(chart_us, 0) / 3600e6 AS chart_review_hours,
-       CASE WHEN n > 0 THEN 100 * team / n END AS teamwork_orders_pct
-FROM agg
-FULL JOIN sched USING (clinician_id, period_start)
-FULL JOIN ord USING (clinician_id, period_start)
-ORDER BY clinician_id, period_start
-"""
 
 
 def peak_rss_mib() -> float:
@@ -115,6 +64,7 @@ def count_events(d: Path) -> int:
 
 def matches_truth(d: Path, got: pd.DataFrame, cols: list[str]) -> bool:
     truth = pd.read_parquet(d / "truth_week.parquet")
+    cols = [c for c in cols if c in truth.columns]
     got = got.sort_values(["clinician_id", "period_start"]).reset_index(drop=True)
     truth = truth.sort_values(["clinician_id", "period_start"]).reset_index(drop=True)
     if len(got) != len(truth):
@@ -152,6 +102,33 @@ def run_sql(d: Path, memory_limit: str) -> dict[str, object]:
     got["period_start"] = pd.to_datetime(got["period_start"]).dt.date
     return {
         "seconds": seconds,
+        "events": count_events(d),
+        "matches_truth": matches_truth(d, got, cols),
+    }
+
+
+def whole_command(contender: str, d: Path, out: Path, memory_limit: str) -> dict[str, object]:
+    """Run one whole-command contender in a fresh process; wall time and peak RSS (GNU time)."""
+    if contender == "cli":
+        exe = str(Path(sys.executable).with_name("clinwell"))
+        cmd = [exe, "ehr", "metrics", "--events", str(d / "events.parquet")]
+        cmd += ["--schedule", str(d / "schedule.parquet"), "--actions", str(d / "actions.csv")]
+        cmd += ["--orders", str(d / "orders.parquet"), "--memory-limit", memory_limit]
+        cmd += ["-o", str(out)]
+    else:
+        script = str(Path(__file__).with_name("ehr_hand_sql.py"))
+        cmd = [sys.executable, script, str(d), str(out), memory_limit]
+    timed = ["/usr/bin/time", "-f", "%e %M", *cmd]
+    done = subprocess.run(timed, capture_output=True, text=True, check=True)
+    seconds, kib = done.stderr.strip().splitlines()[-1].split()
+    got = pd.read_parquet(out)
+    if contender == "sql-cli":
+        got["period_start"] = pd.to_datetime(got["period_start"]).dt.date
+    cols = [c for c in got.columns if c.endswith("_hours")] + ["teamwork_orders_pct"]
+    return {
+        "contender": contender,
+        "seconds": float(seconds),
+        "peak_rss_mib": round(int(kib) / 1024, 1),
         "events": count_events(d),
         "matches_truth": matches_truth(d, got, cols),
     }
@@ -247,6 +224,10 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("data", type=Path)
     run.add_argument("--memory-limit", default="50%")
     run.add_argument("--sample-clinicians", type=int, default=20)
+    whole = sub.add_parser("whole")
+    whole.add_argument("data", type=Path)
+    whole.add_argument("--repeat", type=int, default=3)
+    whole.add_argument("--memory-limit", default="50%")
     both = sub.add_parser("all")
     both.add_argument("data", type=Path)
     both.add_argument("--memory-limit", default="50%")
@@ -260,6 +241,14 @@ def main(argv: list[str] | None = None) -> None:
         info = write_audit_log(spec, args.out, chunk_clinicians=50)
         info["seconds"] = round(time.perf_counter() - start, 1)
         print(json.dumps(info["rows"] | {"seconds": info["seconds"]}))
+    elif args.cmd == "whole":
+        out_dir = args.data / "out"
+        out_dir.mkdir(exist_ok=True)
+        for i in range(args.repeat):
+            for contender in ("sql-cli", "cli") if i % 2 == 0 else ("cli", "sql-cli"):
+                out = out_dir / f"{contender}.parquet"
+                res = whole_command(contender, args.data, out, args.memory_limit)
+                print(json.dumps(res | {"round": i + 1}), flush=True)
     elif args.cmd == "run":
         if args.contender == "ours":
             res = run_ours(args.data, args.memory_limit)

@@ -127,6 +127,9 @@ def test_strict_mode_stops_on_bad_rows(tmp_path: Path) -> None:
         ("--buffer-minutes", "-5", "expected whole minutes"),
         ("--memory-limit", "lots", "expected a size such as 8GB or 50%"),
         ("-o", "m.txt", "expected a .parquet or .csv file name"),
+        ("--period", "fortnight", "expected 'week' or 'month'"),
+        ("--wow", "moon", "expected 'schedule' or 'clock'"),
+        ("--time-zone", "Mars/Olympus_Mons", "unknown time zone"),
     ],
 )
 def test_invalid_option_is_one_clear_line_and_exit_2(

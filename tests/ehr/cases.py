@@ -19,6 +19,19 @@ def ts(*values: str) -> pd.Series:
     return pd.Series(pd.to_datetime(list(values), format="ISO8601"), dtype="datetime64[us]")
 
 
+def utc(*values: str) -> pd.Series:
+    """True instants (a timestamp with a time zone, UTC)."""
+    return pd.Series(pd.to_datetime(list(values), format="ISO8601", utc=True)).astype(
+        "datetime64[us, UTC]"
+    )
+
+
+def every(start: str, end: str, minutes: int) -> list[str]:
+    """UTC instants from ``start`` to ``end`` inclusive, every ``minutes``."""
+    times = pd.date_range(start, end, freq=f"{minutes}min", tz="UTC")
+    return [t.isoformat() for t in times]
+
+
 @dataclass
 class Case:
     """Inputs, parameters and expected values (column → value, row by row)."""
@@ -31,14 +44,21 @@ class Case:
     expected: dict[str, list[Any]] = field(default_factory=dict)
 
 
-def _ev(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+def _ev(rows: list[tuple[str, str, str]], instants: bool = False) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "clinician_id": [r[0] for r in rows],
-            "event_time": ts(*[r[1] for r in rows]),
+            "event_time": (utc if instants else ts)(*[r[1] for r in rows]),
             "action": [r[2] for r in rows],
         }
     )
+
+
+CHICAGO = "America/Chicago"
+# Sunday 2024-11-03: clocks fall back at 02:00 CDT (07:00 UTC) to 01:00 CST.
+FALL_BACK = every("2024-11-03T05:30Z", "2024-11-03T08:30Z", 10)  # 00:30 CDT → 02:30 CST: 3 h
+# Sunday 2024-03-10: clocks spring forward at 02:00 CST (08:00 UTC) to 03:00 CDT.
+SPRING_FORWARD = every("2024-03-10T07:30Z", "2024-03-10T10:30Z", 10)  # 01:30 CST → 05:30 CDT
 
 
 def _sc(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
@@ -63,6 +83,77 @@ GAPS_EVENTS = _ev(
     ]
 )
 SCHEDULE_A = _sc([("A", "2024-01-01 08:00", "2024-01-01 12:00")])
+
+DST_CASES = [
+    Case(
+        "fall back: 3 h of instants are 3 h (America/Chicago)",
+        _ev([("A", t, "NOTE") for t in FALL_BACK], instants=True),
+        _sc([("A", "2024-11-04 08:00", "2024-11-04 12:00")]),
+        {"time_zone": CHICAGO, "idle_timeout": 900},
+        expected={
+            "period_start": ["2024-10-28", "2024-11-04"],
+            "ehr_hours": [3.0, 0.0],
+            "note_hours": [3.0, 0.0],
+            "wow_hours": [3.0, 0.0],
+            "scheduled_hours": [0.0, 4.0],
+        },
+    ),
+    Case(
+        "spring forward: 3 h of instants are 3 h (America/Chicago)",
+        _ev([("A", t, "NOTE") for t in SPRING_FORWARD], instants=True),
+        _sc([("A", "2024-03-11 08:00", "2024-03-11 12:00")]),
+        {"time_zone": CHICAGO, "idle_timeout": 900},
+        expected={"period_start": ["2024-03-04", "2024-03-11"], "ehr_hours": [3.0, 0.0]},
+    ),
+    Case(
+        "wall-clock times across spring forward are placed in the zone",
+        _ev(
+            [
+                ("A", "2024-03-10 01:50:00", "NOTE"),
+                ("A", "2024-03-10 01:55:00", "NOTE"),  # → 03:00 CDT is 5 real minutes later
+                ("A", "2024-03-10 03:00:00", "NOTE"),
+                ("A", "2024-03-10 03:05:00", "NOTE"),
+            ]
+        ),
+        _sc([("A", "2024-03-10 01:00", "2024-03-10 04:00")]),  # 2 real hours
+        {"time_zone": CHICAGO, "idle_timeout": 600},
+        expected={"ehr_hours": [900 / 3600], "wow_hours": [0.0], "scheduled_hours": [2.0]},
+    ),
+    Case(
+        "ambiguous wall-clock times take the earlier (daylight) instant",
+        _ev(
+            [
+                ("A", "2024-11-03 00:50:00", "NOTE"),
+                ("A", "2024-11-03 00:55:00", "NOTE"),
+                ("A", "2024-11-03 01:05:00", "NOTE"),  # CDT, 06:05 UTC
+                ("A", "2024-11-03 01:10:00", "NOTE"),  # CDT, 06:10 UTC
+                ("A", "2024-11-03 02:05:00", "NOTE"),  # CST, 08:05 UTC: 115 min later, idle
+            ]
+        ),
+        _sc([("A", "2024-11-03 00:00", "2024-11-03 03:00")]),  # 4 real hours
+        {"time_zone": CHICAGO, "idle_timeout": 3600},
+        expected={"ehr_hours": [1200 / 3600], "scheduled_hours": [4.0]},
+    ),
+    Case(
+        "clock window and days in local time",
+        _ev(
+            [
+                ("A", "2024-01-08T12:30:00Z", "NOTE"),  # 06:30 CST: before 07:00, outside
+                ("A", "2024-01-08T12:35:00Z", "NOTE"),
+                ("A", "2024-07-01T12:30:00Z", "NOTE"),  # 07:30 CDT: inside
+                ("A", "2024-07-01T12:35:00Z", "NOTE"),
+            ],
+            instants=True,
+        ),
+        _sc([("A", "2024-01-08 08:00", "2024-01-08 12:00")]),
+        {"time_zone": CHICAGO, "wow_mode": "clock"},
+        expected={
+            "period_start": ["2024-01-08", "2024-07-01"],
+            "wow_hours": [300 / 3600, 0.0],
+            "ehr_hours": [300 / 3600, 300 / 3600],
+        },
+    ),
+]
 
 CASES = [
     Case(
@@ -210,3 +301,4 @@ CASES = [
         },
     ),
 ]
+CASES += DST_CASES

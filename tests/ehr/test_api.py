@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from clinwell.ehr import compute_metrics, read_metadata, sidecar_path, write_metrics
+from clinwell.ehr import MetricParams, compute_metrics, read_metadata, sidecar_path, write_metrics
 from clinwell.synth.audit_log import AuditLog, generate_audit_log
 
 
@@ -25,9 +25,7 @@ def test_recovers_planted_truth(
         log.schedule,
         log.actions,
         log.orders,
-        period=period,
-        wow_mode=wow_mode,
-        buffer_minutes=buffer,
+        params=MetricParams(period=period, wow_mode=wow_mode, buffer_minutes=buffer),  # type: ignore[arg-type]
     ).metrics
     pd.testing.assert_frame_equal(got, log.truth(period, wow_mode), check_exact=True)
 
@@ -35,16 +33,25 @@ def test_recovers_planted_truth(
 def test_recovers_planted_truth_with_cap_and_other_timeout() -> None:
     log = generate_audit_log(clinicians=3, days=21, seed=5, idle_timeout=120, gap_rule="cap")
     got = compute_metrics(
-        log.events, log.schedule, log.actions, log.orders, idle_timeout=120, gap_rule="cap"
+        log.events,
+        log.schedule,
+        log.actions,
+        log.orders,
+        params=MetricParams(idle_timeout=120, gap_rule="cap"),
     ).metrics
     pd.testing.assert_frame_equal(got, log.truth(), check_exact=True)
-    dropped = compute_metrics(log.events, log.schedule, log.actions, idle_timeout=120).metrics
+    dropped = compute_metrics(
+        log.events, log.schedule, log.actions, params=MetricParams(idle_timeout=120)
+    ).metrics
     assert (got["ehr_hours"] > dropped["ehr_hours"]).any()
 
 
 def test_parameters_stored_in_parquet_and_sidecar(tmp_path: Path, small_log: AuditLog) -> None:
     result = compute_metrics(
-        small_log.events, small_log.schedule, small_log.actions, idle_timeout=240, buffer_minutes=15
+        small_log.events,
+        small_log.schedule,
+        small_log.actions,
+        params=MetricParams(idle_timeout=240, buffer_minutes=15),
     )
     out = tmp_path / "metrics.parquet"
     side = write_metrics(result, out)
@@ -69,7 +76,7 @@ def test_csv_output_with_sidecar(tmp_path: Path, small_log: AuditLog) -> None:
 
 
 def test_result_unpacks(small_log: AuditLog) -> None:
-    metrics, params, problems, run = compute_metrics(
+    metrics, params, problems, run, *_ = compute_metrics(
         small_log.events, small_log.schedule, small_log.actions
     )
     assert params.idle_timeout == 300

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinwell.ehr import OUTPUT_COLUMNS, compute_metrics
+from clinwell.ehr import OUTPUT_COLUMNS, MetricParams, compute_metrics
 from clinwell.ehr.metrics import session_pieces
 
 from .cases import ACTIONS, CASES, Case
@@ -19,7 +19,12 @@ from .cases import ACTIONS, CASES, Case
 
 def run_case(case: Case, **extra: object) -> pd.DataFrame:
     result = compute_metrics(
-        case.events, case.schedule, ACTIONS, case.orders, **case.kwargs, **extra
+        case.events,
+        case.schedule,
+        ACTIONS,
+        case.orders,
+        params=MetricParams(**case.kwargs),
+        **extra,  # type: ignore[arg-type]
     )
     return result.metrics
 
@@ -111,7 +116,10 @@ def test_matches_brute_force_reference(
         }
     )
     got = compute_metrics(
-        events, schedule, ACTIONS, idle_timeout=timeout, gap_rule="cap" if cap else "drop"
+        events,
+        schedule,
+        ACTIONS,
+        params=MetricParams(idle_timeout=timeout, gap_rule="cap" if cap else "drop"),
     ).metrics
     want = brute_force(offsets, codes, sessions_s, timeout, cap)
     assert len(got) == 1

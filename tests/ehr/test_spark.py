@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from clinwell.ehr import compute_metrics
+from clinwell.ehr import MetricParams, compute_metrics
 from clinwell.synth.audit_log import AuditLog
 
 from .cases import ACTIONS, CASES, GAPS_EVENTS, SCHEDULE_A
@@ -20,17 +20,20 @@ pytestmark = pytest.mark.spark
 def test_hand_computed_cases_agree_exactly(spark_con: Any) -> None:
     for case in CASES:
         args = (case.events, case.schedule, ACTIONS, case.orders)
-        duck = compute_metrics(*args, **case.kwargs).metrics
-        spark = compute_metrics(*args, **case.kwargs, con=spark_con).metrics
+        params = MetricParams(**case.kwargs)
+        duck = compute_metrics(*args, params=params).metrics
+        spark = compute_metrics(*args, params=params, con=spark_con, keep_state=False).metrics
         pd.testing.assert_frame_equal(spark, duck, check_exact=True, obj=case.name)
 
 
 def test_cap_rule_with_a_non_default_timeout(spark_con: Any) -> None:
     """Gaps longer than a 120 s timeout are credited 120 s, on Spark as on DuckDB (hand-computed:
     60 s note, 0.5 s inbox, and the 299.5 s, 600 s and 300 s gaps capped at 120 s)."""
-    kwargs: dict[str, Any] = {"gap_rule": "cap", "idle_timeout": 120}
-    spark = compute_metrics(GAPS_EVENTS, SCHEDULE_A, ACTIONS, con=spark_con, **kwargs)
-    duck = compute_metrics(GAPS_EVENTS, SCHEDULE_A, ACTIONS, **kwargs)
+    params = MetricParams(gap_rule="cap", idle_timeout=120)
+    spark = compute_metrics(
+        GAPS_EVENTS, SCHEDULE_A, ACTIONS, con=spark_con, keep_state=False, params=params
+    )
+    duck = compute_metrics(GAPS_EVENTS, SCHEDULE_A, ACTIONS, params=params)
     row = spark.metrics.iloc[0]
     assert row["ehr_hours"] == (60 + 0.5 + 120 + 120 + 120) / 3600
     assert row["note_hours"] == 60 / 3600
@@ -46,10 +49,10 @@ def test_cap_rule_with_a_non_default_timeout(spark_con: Any) -> None:
 def test_planted_truth_on_spark(spark_con: Any, small_log: AuditLog) -> None:
     log = small_log
     for period, mode, buffer in (("week", "schedule", 30), ("month", "clock", 0)):
-        kwargs: dict[str, Any] = {"period": period, "wow_mode": mode, "buffer_minutes": buffer}
+        params = MetricParams(period=period, wow_mode=mode, buffer_minutes=buffer)  # type: ignore[arg-type]
         args = (log.events, log.schedule, log.actions, log.orders)
-        spark = compute_metrics(*args, **kwargs, con=spark_con)
-        duck = compute_metrics(*args, **kwargs)
+        spark = compute_metrics(*args, params=params, con=spark_con, keep_state=False)
+        duck = compute_metrics(*args, params=params)
         pd.testing.assert_frame_equal(spark.metrics, log.truth(period, mode), check_exact=True)
         pd.testing.assert_frame_equal(spark.metrics, duck.metrics, check_exact=True)
         assert spark.run["engine"] == "pyspark"
@@ -57,7 +60,7 @@ def test_planted_truth_on_spark(spark_con: Any, small_log: AuditLog) -> None:
 
 def test_bad_csv_rows_reported_alike(spark_con: Any, messy: dict[str, Path]) -> None:  # noqa: F811
     args = (messy["events"], messy["schedule"], messy["actions"])
-    spark = compute_metrics(*args, con=spark_con)
+    spark = compute_metrics(*args, con=spark_con, keep_state=False)
     duck = compute_metrics(*args)
     pd.testing.assert_frame_equal(spark.metrics, duck.metrics, check_exact=True)
     counts = sorted((p.kind, p.column, p.count) for p in spark.problems)

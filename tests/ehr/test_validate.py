@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from clinwell.ehr import EhrInputError, EhrValidationError, compute_metrics
+from clinwell.ehr import EhrInputError, EhrValidationError, MetricParams, compute_metrics
 
 from .cases import ACTIONS
 
@@ -85,6 +85,11 @@ def test_lenient_reports_counts_and_examples(messy: dict[str, Path]) -> None:
     unmapped = found[("unmapped_action", "action")]
     assert (unmapped.count, unmapped.severity, unmapped.excluded) == (1, "info", False)
     assert str(messy["events"]) in found[("unparseable_timestamp", "event_time")].message()
+    # Each example names its line in the CSV file (line 1 is the header).
+    bad_times = found[("unparseable_timestamp", "event_time")].examples
+    assert sorted(e["row"] for e in bad_times) == ["4", "5"]
+    assert found[("unscheduled_clinician", "clinician_id")].examples[0]["row"] in ("7", "8")
+    assert found[("overlapping_session", "start")].examples[0]["row"] == "3"
 
 
 def test_lenient_result_equals_result_on_clean_rows(messy: dict[str, Path]) -> None:
@@ -97,7 +102,9 @@ def test_lenient_result_equals_result_on_clean_rows(messy: dict[str, Path]) -> N
 
 def test_strict_stops_at_first_problem(messy: dict[str, Path]) -> None:
     with pytest.raises(EhrValidationError) as info:
-        compute_metrics(messy["events"], messy["schedule"], messy["actions"], strict=True)
+        compute_metrics(
+            messy["events"], messy["schedule"], messy["actions"], params=MetricParams(strict=True)
+        )
     # The schedule is checked before events; its first problem is the unparseable start.
     assert info.value.problem.kind == "unparseable_timestamp"
     assert info.value.problem.column == "start"
@@ -106,7 +113,10 @@ def test_strict_stops_at_first_problem(messy: dict[str, Path]) -> None:
 
 def test_strict_passes_clean_input(messy: dict[str, Path]) -> None:
     result = compute_metrics(
-        messy["clean_events"], messy["clean_schedule"], messy["actions"], strict=True
+        messy["clean_events"],
+        messy["clean_schedule"],
+        messy["actions"],
+        params=MetricParams(strict=True),
     )
     assert [p.kind for p in result.problems] == ["unmapped_action"]
 
@@ -145,8 +155,8 @@ def test_parameters_are_checked() -> None:
         {"clinician_id": ["A"], "event_time": [pd.Timestamp("2024-01-01")], "action": ["x"]}
     )
     with pytest.raises(ValueError, match="idle_timeout"):
-        compute_metrics(events, events, idle_timeout=0)
+        compute_metrics(events, events, params=MetricParams(idle_timeout=0))
     with pytest.raises(ValueError, match="clock_end"):
-        compute_metrics(events, events, clock_start="18:00", clock_end="07:00")
+        compute_metrics(events, events, params=MetricParams(clock_start="18:00", clock_end="07:00"))
     with pytest.raises(ValueError, match="engine"):
         compute_metrics(events, events, engine="oracle")

@@ -30,6 +30,7 @@ LOADERS: dict[str, Callable[[], object]] = {
     "states.yaml": kb.resource_directory,
     "recognition.yaml": kb.recognition_program,
     "benchmarks.yaml": kb.national_benchmarks,
+    "ehr_benchmarks.yaml": kb.ehr_benchmarks,
 }
 
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+
+from clinwell.ehr.params import (
+    Engine,
+    EventsFormat,
+    GapRule,
+    Period,
+    WowMode,
+    choices,
+)
 
 console = Console()
 err = Console(stderr=True)
@@ -22,30 +28,10 @@ ehr_app = typer.Typer(
 )
 
 
-class PeriodChoice(StrEnum):
-    week = "week"
-    month = "month"
-
-
-class EngineChoice(StrEnum):
-    duckdb = "duckdb"
-    pyspark = "pyspark"
-
-
-class GapChoice(StrEnum):
-    drop = "drop"
-    cap = "cap"
-
-
-class WowChoice(StrEnum):
-    schedule = "schedule"
-    clock = "clock"
-
-
-class FormatChoice(StrEnum):
-    auto = "auto"
-    canonical = "canonical"
-    clarity = "clarity"
+def _one_of(kind: object) -> str:
+    """``week | month``: the allowed values of a parameter (one definition, in
+    :mod:`clinwell.ehr.params`; :class:`~clinwell.ehr.params.MetricParams` checks them)."""
+    return " | ".join(choices(kind))
 
 
 OPTIONS: dict[str, str] = {
@@ -58,6 +44,9 @@ OPTIONS: dict[str, str] = {
     "clock_end": "--clock-end",
     "clock_days": "--clock-days",
     "strict": "--strict/--lenient",
+    "time_zone": "--time-zone",
+    "strategy": "--strategy",
+    "previous": "--previous",
     "events_format": "--events-format",
     "engine": "--engine",
     "memory_limit": "--memory-limit",
@@ -108,16 +97,28 @@ def metrics(
         Path | None,
         typer.Option("--orders", help="Orders: order_id, clinician_id, entered_by, event_time."),
     ] = None,
-    period: Annotated[PeriodChoice, typer.Option("--period")] = PeriodChoice.week,
+    messages: Annotated[
+        Path | None,
+        typer.Option(
+            "--messages",
+            help="In Basket messages received: clinician_id, received_time, message_type.",
+        ),
+    ] = None,
+    period: Annotated[str, typer.Option("--period", help=_one_of(Period))] = "week",
     idle_timeout: Annotated[
         int, typer.Option("--idle-timeout", help="Seconds; longer gaps are idle.")
     ] = 300,
     gap_rule: Annotated[
-        GapChoice, typer.Option("--gap-rule", help="Drop idle gaps or cap them at the timeout.")
-    ] = GapChoice.drop,
+        str,
+        typer.Option(
+            "--gap-rule",
+            help=f"Drop idle gaps or cap them at the timeout: {_one_of(GapRule)}.",
+        ),
+    ] = "drop",
     wow: Annotated[
-        WowChoice, typer.Option("--wow", help="Outside work by schedule or by clock.")
-    ] = WowChoice.schedule,
+        str,
+        typer.Option("--wow", help=f"Outside work by schedule or by clock: {_one_of(WowMode)}."),
+    ] = "schedule",
     buffer_minutes: Annotated[
         int,
         typer.Option(
@@ -140,8 +141,34 @@ def metrics(
             help="Stop at the first input problem, or exclude bad rows and report them.",
         ),
     ] = False,
-    events_format: Annotated[FormatChoice, typer.Option("--events-format")] = FormatChoice.auto,
-    engine: Annotated[EngineChoice, typer.Option("--engine")] = EngineChoice.duckdb,
+    time_zone: Annotated[
+        str,
+        typer.Option(
+            "--time-zone",
+            help="IANA time zone of times without an offset, and of days and periods "
+            "(e.g. America/Chicago).",
+        ),
+    ] = "UTC",
+    events_format: Annotated[
+        str, typer.Option("--events-format", help=_one_of(EventsFormat))
+    ] = "auto",
+    engine: Annotated[str, typer.Option("--engine", help=_one_of(Engine))] = "duckdb",
+    strategy: Annotated[
+        str,
+        typer.Option(
+            "--strategy",
+            help="auto: one pass over Parquet sorted by clinician and time, else the engine's "
+            "window; scan or window to force one.",
+        ),
+    ] = "auto",
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Metrics file of an earlier run (with its .state directory): add only the new "
+            "events and recompute only the periods they touch.",
+        ),
+    ] = None,
     memory_limit: Annotated[
         str,
         typer.Option(
@@ -156,12 +183,32 @@ def metrics(
     ] = None,
 ) -> None:
     """Compute per-clinician EHR-use metrics per week or month, written with their parameters."""
-    from clinwell.ehr import EhrInputError, ParameterError, compute_metrics, write_metrics
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from clinwell.ehr import (
+        EhrInputError,
+        MetricParams,
+        ParameterError,
+        compute_metrics,
+        write_metrics,
+    )
+    from clinwell.ehr.methods import METHOD_ITEMS
 
     if output.suffix.lower() not in (".parquet", ".csv"):
         raise _usage_error("--output", f"expected a .parquet or .csv file name, got {output}")
     try:
-        days = _days(clock_days)
+        params = MetricParams.from_dict(
+            {"period": period, "gap_rule": gap_rule, "wow_mode": wow}
+        ).replace(
+            idle_timeout=idle_timeout,
+            buffer_minutes=buffer_minutes,
+            clock_start=clock_start,
+            clock_end=clock_end,
+            clock_days=_days(clock_days),
+            strict=strict,
+            time_zone=time_zone,
+        )
         with Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -175,17 +222,12 @@ def metrics(
                 schedule,
                 actions,
                 orders,
-                period=period.value,
-                idle_timeout=idle_timeout,
-                gap_rule=gap_rule.value,
-                wow_mode=wow.value,
-                buffer_minutes=buffer_minutes,
-                clock_start=clock_start,
-                clock_end=clock_end,
-                clock_days=days,
-                strict=strict,
-                events_format=events_format.value,
-                engine=engine.value,
+                messages,
+                params=params,
+                strategy=strategy,
+                previous=previous,
+                events_format=events_format,
+                engine=engine,
                 memory_limit=memory_limit,
                 temp_directory=str(temp_directory) if temp_directory else None,
                 progress=lambda stage: bar.update(task, description=stage),
@@ -225,7 +267,57 @@ def metrics(
         f"{result.run['seconds']:.1f}",
     )
     console.print(table)
+    labels = dict(METHOD_ITEMS)
+    console.print("[bold]Methods[/bold] (also in the sidecar JSON)", highlight=False)
+    for key, text in result.methods().items():
+        console.print(f"  {labels[key]}: {escape(text)}", highlight=False, soft_wrap=True)
     console.print(f"Wrote {output} and {sidecar}")
+
+
+@ehr_app.command("vendor")
+def vendor(
+    extract: Annotated[
+        Path, typer.Argument(metavar="EXTRACT", help="Vendor usage extract (CSV or Parquet).")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output file, .parquet or .csv.")],
+    vendor: Annotated[
+        str, typer.Option("--vendor", help="epic_signal | oracle_health")
+    ] = "epic_signal",
+    metric_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--metric-map",
+            help="metric, quantity, factor, per (required for oracle_health; the Epic map "
+            "shipped with clinwell is unconfirmed).",
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict/--lenient")] = False,
+) -> None:
+    """Monthly metrics from a vendor usage extract (Epic Signal / PEP, Oracle Health): vendor
+    active time, labelled as such in the methods block; not comparable with gap-based results."""
+    from clinwell.ehr import EhrInputError, MetricParams, write_metrics
+    from clinwell.ehr.api import MetricsResult
+    from clinwell.ehr.vendor import compute_vendor_metrics
+
+    if output.suffix.lower() not in (".parquet", ".csv"):
+        raise _usage_error("--output", f"expected a .parquet or .csv file name, got {output}")
+    try:
+        found = compute_vendor_metrics(extract, vendor, metric_map, strict=strict)
+        result = MetricsResult(
+            found.metrics, MetricParams(period="month"), found.problems, found.run
+        )
+        sidecar = write_metrics(result, output, state=False)
+    except EhrInputError as exc:
+        err.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(2) from None
+    for problem in found.problems:
+        colour = "yellow" if problem.severity == "error" else "cyan"
+        err.print(f"[{colour}]{escape(problem.message())}[/]", highlight=False)
+    console.print(
+        f"{len(found.metrics)} clinician-months from {escape(str(extract))} "
+        f"({found.run['source_kind']}). Wrote {output} and {sidecar}",
+        highlight=False,
+    )
 
 
 def _fmt(value: float) -> str:

@@ -10,25 +10,19 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import numpy.typing as npt
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from clinwell.instruments import (
-    Instrument,
-    InstrumentError,
-    ScoringError,
-    install_instrument,
-    load_library,
-    prepare_import,
-    score_frame,
-    to_fhir_questionnaire,
-)
+if TYPE_CHECKING:  # numpy, pandas and the instrument library load inside the commands
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
+
+    from clinwell.instruments import Instrument
+
 from clinwell.spreadsheet import safe_frame
 
 out = Console()
@@ -43,9 +37,6 @@ instruments_app = typer.Typer(
 )
 
 
-_READ_ERRORS = (UnicodeDecodeError, csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError)
-
-
 @contextmanager
 def _clear_errors(source: Path | None = None) -> Iterator[None]:
     """Turn bad-input exceptions into a red message and exit code 1 (never a traceback).
@@ -53,6 +44,11 @@ def _clear_errors(source: Path | None = None) -> Iterator[None]:
     Errors raised while reading ``source`` (undecodable bytes, an empty or malformed file) are
     prefixed with its path; OS errors name the file they concern.
     """
+    import pandas as pd
+
+    from clinwell.instruments import InstrumentError, ScoringError
+
+    read_errors = (UnicodeDecodeError, csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError)
     try:
         yield
     except (InstrumentError, ScoringError) as exc:
@@ -65,7 +61,7 @@ def _clear_errors(source: Path | None = None) -> Iterator[None]:
             message = str(exc)
         err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
         raise typer.Exit(1) from None
-    except _READ_ERRORS as exc:
+    except read_errors as exc:
         message = str(exc)
         if isinstance(exc, UnicodeDecodeError):
             message = f"not UTF-8 text ({message})"
@@ -83,6 +79,8 @@ def _validity(inst: Instrument) -> str:
 @instruments_app.command("list")
 def list_instruments() -> None:
     """List every available instrument."""
+    from clinwell.instruments import load_library
+
     with _clear_errors():
         library = load_library()
     table = Table(title="Instruments")
@@ -105,6 +103,8 @@ def list_instruments() -> None:
 @instruments_app.command("show")
 def show(instrument_id: IdArg) -> None:
     """Show an instrument's items, scales, cut-offs, licence and citations."""
+    from clinwell.instruments import load_library
+
     with _clear_errors():
         inst = load_library().get_instrument(instrument_id)
     out.print(f"[bold]{inst.title}[/bold] ({inst.id}, version {inst.version}) — {_validity(inst)}")
@@ -181,6 +181,8 @@ def export(
     ] = None,
 ) -> None:
     """Print (or write) the instrument as a FHIR R4 Questionnaire (JSON)."""
+    from clinwell.instruments import load_library, to_fhir_questionnaire
+
     with _clear_errors():
         text = json.dumps(
             to_fhir_questionnaire(load_library().get_instrument(instrument_id)),
@@ -204,6 +206,8 @@ def import_(
 ) -> None:
     """Validate and install an instrument: a {questionnaire, scoring} document, or a licensed
     FHIR Questionnaire that supplies the item text of a shipped instrument."""
+    from clinwell.instruments import install_instrument, prepare_import
+
     with _clear_errors():
         inst = prepare_import(file)
         target = install_instrument(inst, dest)
@@ -213,6 +217,8 @@ def import_(
 def _field_counts_fast(data: bytes) -> npt.NDArray[np.int64] | None:
     """Fields per line (0 for a blank line) by counting commas with numpy, or ``None`` when
     the file has quotes or bare carriage returns and needs a real CSV parser."""
+    import numpy as np
+
     if b'"' in data or data.count(b"\r") != data.count(b"\r\n"):
         return None
     buf = np.frombuffer(data, dtype=np.uint8)
@@ -231,6 +237,8 @@ def _field_counts_fast(data: bytes) -> npt.NDArray[np.int64] | None:
 
 
 def _field_counts_csv(path: Path) -> npt.NDArray[np.int64]:
+    import numpy as np
+
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         try:
@@ -248,6 +256,11 @@ def _check_field_counts(path: Path) -> None:
     lines (which pandas skips too) not counted. Files without quotes are checked by counting
     commas with numpy; others go through the csv module (``map(len, reader)``, in C).
     """
+    import numpy as np
+    import pandas as pd
+
+    from clinwell.instruments import ScoringError
+
     counts = _field_counts_fast(path.read_bytes())
     if counts is None:
         counts = _field_counts_csv(path)
@@ -266,6 +279,8 @@ def _check_field_counts(path: Path) -> None:
 
 
 def _read_table(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     if path.suffix.lower() == ".parquet":
         try:
             return pd.read_parquet(path)
@@ -292,6 +307,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """Booleans as true/false, missing as empty."""
+    import pandas as pd
+
     frame = frame.copy()
     for name in frame.columns:
         if isinstance(frame[name].dtype, pd.BooleanDtype):
@@ -310,6 +327,10 @@ def score(
 ) -> None:
     """Score INPUT (one row per response, one column per item linkId) and write the other
     columns plus every scale column. Nothing is written if any value is invalid."""
+    import pandas as pd
+
+    from clinwell.instruments import load_library, score_frame
+
     with _clear_errors(input_file):
         inst = load_library().get_instrument(instrument_id)
         frame = _read_table(input_file)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from clinwell import knowledge as kb
+if TYPE_CHECKING:  # the knowledge base (YAML) loads inside the commands
+    from clinwell import knowledge as kb
 
 app = typer.Typer(
     name="knowledge",
@@ -30,6 +31,8 @@ def register(app_: typer.Typer) -> None:
 @contextmanager
 def _errors() -> Iterator[None]:
     """Turn knowledge errors into a red message and an exit code (2 bad input, 1 bad data)."""
+    from clinwell import knowledge as kb
+
     try:
         yield
     except kb.KnowledgeDataError as exc:
@@ -58,6 +61,8 @@ def nam(
     priority: int | None = typer.Option(None, "--priority", "-p", help="Show one priority area."),
 ) -> None:
     """NAM National Plan for Health Workforce Well-Being: priority areas, goals, actions, actors."""
+    from clinwell import knowledge as kb
+
     with _errors():
         plan = kb.nam_plan()
         areas = plan.priority_areas if priority is None else (plan.priority_area(priority),)
@@ -88,6 +93,8 @@ def nam(
 @app.command("nasem")
 def nasem() -> None:
     """NASEM 2019 systems model: levels, job demands and resources, outcomes, six goals."""
+    from clinwell import knowledge as kb
+
     with _errors():
         model = kb.nasem_model()
         console.print(f"[bold]{model.title}[/bold] ({model.publisher}, {model.published})")
@@ -113,6 +120,8 @@ def nasem() -> None:
 @app.command("levels")
 def levels() -> None:
     """The four levels at which burnout must be addressed."""
+    from clinwell import knowledge as kb
+
     with _errors():
         data = kb.burnout_levels()
         table = _table(
@@ -140,6 +149,8 @@ def interventions(
     measure: str | None = typer.Option(None, "--measure", help="Measure id."),
 ) -> None:
     """List the intervention catalog, optionally filtered."""
+    from clinwell import knowledge as kb
+
     with _errors():
         items = kb.find_interventions(level=level, driver=driver, domain=domain, measure=measure)
         table = _table(
@@ -167,6 +178,8 @@ def interventions(
 
 
 def _parse_driver(text: str) -> tuple[str, float]:
+    from clinwell import knowledge as kb
+
     key, sep, weight = text.partition("=")
     if not sep:
         return key.strip(), 1.0
@@ -190,6 +203,8 @@ def suggest(
     limit: int = typer.Option(10, "--limit", "-n", help="How many suggestions."),
 ) -> None:
     """Rank interventions for the given drivers (scoring: see clinwell.knowledge.suggest)."""
+    from clinwell import knowledge as kb
+
     with _errors():
         weights = dict(_parse_driver(d) for d in driver)
         found = kb.suggest_interventions(
@@ -215,6 +230,8 @@ def resources(
     query: str | None = typer.Option(None, "--query", "-q", help="Text to search for."),
 ) -> None:
     """Support resources by state and kind (national resources are always included)."""
+    from clinwell import knowledge as kb
+
     with _errors():
         found = kb.find_resources(state=state, kind=kind, query=query)
         table = _table(
@@ -234,6 +251,8 @@ def recognition(
     ] = None,
 ) -> None:
     """AMA Joy in Medicine pillars, levels and readiness checklist."""
+    from clinwell import knowledge as kb
+
     checked = checked or []
     with _errors():
         program = kb.recognition_program()
@@ -265,6 +284,8 @@ def _pct(measure: str) -> Callable[[float], str]:
 @app.command("benchmarks")
 def benchmarks() -> None:
     """National benchmark series (kept separate) and cost-of-burnout inputs."""
+    from clinwell import knowledge as kb
+
     with _errors():
         for series in kb.national_benchmarks().values():
             table = _table(series.title, "Year", *series.measures, "Sample")

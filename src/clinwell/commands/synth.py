@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 console = Console()
 err = Console(stderr=True)
@@ -38,6 +37,8 @@ def audit_log(
 ) -> None:
     """Write events, schedule, action map, orders and the planted ground-truth metrics."""
     from datetime import date
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from clinwell.synth.audit_log import AuditLogSpec, write_audit_log
 
@@ -89,6 +90,8 @@ def survey(
     and ``wave_<k>.truth.json`` (the planted driver, coefficients and expected burnout).
     """
     import json
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from clinwell.synth.survey import (
         SurveySpec,

@@ -11,22 +11,16 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 
-from clinwell.privacy import (
-    AuditError,
-    Dimension,
-    DisclosurePolicy,
-    Measure,
-    PrivacyError,
-    TableRequest,
-    release,
-)
+if TYPE_CHECKING:  # numpy, pandas and the privacy gate load inside the command
+    import pandas as pd
+
+    from clinwell.privacy import Measure, TableRequest
+
 from clinwell.spreadsheet import SafeWriter
 
 err = Console(stderr=True, soft_wrap=True)
@@ -48,6 +42,8 @@ class OutputFormat(StrEnum):
 
 
 def _read(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     if not path.is_file():
         raise TabulateError(f"{path}: no such file")
     try:
@@ -66,6 +62,10 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def _measure(path: Path, frame: pd.DataFrame, column: str) -> Measure:
+    import numpy as np
+
+    from clinwell.privacy import Measure
+
     raw = [str(v).strip() for v in frame[column].tolist()]
     present = [v.lower() for v in raw if v != ""]
     if present and all(v in _TRUE | _FALSE for v in present):
@@ -91,6 +91,8 @@ def build_request(
     path: Path, frame: pd.DataFrame, hierarchy: str | None, by: list[str], measures: list[str]
 ) -> TableRequest:
     """The gate request for these columns (errors name the file, row and column)."""
+    from clinwell.privacy import Dimension, TableRequest
+
     wanted = ([hierarchy] if hierarchy else []) + by + measures
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
@@ -143,6 +145,8 @@ def tabulate(
 ) -> None:
     """Tabulate SCORED.csv through the privacy gate: every combination of hierarchy levels
     and --by values ("*" = all), suppressed cells marked and carrying no numbers."""
+    from clinwell.privacy import AuditError, DisclosurePolicy, PrivacyError, release
+
     try:
         frame = _read(scored)
         request = build_request(scored, frame, hierarchy, list(by or []), list(measure))

@@ -1,8 +1,9 @@
 """Engines that run the EHR expressions: DuckDB (embedded default) and PySpark.
 
 The metrics are one set of Ibis expressions; only connecting and two engine-specific
-builtins (epoch microseconds) differ. Timestamps are naive local wall-clock times; the Spark
-session runs in UTC so that it never shifts them.
+builtins (epoch microseconds) differ. Both sessions run in UTC, so that a time without an
+offset is read as its wall-clock digits and one with an offset as the instant it names;
+:mod:`clinwell.ehr.zones` then turns wall-clock times into instants in the organization's zone.
 
 DuckDB spills to disk when data exceed memory: :func:`connect` sets ``memory_limit``
 (default 50 % of physical RAM) and ``temp_directory`` (default ``$TMPDIR/clinwell-duckdb``).
@@ -69,6 +70,7 @@ def connect(
             ) from exc
         con.raw_sql(f"SET temp_directory = '{_quote(tmp)}'")
         con.raw_sql("SET preserve_insertion_order = false")
+        con.raw_sql("SET TimeZone = 'UTC'")
         if threads:
             con.raw_sql(f"SET threads = {int(threads)}")
         return con
@@ -122,13 +124,21 @@ def _duckdb_epoch_us(ts: dt.timestamp) -> dt.int64:
     """DuckDB ``epoch_us``: microseconds since 1970-01-01 of a naive timestamp."""
 
 
+@ibis.udf.scalar.builtin(name="epoch_us")  # type: ignore[untyped-decorator]
+def _duckdb_epoch_us_tz(ts: dt.Timestamp(timezone="UTC")) -> dt.int64:  # type: ignore[valid-type]
+    """DuckDB ``epoch_us`` of a TIMESTAMPTZ: microseconds since the epoch of the instant."""
+
+
 @ibis.udf.scalar.builtin(name="unix_micros")  # type: ignore[untyped-decorator]
 def _spark_unix_micros(ts: dt.Timestamp(timezone="UTC")) -> dt.int64:  # type: ignore[valid-type]
     """Spark ``unix_micros``: microseconds since the epoch (session time zone UTC)."""
 
 
 def epoch_us(ts: ir.TimestampValue, engine: str) -> ir.IntegerValue:
-    """Whole microseconds since 1970-01-01 00:00 of a naive timestamp, exact on both engines."""
+    """Whole microseconds since 1970-01-01 00:00 of a timestamp, exact on both engines: the
+    instant of a timestamp with a time zone, the wall-clock digits of a naive one."""
+    zoned = ts.type().timezone is not None
     if engine == "duckdb":
-        return cast("ir.IntegerValue", _duckdb_epoch_us(ts))
+        fn = _duckdb_epoch_us_tz if zoned else _duckdb_epoch_us
+        return cast("ir.IntegerValue", fn(ts))
     return cast("ir.IntegerValue", _spark_unix_micros(ts.cast(dt.Timestamp(timezone="UTC"))))

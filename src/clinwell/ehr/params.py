@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 ACTIVITIES: tuple[str, ...] = (
     "note",
@@ -28,30 +29,61 @@ ACTIVITIES: tuple[str, ...] = (
 TIME_ACTIVITIES: tuple[str, ...] = ("note", "inbox", "order", "prescription", "chart_review")
 """Activities reported as their own ``<activity>_hours`` column."""
 
-OUTPUT_COLUMNS: tuple[str, ...] = (
-    "clinician_id",
-    "period_start",
+HOURS_COLUMNS: tuple[str, ...] = (
     "scheduled_hours",
     "ehr_hours",
     "wow_hours",
-    "note_hours",
-    "inbox_hours",
-    "order_hours",
-    "prescription_hours",
-    "chart_review_hours",
-    "ehr_time8",
-    "wow8",
-    "note_time8",
-    "ib_time8",
-    "rx_time8",
-    "teamwork_orders_pct",
+    *(f"{activity}_hours" for activity in TIME_ACTIVITIES),
 )
-"""Columns of the metrics table, in order."""
+"""Hours per clinician and period: scheduled time, EHR time, WOW, then each reported activity."""
+
+PER_8H: dict[str, str] = {
+    "ehr_time8": "ehr_hours",
+    "wow8": "wow_hours",
+    "note_time8": "note_hours",
+    "ib_time8": "inbox_hours",
+    "rx_time8": "prescription_hours",
+}
+"""``X8 = 8 · hours / scheduled_hours``: each per-8-hour metric and the hours it divides."""
+
+COUNT_COLUMNS: tuple[str, ...] = ("signed_orders", "team_orders", "inbox_messages")
+"""Counts per clinician and period (empty when the input that gives them is absent): signed
+orders, those entered by someone other than the signer, In Basket messages received."""
+
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    "clinician_id",
+    "period_start",
+    *HOURS_COLUMNS,
+    *PER_8H,
+    "teamwork_orders_pct",
+    *COUNT_COLUMNS,
+    "inbox_msgs8",
+)
+"""Columns of the metrics table, in order: the one definition every other module uses."""
+
+VALUE_COLUMNS: tuple[str, ...] = OUTPUT_COLUMNS[2:]
+"""Every column but the clinician and period."""
+
+MESSAGE_TYPE_COLUMNS: tuple[str, ...] = (
+    "clinician_id",
+    "period_start",
+    "message_type",
+    "inbox_messages",
+    "inbox_msgs8",
+)
+"""Columns of the messages-by-type table (when the messages input has a type column)."""
 
 Period = Literal["week", "month"]
 GapRule = Literal["drop", "cap"]
 WowMode = Literal["schedule", "clock"]
+EventsFormat = Literal["auto", "canonical", "clarity"]
 Engine = Literal["duckdb", "pyspark"]
+
+
+def choices(kind: Any) -> tuple[str, ...]:
+    """The allowed values of one of the ``Literal`` parameter types (for forms and the CLI)."""
+    return tuple(str(v) for v in get_args(kind))
+
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -109,6 +141,11 @@ class MetricParams:
         The clock-based working window: ``HH:MM`` local times, days 0=Monday … 6=Sunday.
     strict:
         Stop at the first input problem instead of excluding the bad rows and reporting them.
+    time_zone:
+        The organization's IANA time zone (``America/Chicago``). Times without an offset are
+        wall-clock times there; days, periods, the clock window and the day a session counts
+        in follow its calendar, while durations are measured between true instants (see
+        :mod:`clinwell.ehr.zones`). Default ``UTC``.
     """
 
     period: Period = "week"
@@ -120,16 +157,17 @@ class MetricParams:
     clock_end: str = "17:30"
     clock_days: tuple[int, ...] = (0, 1, 2, 3, 4)
     strict: bool = False
+    time_zone: str = "UTC"
     attribution: str = field(default="forward", init=False)
     """Each event is credited with the gap to the *next* event (fixed in this version)."""
 
     def __post_init__(self) -> None:
-        if self.period not in ("week", "month"):
-            raise ParameterError(f"period: expected 'week' or 'month', got {self.period!r}")
-        if self.gap_rule not in ("drop", "cap"):
-            raise ParameterError(f"gap_rule: expected 'drop' or 'cap', got {self.gap_rule!r}")
-        if self.wow_mode not in ("schedule", "clock"):
-            raise ParameterError(f"wow_mode: expected 'schedule' or 'clock', got {self.wow_mode!r}")
+        for name, kind in (("period", Period), ("gap_rule", GapRule), ("wow_mode", WowMode)):
+            value, allowed = getattr(self, name), choices(kind)
+            if value not in allowed:
+                raise ParameterError(
+                    f"{name}: expected {' or '.join(map(repr, allowed))}, got {value!r}"
+                )
         if isinstance(self.idle_timeout, bool) or not isinstance(self.idle_timeout, int):
             raise ParameterError(f"idle_timeout: expected whole seconds, got {self.idle_timeout!r}")
         if self.idle_timeout <= 0:
@@ -148,6 +186,24 @@ class MetricParams:
         if not days or any(d not in range(7) for d in days) or len(set(days)) != len(days):
             raise ParameterError(f"clock_days: expected distinct days 0–6, got {days!r}")
         object.__setattr__(self, "clock_days", tuple(sorted(days)))
+        if not isinstance(self.time_zone, str) or not self.time_zone.strip():
+            raise ParameterError(f"time_zone: expected an IANA name, got {self.time_zone!r}")
+        from clinwell.ehr.zones import check_zone
+
+        check_zone(self.time_zone)
+
+    def replace(self, **changes: Any) -> MetricParams:
+        """A copy with ``changes`` applied (and checked)."""
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> MetricParams:
+        """Parameters from a stored or submitted mapping; unknown keys are ignored."""
+        known = {f.name for f in dataclasses.fields(cls) if f.init}
+        data = {k: v for k, v in values.items() if k in known}
+        if "clock_days" in data:
+            data["clock_days"] = tuple(int(d) for d in data["clock_days"])
+        return cls(**data)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dictionary of the parameters."""

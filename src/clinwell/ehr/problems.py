@@ -23,10 +23,21 @@ PROBLEM_KINDS: dict[str, str] = {
     "invalid_activity": "action-map rows whose activity is not one of the allowed activities",
     "duplicate_action": "actions mapped more than once in the action map",
     "unmapped_action": "events whose action is not in the action map (counted as 'other')",
+    "ambiguous_local_time": (
+        "wall-clock times in the hour repeated when clocks fall back (the earlier instant taken)"
+    ),
+    "nonexistent_local_time": (
+        "wall-clock times in the hour skipped when clocks spring forward (read with the "
+        "earlier offset)"
+    ),
+    "invalid_number": "values that are not numbers",
+    "unsorted_events": "events out of order for the sorted scan (read by the general engine)",
 }
 """Kinds of problem and what they mean. ``unmapped_action`` is informational only."""
 
-INFO_KINDS = frozenset({"unmapped_action"})
+INFO_KINDS = frozenset(
+    {"unmapped_action", "ambiguous_local_time", "nonexistent_local_time", "unsorted_events"}
+)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,14 @@ Canonical inputs (documented in ``docs/ehr.md``):
   ``workstation_id``);
 - schedule: ``clinician_id``, ``start``, ``end``;
 - action map: ``action`` → ``activity``;
-- orders (optional): ``order_id``, ``clinician_id`` (signer), ``entered_by``, ``event_time``.
+- orders (optional): ``order_id``, ``clinician_id`` (signer), ``entered_by``, ``event_time``;
+- messages (optional): ``clinician_id`` (recipient), ``received_time``, optional
+  ``message_type``: In Basket messages received.
 
-Column names match case-insensitively. Timestamp columns may be text (ISO 8601, no offset);
-they are parsed during validation so that bad values are reported, not fatal. The Epic
+Column names match case-insensitively. Timestamp columns may be text (ISO 8601, with or
+without an offset); they are parsed during validation so that bad values are reported, not
+fatal. A time without an offset is a wall-clock time in the organization's zone
+(:mod:`clinwell.ehr.zones`). The Epic
 Clarity ``ACCESS_LOG`` adapter maps ``USER_ID``, ``ACCESS_TIME``, ``METRIC_NAME`` (or
 ``METRIC_ID`` where the name is empty), ``PAT_ID`` and ``WORKSTATION_ID`` onto events (column
 meanings: Epic Data Handbook, ACCESS_LOG; see /reference/ehr_metrics.md §4).
@@ -36,8 +40,13 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "schedule": ("clinician_id", "start", "end"),
     "actions": ("action", "activity"),
     "orders": ("order_id", "clinician_id", "entered_by", "event_time"),
+    "messages": ("clinician_id", "received_time"),
 }
-STRING_COLUMNS = {"clinician_id", "action", "activity", "order_id", "entered_by"}
+OPTIONAL: dict[str, tuple[str, ...]] = {"messages": ("message_type",)}
+"""Columns kept when present."""
+STRING_COLUMNS = {"clinician_id", "action", "activity", "order_id", "entered_by", "message_type"}
+OFFSET_PATTERN = r"\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|z|[+-]\d\d(:?\d\d)?)$"
+"""An ISO 8601 time that ends in an offset names an instant; without one, a wall-clock time."""
 CLARITY_COLUMNS = {
     "ACCESS_TIME": "event_time",
     "USER_ID": "clinician_id",
@@ -102,7 +111,8 @@ def canonical(table: ir.Table, kind: str, label: str) -> ir.Table:
         )
         raise EhrValidationError(problem)
     cols: dict[str, ir.Value] = {}
-    for name in required:
+    present = [c for c in OPTIONAL.get(kind, ()) if c in by_lower]
+    for name in (*required, *present):
         col = table[by_lower[name]]
         if name in STRING_COLUMNS and not col.type().is_string():
             col = _as_text(col)
@@ -222,10 +232,22 @@ def with_metric_ids(table: ir.Table, names: ir.Table) -> ir.Table:
     return names.union(ids, distinct=False)
 
 
-def parse_timestamp(col: ir.Value) -> ir.TimestampValue:
-    """``col`` as a naive timestamp; text that cannot be parsed becomes NULL."""
-    if col.type().is_timestamp():
-        return cast("ir.TimestampValue", col)
-    if col.type().is_date():
-        return cast("ir.TimestampValue", col.cast(dt.timestamp))
-    return cast("ir.TimestampValue", col.cast("string").strip().try_cast(dt.timestamp))
+def parse_time(col: ir.Value, engine: str) -> tuple[ir.IntegerValue, ir.BooleanValue]:
+    """``col`` as whole µs since the epoch, and whether that is already an instant.
+
+    A timestamp with a time zone, or text ending in an offset (``Z``, ``-05:00``), is an
+    instant; a naive timestamp, a date or text without an offset gives its wall-clock digits
+    (the engines run in UTC, so nothing is shifted), to be placed in the organization's zone.
+    Text that cannot be parsed becomes NULL and is reported by validation.
+    """
+    from clinwell.ehr.engines import epoch_us
+
+    kind = col.type()
+    if kind.is_timestamp():
+        zoned = kind.timezone is not None
+        return epoch_us(cast("ir.TimestampValue", col), engine), ibis.literal(zoned)
+    if kind.is_date():
+        return epoch_us(col.cast(dt.timestamp), engine), ibis.literal(False)
+    text = col.cast("string").strip()
+    parsed = cast("ir.TimestampValue", text.try_cast(dt.Timestamp(timezone="UTC")))
+    return epoch_us(parsed, engine), text.re_search(OFFSET_PATTERN).fill_null(False)

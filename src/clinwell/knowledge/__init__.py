@@ -23,6 +23,7 @@ from clinwell.knowledge.benchmarks import (
     cost_of_burnout_inputs,
     national_benchmarks,
 )
+from clinwell.knowledge.ehr_benchmarks import EhrBenchmark, ehr_benchmarks
 from clinwell.knowledge.interventions import (
     DESIGN_STRENGTH,
     Evidence,
@@ -71,6 +72,7 @@ __all__ = [
     "CostInputs",
     "Criterion",
     "DriverMatch",
+    "EhrBenchmark",
     "Evidence",
     "Goal",
     "Intervention",
@@ -102,6 +104,7 @@ __all__ = [
     "burnout_levels",
     "cost_of_burnout_inputs",
     "data_files",
+    "ehr_benchmarks",
     "evidence_library",
     "find_interventions",
     "find_resources",

@@ -33,6 +33,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from clinwell.ehr.params import OUTPUT_COLUMNS, PER_8H
+
 ACTIONS: tuple[tuple[str, str], ...] = (
     ("Clinical Note Signed", "note"),
     ("Pend clinical note", "note"),
@@ -53,24 +55,9 @@ ACTION_WEIGHTS = np.array([10, 4, 12, 3, 6, 3, 3, 6, 10, 12, 4, 2], dtype=float)
 REPORTED = ("note", "inbox", "order", "prescription", "chart_review")
 MAX_BUFFER_MINUTES = 60
 MAX_IDLE_TIMEOUT = 900
-TRUTH_COLUMNS = (
-    "clinician_id",
-    "period_start",
-    "scheduled_hours",
-    "ehr_hours",
-    "wow_hours",
-    "note_hours",
-    "inbox_hours",
-    "order_hours",
-    "prescription_hours",
-    "chart_review_hours",
-    "ehr_time8",
-    "wow8",
-    "note_time8",
-    "ib_time8",
-    "rx_time8",
-    "teamwork_orders_pct",
-)
+MESSAGE_TYPES = ("Patient Medical Advice Request", "Results", "Rx Request", "Staff Message")
+"""In Basket message types of the generated messages (named as in published In Basket work)."""
+MESSAGE_TYPE_WEIGHTS = np.array([4, 6, 3, 2], dtype=float)
 
 _H, _M = 3600, 60
 _SESSION, _SATURDAY, _OUTSIDE = 0, 1, 2
@@ -106,6 +93,7 @@ class Chunk:
     events: pd.DataFrame  # clinician_id, event_time, action (+ details)
     schedule: pd.DataFrame  # clinician_id, start, end
     orders: pd.DataFrame  # order_id, clinician_id, entered_by, event_time
+    messages: pd.DataFrame  # clinician_id, received_time, message_type
     planted: pd.DataFrame  # clinician_id, day, credit_s, activity, out_sched, out_clock
 
 
@@ -196,6 +184,13 @@ def _one_clinician(i: int, spec: AuditLogSpec) -> dict[str, Any]:
     o_tod = sessions[o_session, 1] + (rng.random(len(o_session)) * o_len).astype("int64")
     p_team = rng.uniform(0.0, 0.8)
     team = rng.random(len(o_session)) < p_team
+    m_days = np.unique(sessions[:, 0]) if len(sessions) else np.zeros(0, dtype="int64")
+    n_msgs = rng.poisson(15, len(m_days))
+    m_day = np.repeat(m_days, n_msgs)
+    m_tod = rng.integers(6 * _H, 20 * _H, len(m_day))
+    m_type = rng.choice(
+        len(MESSAGE_TYPES), size=len(m_day), p=MESSAGE_TYPE_WEIGHTS / MESSAGE_TYPE_WEIGHTS.sum()
+    )
     return {
         "i": i,
         "sessions": sessions,
@@ -208,6 +203,9 @@ def _one_clinician(i: int, spec: AuditLogSpec) -> dict[str, Any]:
         "o_tod": o_tod,
         "o_team": team,
         "o_nurse": rng.integers(1, 200, len(o_session)),
+        "m_day": m_day,
+        "m_tod": m_tod,
+        "m_type": m_type,
     }
 
 
@@ -261,6 +259,13 @@ def _chunk(ids: range, spec: AuditLogSpec) -> Chunk:
             "event_time": _us(base, cat("o_day"), cat("o_tod")),
         }
     )
+    messages = pd.DataFrame(
+        {
+            "clinician_id": np.repeat(np.array(cids, dtype=object), [len(c["m_day"]) for c in gen]),
+            "received_time": _us(base, cat("m_day"), cat("m_tod")),
+            "message_type": np.array(MESSAGE_TYPES, dtype=object)[cat("m_type")],
+        }
+    )
     weekday = (spec.start.weekday() + day) % 7
     in_clock = (weekday < 5) & (tod >= 7 * _H) & (tod < 17 * _H + 30 * _M)
     planted = pd.DataFrame(
@@ -273,7 +278,7 @@ def _chunk(ids: range, spec: AuditLogSpec) -> Chunk:
             "out_clock": ~in_clock,
         }
     )
-    return Chunk(events=events, schedule=schedule, orders=orders, planted=planted)
+    return Chunk(events, schedule, orders, messages, planted)
 
 
 def iter_chunks(spec: AuditLogSpec, chunk_clinicians: int = 100) -> Iterator[Chunk]:
@@ -310,6 +315,13 @@ def daily_truth(chunk: Chunk) -> pd.DataFrame:
             "n_team": (chunk.orders["entered_by"] != chunk.orders["clinician_id"]).astype("int64"),
         }
     )
+    received = pd.DataFrame(
+        {
+            "clinician_id": chunk.messages["clinician_id"],
+            "date": chunk.messages["received_time"].dt.normalize(),
+            "n_messages": 1,
+        }
+    )
     sums["date"] = chunk.events["event_time"].dt.normalize().to_numpy()
     sums = (
         sums.drop(columns="day")
@@ -317,16 +329,23 @@ def daily_truth(chunk: Chunk) -> pd.DataFrame:
         .sum()
     )
     sums["clinician_id"] = sums["clinician_id"].astype(str)
-    parts = [sums, sched, orders]
+    parts = [sums, sched, orders, received]
     long = pd.concat(parts, ignore_index=True).fillna(0)
     value_cols = [c for c in long.columns if c not in ("clinician_id", "date")]
     return long.groupby(["clinician_id", "date"], as_index=False)[value_cols].sum()
 
 
 def ground_truth(
-    daily: pd.DataFrame, period: str = "week", wow_mode: str = "schedule"
+    daily: pd.DataFrame,
+    period: str = "week",
+    wow_mode: str = "schedule",
+    orders: bool = True,
+    messages: bool = False,
 ) -> pd.DataFrame:
-    """The metrics the engine must recover, from planted daily seconds (plain pandas)."""
+    """The metrics the engine must recover, from planted daily seconds (plain pandas).
+
+    ``orders`` / ``messages``: whether the run was given those inputs (their count columns are
+    empty otherwise)."""
     d = daily.copy()
     dates = pd.to_datetime(d["date"])
     if period == "week":
@@ -345,21 +364,22 @@ def ground_truth(
     ]:
         out[f"{name}_hours"] = g[col].to_numpy(dtype="int64") / 3600
     sched = out["scheduled_hours"].to_numpy()
-    pairs = [
-        ("ehr_time8", "ehr"),
-        ("wow8", "wow"),
-        ("note_time8", "note"),
-        ("ib_time8", "inbox"),
-        ("rx_time8", "prescription"),
-    ]
-    for target, name in pairs:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[target] = np.where(sched > 0, 8 * out[f"{name}_hours"].to_numpy() / sched, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for target, source in PER_8H.items():
+            out[target] = np.where(sched > 0, 8 * out[source].to_numpy() / sched, np.nan)
     n = g["n_orders"].to_numpy(dtype="int64")
     team = g["n_team"].to_numpy(dtype="int64")
+    received = g["n_messages"].to_numpy(dtype="int64")
+    none = pd.array([pd.NA] * len(out), dtype="Int64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["teamwork_orders_pct"] = np.where(n > 0, 100 * team / n, np.nan)
-    return out[list(TRUTH_COLUMNS)]
+        out["teamwork_orders_pct"] = np.where((n > 0) & orders, 100 * team / n, np.nan)
+        out["inbox_msgs8"] = np.where(sched > 0, 8 * received / sched, np.nan)
+    out["signed_orders"] = pd.array(n, dtype="Int64") if orders else none
+    out["team_orders"] = pd.array(team, dtype="Int64") if orders else none
+    out["inbox_messages"] = pd.array(received, dtype="Int64") if messages else none
+    if not messages:
+        out["inbox_msgs8"] = np.nan
+    return out[list(OUTPUT_COLUMNS)]
 
 
 @dataclass
@@ -371,11 +391,19 @@ class AuditLog:
     schedule: pd.DataFrame
     actions: pd.DataFrame
     orders: pd.DataFrame
+    messages: pd.DataFrame
     daily: pd.DataFrame
 
-    def truth(self, period: str = "week", wow_mode: str = "schedule") -> pd.DataFrame:
-        """Planted metrics for ``period`` and ``wow_mode``."""
-        return ground_truth(self.daily, period, wow_mode)
+    def truth(
+        self,
+        period: str = "week",
+        wow_mode: str = "schedule",
+        orders: bool = True,
+        messages: bool = False,
+    ) -> pd.DataFrame:
+        """Planted metrics for ``period`` and ``wow_mode``, for a run given the orders and
+        (or not) the messages."""
+        return ground_truth(self.daily, period, wow_mode, orders, messages)
 
 
 def action_map() -> pd.DataFrame:
@@ -391,7 +419,15 @@ def generate_audit_log(spec: AuditLogSpec | None = None, **kwargs: Any) -> Audit
         clinician_id=chunk.events["clinician_id"].astype(str),
         action=chunk.events["action"].astype(str),
     )
-    return AuditLog(spec, events, chunk.schedule, action_map(), chunk.orders, daily_truth(chunk))
+    return AuditLog(
+        spec,
+        events,
+        chunk.schedule,
+        action_map(),
+        chunk.orders,
+        chunk.messages,
+        daily_truth(chunk),
+    )
 
 
 def write_audit_log(
@@ -410,7 +446,7 @@ def write_audit_log(
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     writer: pq.ParquetWriter | None = None
-    schedules, orders, dailies = [], [], []
+    schedules, orders, messages, dailies = [], [], [], []
     n_events = 0
     try:
         for chunk in iter_chunks(spec, chunk_clinicians):
@@ -421,6 +457,7 @@ def write_audit_log(
             n_events += len(chunk.events)
             schedules.append(chunk.schedule)
             orders.append(chunk.orders)
+            messages.append(chunk.messages)
             dailies.append(daily_truth(chunk))
             if progress is not None:
                 progress(min(spec.clinicians, len(schedules) * chunk_clinicians))
@@ -432,6 +469,8 @@ def write_audit_log(
     daily = pd.concat(dailies, ignore_index=True)
     schedule.to_parquet(out / "schedule.parquet", index=False)
     order_frame.to_parquet(out / "orders.parquet", index=False)
+    message_frame = pd.concat(messages, ignore_index=True)
+    message_frame.to_parquet(out / "messages.parquet", index=False)
     action_map().to_csv(out / "actions.csv", index=False)
     for period in ("week", "month"):
         for mode, suffix in (("schedule", ""), ("clock", "_clock")):
@@ -446,7 +485,12 @@ def write_audit_log(
             "buffer_minutes": f"0–{MAX_BUFFER_MINUTES}",
             "clock_window": "Mon–Fri 07:00–17:30 (truth_*_clock)",
         },
-        "rows": {"events": n_events, "schedule": len(schedule), "orders": len(order_frame)},
+        "rows": {
+            "events": n_events,
+            "schedule": len(schedule),
+            "orders": len(order_frame),
+            "messages": len(message_frame),
+        },
     }
     (out / "spec.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     return info

@@ -84,7 +84,7 @@ def test_run_page_shows_results_parameters_and_matching(
     index = client.get("/o/alpha/ehr/").content.decode()
     assert "Cardiology" in index
     assert "Published benchmarks" in index
-    assert "NOT CONFIRMED" in index
+    assert "we could not verify" in index
     assert "Vendor active time" in index
 
 

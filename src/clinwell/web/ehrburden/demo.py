@@ -21,12 +21,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from clinwell.ehr.params import MetricParams
 from clinwell.synth.audit_log import AuditLogSpec, clinician_id, generate_audit_log
 from clinwell.web.demo import DemoContext
 from clinwell.web.ehrburden.models import EhrRun
 from clinwell.web.ehrburden.services.inputs import RunInput
 from clinwell.web.ehrburden.services.report import BURNOUT_SCORE, latest_burnout_wave
-from clinwell.web.ehrburden.services.runs import RunOptions, create_run, execute_run
+from clinwell.web.ehrburden.services.runs import create_run, execute_run
 from clinwell.web.orgs.models import Membership, Organization, Person
 from clinwell.web.results.services.cache import results_for
 
@@ -34,6 +35,7 @@ TEMPLATES = 12
 WEEKS = 8
 SLOT_SECONDS = 150
 EHR_ROLES = ("physician", "app")
+DEMO_TIME_ZONE = "America/Chicago"
 UNMATCHED = 6
 
 
@@ -104,15 +106,12 @@ def _log(org: Organization, seed: int, start: pd.Timestamp) -> dict[str, pd.Data
         "schedule": clone(log.schedule)[["clinician_id", "start", "end"]],
         "actions": log.actions,
         "orders": orders[["order_id", "clinician_id", "entered_by", "event_time"]],
+        "messages": clone(log.messages)[["clinician_id", "received_time", "message_type"]],
     }
 
 
-def load(context: DemoContext) -> None:
-    org: Organization = context.objects["organization"]
-    wave = latest_burnout_wave(org)
-    end = pd.Timestamp(wave.closes_at.date() if wave else pd.Timestamp.today().date())
-    start = end - pd.Timedelta(days=end.weekday()) - timedelta(weeks=WEEKS)
-    tables = _log(org, context.seed % 2**31, start)
+def _compute(context: DemoContext, org: Organization, seed: int, start: pd.Timestamp) -> EhrRun:
+    tables = _log(org, seed, start)
     folder = Path(tempfile.mkdtemp(prefix="clinwell-ehr-demo-"))
     inputs = []
     for kind, frame in tables.items():
@@ -123,12 +122,26 @@ def load(context: DemoContext) -> None:
             frame.to_parquet(path, index=False)
         inputs.append(RunInput(kind, path, f"demo-{path.name}", temporary=True))
     admin = Membership.objects.get(user=context.objects["user:admin"], organization=org)
-    run = create_run(admin, admin.user, inputs, RunOptions(), source=EhrRun.Source.DEMO)
+    params = MetricParams(time_zone=DEMO_TIME_ZONE)
+    run = create_run(admin, admin.user, inputs, params, source=EhrRun.Source.DEMO)
     status = execute_run(run.pk)
     folder.rmdir() if folder.exists() and not any(folder.iterdir()) else None
     run.refresh_from_db()
-    context.objects["ehr_run"] = run
     context.log(
         f"EHR metrics ({status}): {len(tables['events']):,} synthetic audit events of "
-        f"{run.clinicians} clinicians over {WEEKS} weeks; {run.matched} matched the roster."
+        f"{run.clinicians} clinicians over {WEEKS} weeks from {start.date()}; "
+        f"{run.matched} matched the roster."
     )
+    return run
+
+
+def load(context: DemoContext) -> None:
+    """Two runs, the earlier 8 weeks and the latest 8 weeks before the latest closed wave, so
+    the page has a trend across runs."""
+    org: Organization = context.objects["organization"]
+    wave = latest_burnout_wave(org)
+    end = pd.Timestamp(wave.closes_at.date() if wave else pd.Timestamp.today().date())
+    start = end - pd.Timedelta(days=end.weekday()) - timedelta(weeks=WEEKS)
+    seed = context.seed % 2**31
+    _compute(context, org, seed + 1, start - timedelta(weeks=WEEKS))
+    context.objects["ehr_run"] = _compute(context, org, seed, start)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
-from clinwell.ehr import ParameterError
+from clinwell.ehr.params import GapRule, MetricParams, ParameterError, Period, WowMode, choices
 from clinwell.web.ehrburden.services.inputs import (
     INPUT_KINDS,
     KIND_LABELS,
     REQUIRED_KINDS,
     SUFFIXES,
 )
-from clinwell.web.ehrburden.services.runs import RunOptions
 
 ACCEPT = ",".join(SUFFIXES)
 DAYS = [(str(i), d) for i, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))]
@@ -26,8 +26,22 @@ PARAMETER_FIELDS = (
     "clock_start",
     "clock_end",
     "clock_days",
+    "time_zone",
     "strict",
 )
+CHOICE_TEXT = {
+    "week": "Week",
+    "month": "Month",
+    "drop": "dropped (credited nothing)",
+    "cap": "capped at the timeout",
+    "schedule": "outside scheduled sessions",
+    "clock": "outside clock hours",
+}
+"""How the form words each value of a parameter (the values come from clinwell.ehr.params)."""
+
+
+def _choices(kind: object) -> list[tuple[str, str]]:
+    return [(v, CHOICE_TEXT[v]) for v in choices(kind)]
 
 
 class RunForm(forms.Form):
@@ -37,7 +51,7 @@ class RunForm(forms.Form):
         initial="upload",
         widget=forms.RadioSelect,
     )
-    period = forms.ChoiceField(choices=[("week", "Week"), ("month", "Month")], initial="week")
+    period = forms.ChoiceField(choices=_choices(Period), initial="week")
     idle_timeout = forms.IntegerField(
         label="Idle timeout (seconds)",
         min_value=1,
@@ -45,15 +59,9 @@ class RunForm(forms.Form):
         initial=300,
         help_text="A gap between two events longer than this is idle time (default 300 s).",
     )
-    gap_rule = forms.ChoiceField(
-        label="Idle gaps are",
-        choices=[("drop", "dropped (credited nothing)"), ("cap", "capped at the timeout")],
-        initial="drop",
-    )
+    gap_rule = forms.ChoiceField(label="Idle gaps are", choices=_choices(GapRule), initial="drop")
     wow_mode = forms.ChoiceField(
-        label="Work outside work is time",
-        choices=[("schedule", "outside scheduled sessions"), ("clock", "outside clock hours")],
-        initial="schedule",
+        label="Work outside work is time", choices=_choices(WowMode), initial="schedule"
     )
     buffer_minutes = forms.IntegerField(
         label="Session buffer (minutes)",
@@ -71,6 +79,13 @@ class RunForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    time_zone = forms.CharField(
+        label="Time zone",
+        max_length=60,
+        required=False,
+        help_text="IANA name, e.g. America/Chicago: times without an offset are read in it, and "
+        "days, weeks and clock hours follow its calendar.",
+    )
     strict = forms.BooleanField(
         label="Stop at the first input problem (strict) instead of excluding bad rows",
         required=False,
@@ -78,6 +93,7 @@ class RunForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].initial = settings.TIME_ZONE
         for kind in INPUT_KINDS:
             optional = "" if kind in REQUIRED_KINDS else " (optional)"
             self.fields[f"{kind}_file"] = forms.FileField(
@@ -108,27 +124,25 @@ class RunForm(forms.Form):
                 self.add_error(f"{kind}{suffix}", f"The {kind} file is required.")
         if not self.errors:
             try:
-                self.options().validate()
+                self.options()
             except ParameterError as exc:
                 name = str(exc).split(":", 1)[0]
                 self.add_error(name if name in self.fields else None, str(exc))
         return data
 
-    def options(self) -> RunOptions:
+    def options(self) -> MetricParams:
+        """The parameters as submitted (:class:`~clinwell.ehr.params.MetricParams` checks them)."""
         d = self.cleaned_data
         days = tuple(int(x) for x in d.get("clock_days") or ())
         if not days and d["wow_mode"] == "schedule":
-            days = RunOptions().clock_days  # unused in schedule mode; keep the default
-        return RunOptions(
-            period=d["period"],
-            idle_timeout=d["idle_timeout"],
-            gap_rule=d["gap_rule"],
-            wow_mode=d["wow_mode"],
-            buffer_minutes=d["buffer_minutes"],
-            clock_start=d["clock_start"],
-            clock_end=d["clock_end"],
-            clock_days=days,
-            strict=bool(d.get("strict")),
+            days = MetricParams().clock_days  # unused in schedule mode; keep the default
+        return MetricParams.from_dict(
+            {
+                **{name: d[name] for name in PARAMETER_FIELDS if name in d},
+                "clock_days": days,
+                "strict": bool(d.get("strict")),
+                "time_zone": (d.get("time_zone") or "").strip() or settings.TIME_ZONE,
+            }
         )
 
     def uploads(self) -> dict[str, Any]:

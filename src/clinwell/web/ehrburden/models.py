@@ -107,6 +107,10 @@ class EhrMetricRow(models.Model):
     ib_time8 = models.FloatField(null=True)
     rx_time8 = models.FloatField(null=True)
     teamwork_orders_pct = models.FloatField(null=True)
+    signed_orders = models.IntegerField(null=True)
+    team_orders = models.IntegerField(null=True)
+    inbox_messages = models.IntegerField(null=True)
+    inbox_msgs8 = models.FloatField(null=True)
 
     class Meta:
         ordering: ClassVar = ["run", "clinician_id", "period_start"]
@@ -114,3 +118,30 @@ class EhrMetricRow(models.Model):
 
     def __str__(self) -> str:
         return "EHR metric row"
+
+
+class ActionMapping(models.Model):
+    """An organization's own activity for an audit-log action code (the mapping page).
+
+    Used by every later run of the organization, over the uploaded or default action map:
+    vendors do not publish what every action or metric code means, so the organization says.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=300)
+    activity = models.CharField(max_length=20)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["action"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organization", "action"], name="ehr_action_mapping_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} → {self.activity}"

@@ -32,11 +32,18 @@ SAMPLES: dict[str, str] = {
         "O-1001,E00017,RN0042,2026-03-02 09:12:00\n"
         "O-1002,E00017,E00017,2026-03-02 10:40:00\n"
     ),
+    "messages": (
+        "clinician_id,received_time,message_type\n"
+        "E00017,2026-03-02 07:12:00,Patient Medical Advice Request\n"
+        "E00017,2026-03-02 09:30:00,Results\n"
+        "E00017,2026-03-02 19:05:00,Rx Request\n"
+    ),
 }
 
 DESCRIPTIONS: dict[str, str] = {
     "events": "One row per audit-log event: who (the EHR user id, matched to the roster's "
-    "external id), when (local time, no offset) and which action. patient_id and "
+    "external id), when (a time with an offset, e.g. 2026-03-02T07:58:12-06:00, or a local time "
+    "in the organization's time zone) and which action. patient_id and "
     "workstation_id are optional. An Epic Clarity ACCESS_LOG extract (USER_ID, ACCESS_TIME, "
     "METRIC_NAME / METRIC_ID, PAT_ID, WORKSTATION_ID) is recognized as is.",
     "schedule": "Scheduled patient-care sessions per clinician (start inclusive, end "
@@ -47,4 +54,6 @@ DESCRIPTIONS: dict[str, str] = {
     "(unconfirmed: review it for your site).",
     "orders": "Optional. Signed orders with the signer (clinician_id) and who entered them; "
     "gives teamwork for orders.",
+    "messages": "Optional. In Basket messages received (recipient, time, and the message type "
+    "if the extract has it); gives messages received per 8 scheduled hours, by type.",
 }

@@ -11,5 +11,6 @@ urlpatterns = [
     path("runs/<int:run_id>/", views.run_detail, name="run"),
     path("runs/<int:run_id>/status/", views.run_status, name="status"),
     path("runs/<int:run_id>/remap/", views.remap, name="remap"),
+    path("runs/<int:run_id>/actions/", views.action_codes, name="actions"),
     path("samples/<str:kind>.csv", views.sample, name="sample"),
 ]

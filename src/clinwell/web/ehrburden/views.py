@@ -7,7 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from clinwell.ehr import ParameterError
+from clinwell.ehr import ACTIVITIES, ParameterError
+from clinwell.ehr.methods import METHOD_ITEMS
 from clinwell.web.ehrburden.access import (
     MANAGER_ROLES,
     access_run,
@@ -19,6 +20,7 @@ from clinwell.web.ehrburden.conf import import_dir
 from clinwell.web.ehrburden.forms import RunForm, parameter_rows
 from clinwell.web.ehrburden.models import STAGES, EhrRun
 from clinwell.web.ehrburden.samples import DESCRIPTIONS, SAMPLES
+from clinwell.web.ehrburden.services.actions import save_mappings, saved_mappings
 from clinwell.web.ehrburden.services.inputs import (
     KIND_LABELS,
     InputError,
@@ -27,10 +29,12 @@ from clinwell.web.ehrburden.services.inputs import (
     save_uploads,
 )
 from clinwell.web.ehrburden.services.mapping import remap_run
-from clinwell.web.ehrburden.services.report import MEASURES, unit_results
+from clinwell.web.ehrburden.services.report import MEASURES, burnout_waves, unit_results
 from clinwell.web.ehrburden.services.runs import start_run
+from clinwell.web.ehrburden.services.trends import TREND_MEASURES, run_trend, trend_spec
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
+from clinwell.web.surveys.models import Wave
 
 
 def _formats() -> list[dict[str, str]]:
@@ -40,21 +44,62 @@ def _formats() -> list[dict[str, str]]:
     ]
 
 
-def _results_context(membership: Membership, run: EhrRun) -> dict[str, object]:
-    return {"report": unit_results(membership, run), "measures": MEASURES}
+def _methods(run: EhrRun, show_files: bool) -> list[tuple[str, str]]:
+    """The run's methods block (stored with it) as (label, text) rows; for readers who may not
+    see a run's inputs, file names become "the events file" and so on."""
+    block = dict((run.run_info or {}).get("methods") or {})
+    if not show_files:
+        for kind, item in (run.inputs or {}).items():
+            name = str(item.get("name", ""))
+            if name:
+                block = {k: v.replace(name, f"the {kind} file") for k, v in block.items()}
+    return [(label, block[key]) for key, label in METHOD_ITEMS if key in block]
+
+
+def _results_context(
+    membership: Membership, run: EhrRun, wave: Wave | None = None
+) -> dict[str, object]:
+    return {
+        "report": unit_results(membership, run, wave),
+        "measures": MEASURES,
+        "methods": _methods(run, can_manage(membership)),
+    }
+
+
+def _picked(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
 
 
 @org_view()
 def index(request: HttpRequest, membership: Membership) -> HttpResponse:
-    run = latest_result(membership)
+    """The EHR page: a finished run (the latest unless picked) next to a closed wave's burnout
+    (the latest unless picked), and the trend over the latest runs. GET only."""
+    finished = list(visible_runs(membership).filter(status=EhrRun.Status.DONE)[:50])
+    waves = burnout_waves(membership.organization)
+    run_id, wave_id = _picked(request, "run"), _picked(request, "wave")
+    run = (
+        next((r for r in finished if r.pk == run_id), None) if run_id else latest_result(membership)
+    )
+    wave = next((w for w in waves if w.pk == wave_id), None)
+    if (run_id and run is None) or (wave_id and wave is None):
+        raise Http404("No such run or wave")
+    trend = run_trend(membership) if len(finished) > 1 else []
     context: dict[str, object] = {
         "run": run,
         "can_manage": can_manage(membership),
         "formats": _formats(),
         "runs": list(visible_runs(membership)[:10]) if can_manage(membership) else [],
+        "finished_runs": finished,
+        "waves": waves,
+        "picked_wave": wave,
+        "trend": trend,
+        "trend_chart": trend_spec(trend),
+        "trend_measures": [m for m in MEASURES if m.key in TREND_MEASURES],
+        "trend_methods_differ": len({p.method for p in trend}) > 1,
     }
     if run is not None:
-        context.update(_results_context(membership, run))
+        context.update(_results_context(membership, run, wave))
     return render(request, "ehrburden/index.html", context)
 
 
@@ -97,6 +142,7 @@ def run_detail(request: HttpRequest, membership: Membership, run_id: int) -> Htt
         "parameters": parameter_rows(run.options),
         "can_manage": can_manage(membership),
         "stages": STAGES,
+        "unmapped": len((run.run_info or {}).get("unmapped_actions", [])),
     }
     if run.status == EhrRun.Status.DONE:
         context.update(_results_context(membership, run))
@@ -125,6 +171,46 @@ def remap(request: HttpRequest, membership: Membership, run_id: int) -> HttpResp
         f"{match.unmatched} did not, {match.ambiguous} were ambiguous.",
     )
     return redirect("ehrburden:run", org_slug=membership.organization.slug, run_id=run.pk)
+
+
+@org_view(*MANAGER_ROLES)
+def action_codes(request: HttpRequest, membership: Membership, run_id: int) -> HttpResponse:
+    """The mapping page: the action codes of a run that no map knew, with their event counts,
+    and the organization's saved mappings; saving applies to later runs."""
+    run = access_run(membership, run_id)
+    unknown = [(str(a), int(n)) for a, n in (run.run_info or {}).get("unmapped_actions", [])]
+    saved = saved_mappings(membership.organization)
+    if request.method == "POST":
+        codes = [a for a, _ in unknown] + list(saved)
+        choices = {a: request.POST.get(f"map-{i}", "") for i, a in enumerate(dict.fromkeys(codes))}
+        try:
+            done, removed = save_mappings(membership, request.user, choices)  # type: ignore[arg-type]
+        except InputError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Saved {done} mapping{'s' * (done != 1)}"
+                + (f", removed {removed}" if removed else "")
+                + ". They apply to the organization's next runs: compute again to use them.",
+            )
+            return redirect(
+                "ehrburden:actions", org_slug=membership.organization.slug, run_id=run.pk
+            )
+    codes = list(dict.fromkeys([a for a, _ in unknown] + sorted(saved)))
+    counts = dict(unknown)
+    rows = [
+        {
+            "index": i,
+            "action": a,
+            "events": counts.get(a),
+            "events_text": f"{counts[a]:,}" if a in counts else "",
+            "activity": saved.get(a, ""),
+        }
+        for i, a in enumerate(codes)
+    ]
+    context = {"run": run, "rows": rows, "activities": ACTIVITIES}
+    return render(request, "ehrburden/actions.html", context)
 
 
 @org_view()

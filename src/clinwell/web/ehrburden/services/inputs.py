@@ -17,13 +17,14 @@ from typing import Protocol
 
 from clinwell.web.ehrburden.conf import import_dir, upload_dir
 
-INPUT_KINDS: tuple[str, ...] = ("events", "schedule", "actions", "orders")
+INPUT_KINDS: tuple[str, ...] = ("events", "schedule", "actions", "orders", "messages")
 REQUIRED_KINDS: tuple[str, ...] = ("events", "schedule")
 KIND_LABELS = {
     "events": "Events",
     "schedule": "Schedule",
     "actions": "Action map",
     "orders": "Orders",
+    "messages": "In Basket messages",
 }
 SUFFIXES: tuple[str, ...] = (".csv", ".csv.gz", ".parquet", ".pq")
 

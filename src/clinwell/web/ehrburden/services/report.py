@@ -2,11 +2,13 @@
 
 Per clinician (over all periods of the run), for X in EHR, WOW, note, inbox and prescription
 time: ``X8 = 8 · ΣX_hours / Σscheduled_hours`` (Sinsky et al., JAMIA 2020;27(4):639-643), left
-missing when nothing was scheduled; teamwork for orders is the mean of the clinician's period
-percentages. A unit's value is the mean over its clinicians (the unit and everything below it),
-with a t interval, as released by :func:`clinwell.privacy.release` — which also decides which
-units are shown: at least ``min_n_scores`` clinicians, plus complementary suppression across
-the unit tree. The threshold is that of the organization's latest launched wave, or 5.
+missing when nothing was scheduled; teamwork for orders is ``100 · Σteam_orders /
+Σsigned_orders`` from the pooled counts; inbox volume is ``8 · Σinbox_messages /
+Σscheduled_hours``. A unit's value is the mean over its clinicians (the unit and everything
+below it), with a t interval, as released by :func:`clinwell.privacy.release` — which also
+decides which units are shown: at least ``min_n_scores`` clinicians, plus complementary
+suppression across the unit tree. The threshold is that of the organization's latest launched
+wave, or 5.
 
 The gate always runs over the whole organization (so every reader sees the same suppression
 pattern) and the released cells are then filtered to what the reader may see. The burnout
@@ -20,8 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Avg, Sum
+from django.db.models import Sum
 
+from clinwell.ehr.params import PER_8H
 from clinwell.privacy import (
     ALL,
     Dimension,
@@ -44,24 +47,44 @@ BURNOUT_SCORE = "single_item_burnout.burnout"
 
 
 @dataclass(frozen=True)
-class MeasureInfo:
+class EhrMeasure:
+    """One column of the unit table: ``scale · Σnumerator / Σdenominator`` per clinician."""
+
     key: str
     label: str
     unit: str
-    hours_column: str | None  # numerator of X8, or None for teamwork (mean of percentages)
+    numerator: str
+    denominator: str
+    scale: float
 
 
-MEASURES: tuple[MeasureInfo, ...] = (
-    MeasureInfo("ehr_time8", "EHR-Time8", "h per 8 h scheduled", "ehr_hours"),
-    MeasureInfo("wow8", "WOW8", "h per 8 h scheduled", "wow_hours"),
-    MeasureInfo("note_time8", "Note-Time8", "h per 8 h scheduled", "note_hours"),
-    MeasureInfo("ib_time8", "IB-Time8", "h per 8 h scheduled", "inbox_hours"),
-    MeasureInfo("rx_time8", "Rx-Time8", "h per 8 h scheduled", "prescription_hours"),
-    MeasureInfo(
+PER_8_SCHEDULED = "h per 8 h scheduled"
+MEASURES: tuple[EhrMeasure, ...] = (
+    *(
+        EhrMeasure(key, label, PER_8_SCHEDULED, PER_8H[key], "scheduled_hours", 8.0)
+        for key, label in (
+            ("ehr_time8", "EHR-Time8"),
+            ("wow8", "WOW8"),
+            ("note_time8", "Note-Time8"),
+            ("ib_time8", "IB-Time8"),
+            ("rx_time8", "Rx-Time8"),
+        )
+    ),
+    EhrMeasure(
+        "inbox_msgs8",
+        "Messages8",
+        "In Basket messages received per 8 h scheduled",
+        "inbox_messages",
+        "scheduled_hours",
+        8.0,
+    ),
+    EhrMeasure(
         "teamwork_orders_pct",
         "Teamwork %",
-        "teamwork for orders: % of signed orders entered by someone else",
-        None,
+        "teamwork for orders: % of signed orders entered by someone else (pooled counts)",
+        "team_orders",
+        "signed_orders",
+        100.0,
     ),
 )
 
@@ -133,8 +156,9 @@ def ehr_policy(organization: Organization) -> tuple[DisclosurePolicy, str]:
     return DisclosurePolicy(wave.min_n_scores, wave.min_n_comments), f"wave “{wave.name}”"
 
 
-def latest_burnout_wave(organization: Organization) -> Wave | None:
-    return (
+def burnout_waves(organization: Organization) -> list[Wave]:
+    """Closed waves that asked the single-item burnout question, latest first (the picker)."""
+    return list(
         Wave.objects.filter(
             organization=organization,
             status=Wave.Status.CLOSED,
@@ -142,34 +166,35 @@ def latest_burnout_wave(organization: Organization) -> Wave | None:
         )
         .distinct()
         .order_by("-closes_at", "-pk")
-        .first()
     )
+
+
+def latest_burnout_wave(organization: Organization) -> Wave | None:
+    waves = burnout_waves(organization)
+    return waves[0] if waves else None
 
 
 def clinician_values(run: EhrRun) -> tuple[list[str], dict[str, np.ndarray]]:
     """Unit path and per-measure value of every mapped clinician of ``run``."""
-    sums = {
-        c: Sum(c)
-        for c in ["scheduled_hours"] + [m.hours_column for m in MEASURES if m.hours_column]
-    }
+    columns = sorted({c for m in MEASURES for c in (m.numerator, m.denominator)})
     rows: list[dict[str, Any]] = [
         dict(r)
         for r in run.rows.filter(unit__isnull=False)
         .values("clinician_id", "unit__full_name")
-        .annotate(**{f"s_{k}": v for k, v in sums.items()}, team=Avg("teamwork_orders_pct"))
+        .annotate(**{f"s_{c}": Sum(c) for c in columns})
         .order_by("clinician_id")
     ]
-    sched = np.array([r["s_scheduled_hours"] for r in rows], dtype=np.float64)
+
+    def column(name: str) -> np.ndarray:
+        return np.array(
+            [np.nan if r[f"s_{name}"] is None else r[f"s_{name}"] for r in rows], dtype=np.float64
+        )
+
     values: dict[str, np.ndarray] = {}
     for m in MEASURES:
-        if m.hours_column is None:
-            values[m.key] = np.array(
-                [np.nan if r["team"] is None else r["team"] for r in rows], dtype=np.float64
-            )
-            continue
-        hours = np.array([r[f"s_{m.hours_column}"] for r in rows], dtype=np.float64)
+        top, bottom = column(m.numerator), column(m.denominator)
         with np.errstate(divide="ignore", invalid="ignore"):
-            values[m.key] = np.where(sched > 0, 8.0 * hours / sched, np.nan)
+            values[m.key] = np.where(bottom > 0, m.scale * top / bottom, np.nan)
     return [r["unit__full_name"] for r in rows], values
 
 
@@ -226,10 +251,11 @@ def _without_duplicate_total(rows: list[UnitResult]) -> list[UnitResult]:
     return rows
 
 
-def unit_results(membership: Membership, run: EhrRun) -> EhrReport:
-    """The report on ``run`` that ``membership`` may see."""
+def unit_results(membership: Membership, run: EhrRun, wave: Wave | None = None) -> EhrReport:
+    """The report on ``run`` that ``membership`` may see, next to the burnout of ``wave`` (by
+    default the latest closed wave that asked it)."""
     policy, source = ehr_policy(run.organization)
-    wave = latest_burnout_wave(run.organization)
+    wave = wave or latest_burnout_wave(run.organization)
     ehr = _release_ehr(run, policy)
     burnout = _released_burnout(wave) if wave is not None else None
     scope = (

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -26,67 +25,28 @@ from clinwell.ehr import (
     ParameterError,
     compute_metrics,
 )
+from clinwell.ehr.params import COUNT_COLUMNS, VALUE_COLUMNS
 from clinwell.web.accounts.models import User
 from clinwell.web.ehrburden.conf import memory_limit
 from clinwell.web.ehrburden.models import STAGES, EhrMetricRow, EhrRun
+from clinwell.web.ehrburden.services.actions import organization_action_map
 from clinwell.web.ehrburden.services.inputs import InputError, RunInput, discard
 from clinwell.web.ehrburden.services.mapping import RosterMatch, match_roster
 from clinwell.web.orgs.access import require_role
 from clinwell.web.orgs.models import Membership
 
-VALUE_COLUMNS: tuple[str, ...] = (
-    "scheduled_hours",
-    "ehr_hours",
-    "wow_hours",
-    "note_hours",
-    "inbox_hours",
-    "order_hours",
-    "prescription_hours",
-    "chart_review_hours",
-    "ehr_time8",
-    "wow8",
-    "note_time8",
-    "ib_time8",
-    "rx_time8",
-    "teamwork_orders_pct",
-)
 BAD_INPUT = (EhrInputError, ParameterError, InputError)
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """The choices of a run (see ``clinwell.ehr.MetricParams``; defaults as there)."""
-
-    period: str = "week"
-    idle_timeout: int = 300
-    gap_rule: str = "drop"
-    wow_mode: str = "schedule"
-    buffer_minutes: int = 0
-    clock_start: str = "07:00"
-    clock_end: str = "17:30"
-    clock_days: tuple[int, ...] = field(default=(0, 1, 2, 3, 4))
-    strict: bool = False
-
-    def validate(self) -> None:
-        """Raise :class:`~clinwell.ehr.ParameterError` naming the first bad parameter."""
-        MetricParams(**self.to_dict())
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["clock_days"] = list(self.clock_days)
-        return out
 
 
 def create_run(
     membership: Membership,
     user: User | None,
     inputs: Sequence[RunInput],
-    options: RunOptions,
+    params: MetricParams,
     source: str = EhrRun.Source.UPLOAD,
 ) -> EhrRun:
     """Record a queued run (administrators and analysts only)."""
     require_role(membership, Membership.Role.ADMIN, Membership.Role.ANALYST)
-    options.validate()
     kinds = {i.kind for i in inputs}
     if not {"events", "schedule"} <= kinds:
         raise InputError("events and schedule: both files are required")
@@ -95,7 +55,7 @@ def create_run(
         created_by=user,
         source=source,
         inputs={i.kind: i.to_dict() for i in inputs},
-        options=options.to_dict(),
+        options=params.to_dict(),
     )
 
 
@@ -103,14 +63,14 @@ def start_run(
     membership: Membership,
     user: User | None,
     inputs: Sequence[RunInput],
-    options: RunOptions,
+    params: MetricParams,
     source: str = EhrRun.Source.UPLOAD,
 ) -> EhrRun:
     """Record a run and hand it to the background worker (django-tasks)."""
     from clinwell.web.ehrburden.tasks import compute_ehr_run
 
     try:
-        run = create_run(membership, user, inputs, options, source)
+        run = create_run(membership, user, inputs, params, source)
     except Exception:
         discard({i.kind: i.to_dict() for i in inputs})
         raise
@@ -138,14 +98,17 @@ def _progress(run: EhrRun, stage: str, **extra: Any) -> None:
     EhrRun.objects.filter(pk=run.pk).update(stage=run.stage, stage_index=index, **extra)
 
 
-def _number(value: Any) -> float | None:
+def _number(value: Any, column: str) -> float | int | None:
     if value is None or pd.isna(value):
         return None
+    if column in COUNT_COLUMNS:
+        return int(value)
     number = float(value)
     return None if math.isnan(number) else number
 
 
 def _save(run: EhrRun, metrics: pd.DataFrame, match: RosterMatch, meta: dict[str, Any]) -> None:
+    """Store every row and the run's facts in one transaction."""
     periods = pd.to_datetime(metrics["period_start"]).dt.date
     ids = metrics["clinician_id"].astype(str)
     values = {c: metrics[c].tolist() for c in VALUE_COLUMNS}
@@ -155,7 +118,7 @@ def _save(run: EhrRun, metrics: pd.DataFrame, match: RosterMatch, meta: dict[str
             clinician_id=cid,
             unit_id=match.units.get(cid),
             period_start=period,
-            **{c: _number(values[c][i]) for c in VALUE_COLUMNS},
+            **{c: _number(values[c][i], c) for c in VALUE_COLUMNS},
         )
         for i, (cid, period) in enumerate(zip(ids, periods, strict=True))
     ]
@@ -195,18 +158,21 @@ def execute_run(run_id: int) -> str:
     _progress(run, STAGES[1], status=EhrRun.Status.RUNNING)
     paths = {kind: str(item["path"]) for kind, item in run.inputs.items()}
     names = {path: str(run.inputs[kind]["name"]) for kind, path in paths.items()}
-    options: dict[str, Any] = dict(run.options)
+    engine: dict[str, Any] = {}
     limit = memory_limit()
     if limit:
-        options["memory_limit"] = limit
+        engine["memory_limit"] = limit
     try:
         result = compute_metrics(
             paths["events"],
             paths["schedule"],
-            paths.get("actions"),
+            organization_action_map(run.organization, paths.get("actions")),
             paths.get("orders"),
+            paths.get("messages"),
+            params=MetricParams.from_dict(run.options),
+            keep_state=False,  # web runs are computed in full each time
             progress=lambda stage: _progress(run, stage),
-            **options,
+            **engine,
         )
         _progress(run, "Mapping clinicians to the roster")
         match = match_roster(run.organization, result.metrics["clinician_id"].astype(str).unique())
@@ -214,7 +180,7 @@ def execute_run(run_id: int) -> str:
         meta = {
             "parameters": result.params.to_dict(),
             "problems": _clean([p.to_dict() for p in result.problems], names),
-            "run_info": _clean(result.run, names),
+            "run_info": _clean({**result.run, "methods": result.methods()}, names),
         }
         _save(run, result.metrics, match, meta)
     except BAD_INPUT as exc:

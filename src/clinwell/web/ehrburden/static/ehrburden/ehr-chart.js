@@ -1,13 +1,17 @@
-/* Draws the WOW8-vs-burnout chart from the Vega-Lite spec embedded in the page. */
+/* Draws the EHR page's charts from the Vega-Lite specs embedded in the page. */
 (function () {
   "use strict";
-  function draw() {
-    var holder = document.getElementById("ehr-chart");
-    var source = document.getElementById("ehr-chart-spec");
+  function drawOne(holderId, specId) {
+    var holder = document.getElementById(holderId);
+    var source = document.getElementById(specId);
     if (!holder || !source || typeof window.vegaEmbed !== "function") { return; }
     window.vegaEmbed(holder, JSON.parse(source.textContent), window.clinwellChartOptions({ renderer: "svg" }))
       .then(function () { holder.setAttribute("data-ready", "true"); })
       .catch(function () { holder.hidden = true; });
+  }
+  function draw() {
+    drawOne("ehr-chart", "ehr-chart-spec");
+    drawOne("ehr-trend", "ehr-trend-spec");
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", draw);
