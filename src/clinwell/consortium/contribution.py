@@ -224,9 +224,8 @@ def _cell(c: Checker, where: str, data: Any, min_n: int) -> CellValue | None:
     )
     bounds = {}
     for name in ("lower", "upper"):
-        bounds[name] = c.number(
-            f"{where}.{name}", data.get(name), low=low, high=high, required=False, what=kind_word
-        )
+        # The member's own interval; a t interval may reach past the scale's range.
+        bounds[name] = c.number(f"{where}.{name}", data.get(name), required=False)
     sd = c.number(f"{where}.sd", data.get("sd"), low=0.0, required=measure.kind == "mean")
     if estimate is not None:
         lower, upper = bounds["lower"], bounds["upper"]

@@ -57,46 +57,66 @@ DEFAULT_MIN_MEMBERS: Final = 5
 FloatArray = npt.NDArray[np.float64]
 
 
+@dataclass(frozen=True, slots=True)
+class CellSums:
+    """Sufficient statistics of one pooled cell, as sums over its members.
+
+    ``n = Σ n_i``; ``count = Σ round(n_i m_i)`` (proportions); ``total = Σ n_i m_i``;
+    ``squares = Σ ((n_i − 1) s_i² + n_i m_i²)``, the sum of the respondents' squared values
+    (means). The web app computes them in SQL (``clinwell.web.consortium.services.pooling``),
+    the CLI in DuckDB, :func:`cell_sums` in numpy; every pooled estimate comes from them.
+    """
+
+    members: int
+    n: int
+    count: int
+    total: float
+    squares: float
+
+
+def cell_sums(
+    n: npt.ArrayLike, estimate: npt.ArrayLike, sd: npt.ArrayLike | None = None
+) -> CellSums:
+    """The :class:`CellSums` of members' released ``n``, estimates and SDs (NaN SD = 0)."""
+    sizes = np.asarray(n, dtype=np.float64)
+    means = np.asarray(estimate, dtype=np.float64)
+    sds = np.zeros_like(means) if sd is None else np.nan_to_num(np.asarray(sd, np.float64))
+    return CellSums(
+        members=int(sizes.size),
+        n=int(sizes.sum()),
+        count=int(np.rint(sizes * means).sum()),
+        total=float(sizes @ means),
+        squares=float(((sizes - 1.0) * sds * sds + sizes * means * means).sum()),
+    )
+
+
+def pooled_interval(sums: CellSums, is_proportion: bool, confidence: float = 0.95) -> Interval:
+    """Pooled estimate and interval from a cell's sums (see the module docstring).
+
+    Proportion: ``K/N`` with a Wilson interval. Mean: ``M = S/N``,
+    ``s² = (Q − N M²)/(N − 1)`` (the pooled-moments formula rewritten in sums), t interval.
+    """
+    if sums.n < 1:
+        raise ValueError("pooling needs at least one respondent")
+    if is_proportion:
+        return wilson_interval(sums.count, sums.n, confidence)
+    mean = sums.total / sums.n
+    variance = (sums.squares - sums.n * mean * mean) / (sums.n - 1) if sums.n > 1 else 0.0
+    return t_interval_from_summary(mean, math.sqrt(max(variance, 0.0)), sums.n, confidence)
+
+
 def pool_proportion(
     n: npt.ArrayLike, estimate: npt.ArrayLike, confidence: float = 0.95
 ) -> Interval:
     """Pooled share of several members' released proportions (see the module docstring)."""
-    sizes = np.asarray(n, dtype=np.int64)
-    shares = np.asarray(estimate, dtype=np.float64)
-    counts = np.rint(sizes * shares).astype(np.int64)
-    return wilson_interval(int(counts.sum()), int(sizes.sum()), confidence)
-
-
-@dataclass(frozen=True, slots=True)
-class PooledMoments:
-    """Pooled size, mean and sample SD of the union of several groups."""
-
-    n: int
-    mean: float
-    sd: float
-
-
-def pooled_moments(n: npt.ArrayLike, mean: npt.ArrayLike, sd: npt.ArrayLike) -> PooledMoments:
-    """``N``, ``M`` and ``S`` of the union of groups with sizes, means and SDs (ddof=1)."""
-    sizes = np.asarray(n, dtype=np.float64)
-    means = np.asarray(mean, dtype=np.float64)
-    sds = np.nan_to_num(np.asarray(sd, dtype=np.float64))
-    total = float(sizes.sum())
-    if total < 1:
-        raise ValueError("pooling needs at least one respondent")
-    grand = float(sizes @ means / total)
-    within = float(((sizes - 1.0) * sds * sds).sum())
-    between = float((sizes * (means - grand) ** 2).sum())
-    sd = math.sqrt((within + between) / (total - 1.0)) if total > 1 else 0.0
-    return PooledMoments(int(total), grand, sd)
+    return pooled_interval(cell_sums(n, estimate), True, confidence)
 
 
 def pool_mean(
     n: npt.ArrayLike, mean: npt.ArrayLike, sd: npt.ArrayLike, confidence: float = 0.95
 ) -> Interval:
     """Pooled mean of several members' released means with a t interval."""
-    moments = pooled_moments(n, mean, sd)
-    return t_interval_from_summary(moments.mean, moments.sd, moments.n, confidence)
+    return pooled_interval(cell_sums(n, mean, sd), False, confidence)
 
 
 def member_percentiles(
@@ -163,6 +183,30 @@ class BenchmarkCell:
         return percentile_rank(self.values[member], others) if others else None
 
 
+def benchmark_cell(
+    key: tuple[str, str, str],
+    sums: CellSums,
+    values: dict[str, float],
+    min_members: int = DEFAULT_MIN_MEMBERS,
+    confidence: float = 0.95,
+) -> BenchmarkCell:
+    """One pooled cell from its sums and its members' estimates (member -> estimate)."""
+    measure, role, specialty = key
+    if sums.members < min_members:
+        return BenchmarkCell(measure, role, specialty, sums.members, True)
+    pooled = pooled_interval(sums, pooled_measure(measure).is_proportion, confidence)
+    return BenchmarkCell(
+        measure,
+        role,
+        specialty,
+        sums.members,
+        False,
+        pooled,
+        member_percentiles(list(values.values())),
+        dict(values),
+    )
+
+
 def benchmark_cells(
     rows: Iterable[MemberValue], min_members: int = DEFAULT_MIN_MEMBERS, confidence: float = 0.95
 ) -> list[BenchmarkCell]:
@@ -181,27 +225,8 @@ def benchmark_cells(
         names = [r.member for r in items]
         if len(set(names)) != len(names):
             raise ValueError(f"cell {key}: a member appears more than once")
-        measure, role, specialty = key
-        if len(items) < min_members:
-            out.append(BenchmarkCell(measure, role, specialty, len(items), True))
-            continue
-        n = np.array([r.n for r in items], dtype=np.int64)
-        est = np.array([r.estimate for r in items], dtype=np.float64)
-        if pooled_measure(measure).is_proportion:
-            pooled = pool_proportion(n, est, confidence)
-        else:
-            sd = np.array([np.nan if r.sd is None else r.sd for r in items], dtype=np.float64)
-            pooled = pool_mean(n, est, sd, confidence)
-        out.append(
-            BenchmarkCell(
-                measure,
-                role,
-                specialty,
-                len(items),
-                False,
-                pooled,
-                member_percentiles(est),
-                {r.member: r.estimate for r in items},
-            )
-        )
+        sd = [np.nan if r.sd is None else r.sd for r in items]
+        sums = cell_sums([r.n for r in items], [r.estimate for r in items], sd)
+        values = {r.member: r.estimate for r in items}
+        out.append(benchmark_cell(key, sums, values, min_members, confidence))
     return out

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "clinwell.web.actions",
     "clinwell.web.ehrburden",
     "clinwell.web.knowledgebase",
+    "clinwell.web.consortium",
     "clinwell.web.api",
     "ninja",
 ]

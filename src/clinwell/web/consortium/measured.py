@@ -1,0 +1,49 @@
+"""Read the pooled evidence an organization imported (its catalog's "measured in N systems").
+
+This module only reads :class:`~clinwell.web.consortium.models.MeasuredEffect`; it imports no
+other web app, so the knowledge pages and action plans can use it without a cycle (the
+consortium app's export services sit above them).
+"""
+
+from __future__ import annotations
+
+from clinwell.consortium import pooled_measures
+from clinwell.web.consortium.models import MeasuredEffect
+from clinwell.web.orgs.models import Organization
+
+
+def measured_effects(organization: Organization) -> dict[str, list[MeasuredEffect]]:
+    """Intervention id -> the pooled effects imported for it (by measure)."""
+    out: dict[str, list[MeasuredEffect]] = {}
+    for effect in MeasuredEffect.objects.filter(organization=organization):
+        out.setdefault(effect.intervention, []).append(effect)
+    return out
+
+
+def measure_label(key: str) -> str:
+    found = pooled_measures().get(key)
+    return found.label if found is not None else key
+
+
+def effect_summary(effect: MeasuredEffect) -> str:
+    """One line: "measured in 6 systems: +0.21 (0.10 to 0.32) on Documentation time"."""
+    return (
+        f"measured in {effect.systems} systems: {effect.estimate:+.2f} "
+        f"({effect.lower:+.2f} to {effect.upper:+.2f}) on {measure_label(effect.measure)}"
+    )
+
+
+def measured_benefit(effects: list[MeasuredEffect]) -> float:
+    """A ranking key: the largest pooled improvement, in SDs of the interval (z), else 0.
+
+    ``estimate / se`` oriented so that positive means better; 0 when nothing was measured or
+    no effect is known to improve. Suggestions rank by it when the user asks to.
+    """
+    best = 0.0
+    for effect in effects:
+        measure = pooled_measures().get(effect.measure)
+        if measure is None or measure.higher_is_worse is None or effect.se <= 0:
+            continue
+        z = effect.estimate / effect.se
+        best = max(best, -z if measure.higher_is_worse else z)
+    return best
