@@ -30,6 +30,12 @@ sampling error and the privacy noise (delta method)::
 ``√(2(b_K² + p̂² b_N²))/Ñ`` (resp. with ``b_S``), published so that readers see the error the
 privacy protection adds.
 
+A cell whose privacy noise would swamp it is published as *too imprecise* instead of a value:
+a share whose noise SD exceeds :data:`MAX_NOISE_PROPORTION` (3 percentage points), a mean whose
+noise SD exceeds :data:`MAX_NOISE_MEAN` (a quarter) of its own size. The rule reads only the
+noisy outputs and the public noise scales, so it is post-processing and costs no privacy
+(Dwork & Roth 2014, Prop. 2.1); the ε of such a cell is spent all the same.
+
 A cell with fewer than ``min_members`` contributing member systems is withheld (no noise is
 drawn for it). Which cells are withheld depends on how many members share a role, which is
 not protected (the member list is not secret).
@@ -63,6 +69,8 @@ from clinwell.consortium.vocabulary import (
 PROPORTION_SHARES: Final = {"n": 0.5, "count": 0.5}
 MEAN_SHARES: Final = {"n": 0.2, "sum": 0.6, "squares": 0.2}
 ALL_ROLES_SHARE: Final = 0.5
+MAX_NOISE_PROPORTION: Final = 0.03
+MAX_NOISE_MEAN: Final = 0.25
 
 
 class BudgetExhaustedError(ValueError):
@@ -148,7 +156,11 @@ def release_plan(epsilon: float, measures: Sequence[str] = PUBLIC_REPORT_MEASURE
 
 @dataclass(frozen=True, slots=True)
 class NoisyCell:
-    """One released cell of the public report (``withheld``: too few member systems)."""
+    """One released cell of the public report.
+
+    ``withheld``: too few member systems (no noise drawn). ``imprecise``: released but too
+    noisy to show (values left out). Otherwise the estimate, interval and noise SD.
+    """
 
     measure: str
     role: str
@@ -160,6 +172,19 @@ class NoisyCell:
     noise_sd: float | None = None
     respondents: int | None = None  # the noisy respondent count, rounded
     epsilon: float = 0.0
+    imprecise: bool = False
+
+
+def _shown_or_imprecise(cell: NoisyCell, is_proportion: bool) -> NoisyCell:
+    """Blank a cell whose noise SD is too large to read (post-processing; module docstring)."""
+    if cell.estimate is None or cell.noise_sd is None:
+        return cell
+    limit = MAX_NOISE_PROPORTION if is_proportion else MAX_NOISE_MEAN * abs(cell.estimate)
+    if cell.noise_sd <= limit:
+        return cell
+    return NoisyCell(
+        cell.measure, cell.role, cell.members, False, epsilon=cell.epsilon, imprecise=True
+    )
 
 
 def _proportion_cell(
@@ -247,5 +272,7 @@ def release_report(
                 continue
             budget = everyone if role == ALL else per_role
             make = _proportion_cell if measure.is_proportion else _mean_cell
-            cells.append(make(measure, role, rows, budget, z))
+            cells.append(
+                _shown_or_imprecise(make(measure, role, rows, budget, z), measure.is_proportion)
+            )
     return cells

@@ -72,6 +72,7 @@ class PooledMeasure:
     group: str
     higher_is_worse: bool | None
     unit: str = ""
+    source: str = "EHR audit-log metrics"
 
     @property
     def is_proportion(self) -> bool:
@@ -194,7 +195,18 @@ def _survey_measures() -> list[PooledMeasure]:
             elif out.kind == "flag" and out.tags.kpi in ("job_satisfaction", "feeling_valued"):
                 worse = False
             found.append(
-                PooledMeasure(out.name, out.label, kind, low, high, "survey", group, worse)
+                PooledMeasure(
+                    out.name,
+                    out.label,
+                    kind,
+                    low,
+                    high,
+                    "survey",
+                    group,
+                    worse,
+                    "",
+                    instrument.title,
+                )
             )
     return found
 

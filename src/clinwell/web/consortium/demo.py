@@ -103,6 +103,6 @@ def load(context: DemoContext) -> None:
     context.objects["consortium"] = consortium
     context.log(
         f"Consortium '{consortium.name}': {SYNTHETIC_MEMBERS + 1} member systems, periods "
-        f"{', '.join(periods)}, {len(periods)} public releases (ε {len(periods):g} of 3), "
+        f"{', '.join(periods)}, {len(periods)} public releases (ε {2 * len(periods):g} of 6), "
         f"{count} pooled effects imported by {org.name}."
     )

@@ -7,6 +7,9 @@ consortium app's export services sit above them).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
+
 from clinwell.consortium import pooled_measures
 from clinwell.web.consortium.models import MeasuredEffect
 from clinwell.web.orgs.models import Organization
@@ -47,3 +50,24 @@ def measured_benefit(effects: list[MeasuredEffect]) -> float:
         z = effect.estimate / effect.se
         best = max(best, -z if measure.higher_is_worse else z)
     return best
+
+
+T = TypeVar("T")
+
+
+def rank_by_measured(
+    items: Sequence[T],
+    intervention_of: Mapping[int, str],
+    effects: Mapping[str, list[MeasuredEffect]],
+) -> list[T]:
+    """``items`` re-ordered by :func:`measured_benefit` of their intervention, best first.
+
+    ``intervention_of`` maps each item's position to its intervention id. The sort is stable:
+    interventions with no measured improvement keep their original (driver-fit) order after
+    the measured ones.
+    """
+    order = sorted(
+        range(len(items)),
+        key=lambda i: -measured_benefit(effects.get(intervention_of[i], [])),
+    )
+    return [items[i] for i in order]

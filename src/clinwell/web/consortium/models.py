@@ -255,6 +255,7 @@ class ReleaseCell(models.Model):
     noise_sd = models.FloatField(null=True)
     respondents = models.PositiveIntegerField(null=True)
     epsilon = models.FloatField(default=0.0)
+    imprecise = models.BooleanField(default=False)
 
     class Meta:
         ordering: ClassVar = ["pk"]

@@ -34,6 +34,7 @@ class ReportRow:
     interval: str = ""
     noise: str = ""
     respondents: int | None = None
+    imprecise: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def report_rows(release: Release) -> list[ReportSection]:
             fmt_interval(measure, cell.lower, cell.upper) if not cell.withheld else "",
             _noise(measure, cell.noise_sd),
             cell.respondents,
+            cell.imprecise,
         )
         by_measure.setdefault(cell.measure, []).append(row)
     sections = []

@@ -72,6 +72,7 @@ def publish_release(
                     noise_sd=c.noise_sd,
                     respondents=c.respondents,
                     epsilon=c.epsilon,
+                    imprecise=c.imprecise,
                 )
                 for c in cells
             ]
