@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from clinwell import __version__
-from clinwell.commands import ehr, instruments, knowledge, server, synth, tabulate
+from clinwell.commands import consortium, ehr, instruments, knowledge, server, synth, tabulate
 
 app = typer.Typer(
     name="clinwell",
@@ -35,7 +35,7 @@ def _root(
     """Measure clinician burnout, understand its drivers, act on it, and measure again."""
 
 
-for area in (server, instruments, tabulate, ehr, synth, knowledge):
+for area in (server, instruments, tabulate, ehr, synth, knowledge, consortium):
     area.register(app)
 
 

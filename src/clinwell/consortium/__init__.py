@@ -20,6 +20,8 @@ from clinwell.consortium.contribution import (
     ImpactRecord,
     parse_contribution,
     period_kind,
+    schema_document,
+    schema_document_for_api,
 )
 from clinwell.consortium.evidence import (
     EvidenceError,
@@ -111,4 +113,6 @@ __all__ = [
     "random_effects",
     "release_plan",
     "release_report",
+    "schema_document",
+    "schema_document_for_api",
 ]

@@ -473,3 +473,8 @@ def schema_document() -> dict[str, Any]:
     )
     loaded: dict[str, Any] = json.loads(text)
     return loaded
+
+
+def schema_document_for_api() -> dict[str, Any]:
+    """The JSON Schema without its ``$schema``/``$id`` keys, to embed in an OpenAPI document."""
+    return {k: v for k, v in schema_document().items() if not k.startswith("$")}

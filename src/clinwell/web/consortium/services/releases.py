@@ -32,8 +32,17 @@ def publish_release(
 ) -> Release:
     """Release ``period``'s public report (staff only); raises when the budget is spent."""
     require_staff(membership)
+    return release_period(membership.consortium, period, user)
+
+
+def release_period(consortium: Consortium, period: str, user: User | None = None) -> Release:
+    """Release ``period``'s public report (staff pages, and the server's CLI operator).
+
+    Raises :class:`~clinwell.consortium.BudgetExhaustedError` or :class:`ReleaseRefused`;
+    then nothing is released and nothing spent.
+    """
     with transaction.atomic():
-        consortium = Consortium.objects.select_for_update().get(pk=membership.consortium_id)
+        consortium = Consortium.objects.select_for_update().get(pk=consortium.pk)
         plan = release_plan(consortium.epsilon_per_release, consortium.report_measures)
         needed = plan.charged()
         check_budget(consortium.epsilon_total, budget_spent(consortium), needed)
