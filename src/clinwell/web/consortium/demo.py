@@ -48,8 +48,8 @@ def load(context: DemoContext) -> None:
         CONSORTIUM_SLUG,
         period_kind=PeriodKind.HALF_YEAR,
         min_members=5,
-        epsilon_total=3.0,
-        epsilon_per_release=1.0,
+        epsilon_total=6.0,
+        epsilon_per_release=2.0,
     )
     staff = User.objects.filter(email=STAFF_EMAIL).first() or User.objects.create_user(
         STAFF_EMAIL, DEMO_PASSWORD, full_name="Sam Lindqvist"

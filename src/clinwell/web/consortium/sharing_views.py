@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from clinwell.consortium import ContributionError, EvidenceError, pooled_measures
+from clinwell.knowledge import UnknownKeyError, intervention
 from clinwell.web.consortium.forms import EvidenceUploadForm, SharingForm
 from clinwell.web.consortium.measured import effect_summary
 from clinwell.web.consortium.models import (
@@ -76,6 +77,36 @@ def _linked_members(membership: Membership) -> list[Member]:
     return allowed
 
 
+def _intervention_name(key: str) -> str:
+    try:
+        return intervention(key).name
+    except UnknownKeyError:
+        return key
+
+
+def _impacts(export: Export) -> list[dict[str, str]]:
+    known = pooled_measures()
+    return [
+        {
+            "names": ", ".join(_intervention_name(k) for k in i.interventions),
+            "measure": known[i.measure].label,
+            "estimate": f"{i.estimate:+.2f}",
+            "se": f"{i.se:.2f}",
+            "sizes": f"{i.n_treated_before}, {i.n_treated_after}, {i.n_comparison_before}, "
+            f"{i.n_comparison_after}",
+        }
+        for i in export.contribution.impacts
+    ]
+
+
+def _sent(linked: list[Member], export: Export | None) -> dict[int, Contribution]:
+    """The contribution each linked member already holds for the export's period."""
+    if export is None:
+        return {}
+    found = Contribution.objects.filter(member__in=linked, period=export.contribution.period)
+    return {c.member_id: c for c in found}
+
+
 def _preview(export: Export) -> list[dict[str, str]]:
     known = pooled_measures()
     rows = []
@@ -131,6 +162,8 @@ def sharing(request: HttpRequest, membership: Membership) -> HttpResponse:
         else None
     )
     effects = MeasuredEffect.objects.filter(organization=membership.organization)
+    linked = _linked_members(membership)
+    sent = _sent(linked, export)
     context = {
         "form": form,
         "choice": choice,
@@ -138,8 +171,9 @@ def sharing(request: HttpRequest, membership: Membership) -> HttpResponse:
         "wave": wave,
         "export": export,
         "preview": _preview(export) if export else [],
-        "linked": _linked_members(membership),
-        "effects": [(e, effect_summary(e)) for e in effects],
+        "linked": [(m, sent.get(m.pk)) for m in linked],
+        "impacts": _impacts(export) if export else [],
+        "effects": [(e, _intervention_name(e.intervention), effect_summary(e)) for e in effects],
         "evidence_form": EvidenceUploadForm(),
     }
     return render(request, "consortium/sharing.html", context)
