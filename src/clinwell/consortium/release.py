@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from scipy import stats
@@ -175,13 +175,18 @@ class NoisyCell:
     imprecise: bool = False
 
 
-def _shown_or_imprecise(cell: NoisyCell, is_proportion: bool) -> NoisyCell:
-    """Blank a cell whose noise SD is too large to read (post-processing; module docstring)."""
+def _shown_or_imprecise(cell: NoisyCell, is_proportion: bool, blank: bool = True) -> NoisyCell:
+    """Blank a cell whose noise SD is too large to read (post-processing; module docstring).
+
+    ``blank=False`` keeps the values and only sets ``imprecise`` (to measure the raw error).
+    """
     if cell.estimate is None or cell.noise_sd is None:
         return cell
     limit = MAX_NOISE_PROPORTION if is_proportion else MAX_NOISE_MEAN * abs(cell.estimate)
     if cell.noise_sd <= limit:
         return cell
+    if not blank:
+        return replace(cell, imprecise=True)
     return NoisyCell(
         cell.measure, cell.role, cell.members, False, epsilon=cell.epsilon, imprecise=True
     )
@@ -248,11 +253,13 @@ def release_report(
     *,
     min_members: int = DEFAULT_MIN_MEMBERS,
     confidence: float = 0.95,
+    blank_imprecise: bool = True,
 ) -> list[NoisyCell]:
     """Noisy pooled cells of ``plan``'s measures, all roles first, then each role group.
 
     Only specialty ``all`` rows are released. Draws fresh noise on every call: call it once
     per release and charge :meth:`ReleasePlan.charged` to the consortium's budget.
+    ``blank_imprecise=False`` (benchmarks only) keeps the values of too-imprecise cells.
     """
     if min_members < 2:
         raise ValueError(f"min_members must be at least 2, got {min_members}")
@@ -273,6 +280,8 @@ def release_report(
             budget = everyone if role == ALL else per_role
             make = _proportion_cell if measure.is_proportion else _mean_cell
             cells.append(
-                _shown_or_imprecise(make(measure, role, rows, budget, z), measure.is_proportion)
+                _shown_or_imprecise(
+                    make(measure, role, rows, budget, z), measure.is_proportion, blank_imprecise
+                )
             )
     return cells
