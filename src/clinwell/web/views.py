@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
+from clinwell.web.consortium.access import user_consortia
 from clinwell.web.orgs.models import Membership
 
 
@@ -15,9 +16,12 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = list(
         Membership.objects.filter(user=request.user).select_related("organization")  # type: ignore[misc]
     )
+    consortia = user_consortia(request.user)  # type: ignore[arg-type]
     if len(memberships) == 1:
         return redirect("orgs:overview", org_slug=memberships[0].organization.slug)
-    return render(request, "home.html", {"memberships": memberships})
+    if not memberships and len(consortia) == 1:
+        return redirect("consortium:overview", consortium_slug=consortia[0].consortium.slug)
+    return render(request, "home.html", {"memberships": memberships, "consortia": consortia})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -82,3 +82,12 @@ def test_the_public_report_needs_no_login(client: Client, contributed: Collabora
     assert client.get("/c/test-collab/report/").status_code == 302
     assert client.get("/c/test-collab/report/99/").status_code == 404
     assert client.get("/c/nope/report/1/").status_code == 404
+
+
+def test_home_leads_consortium_staff_to_their_consortium(
+    client: Client, collaborative: Collaborative
+) -> None:
+    client.force_login(collaborative.staff)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/c/test-collab/"
