@@ -72,6 +72,16 @@ def test_refusals_name_the_field_and_store_nothing(
     assert Contribution.objects.count() == 0
 
 
+def test_an_oversized_body_is_refused(
+    client: Client, collaborative: Collaborative, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    token = collaborative.tokens[collaborative.members[0].slug]
+    response = _call(client, "post", "/contributions", token, synthetic().contributions[0].dumps())
+    assert response.status_code == 413
+    assert Contribution.objects.count() == 0
+
+
 def test_tokens_are_checked(client: Client, collaborative: Collaborative) -> None:
     member = collaborative.members[0]
     body = synthetic().contributions[0].dumps()

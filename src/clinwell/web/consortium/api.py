@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, Throttled
@@ -151,9 +152,13 @@ def submit_contribution(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     A period already contributed is refused: each member contributes once per period."""
     member = _member(request)
     try:
+        body = request.body
+    except RequestDataTooBig:
+        return 413, {"detail": "The contribution is larger than this server accepts."}
+    try:
         received = receive_contribution(
             member.consortium,
-            request.body,
+            body,
             via=Contribution.Via.API,
             source="request body",
             sender=member,
