@@ -278,7 +278,7 @@ def accuracy_stage(folder: Path | None, draws: int, seed: int = 3) -> list[dict[
                         "exact": round(exact[key].pooled.estimate * scale, 3),
                         "rmse": None
                         if found.size == 0
-                        else round(float(np.sqrt((found**2).mean())) * scale, 3),
+                        else float(f"{float(np.sqrt((found**2).mean())) * scale:.3g}"),
                         "unit": "percentage points" if spec.is_proportion else spec.label,
                         "imprecise_share": round(imprecise.get(key, 0) / draws, 3),
                     }
@@ -292,12 +292,16 @@ def main() -> None:
     parser.add_argument("--respondents", type=int, default=10_000)
     parser.add_argument("--draws", type=int, default=200)
     parser.add_argument("--postgres", default=None, help="URL of a scratch PostgreSQL database")
-    parser.add_argument("--stage", choices=["all", "database"], default="all")
+    parser.add_argument("--stage", choices=["all", "database", "accuracy"], default="all")
     parser.add_argument("--files", type=Path, default=None)
     parser.add_argument("--url", default=None)
     args = parser.parse_args()
     if args.stage == "database":
         print(json.dumps(database_stage(args.files, args.url)))
+        return
+    if args.stage == "accuracy":  # again, on the files of an earlier run (--files DIR)
+        for row in accuracy_stage(None, args.draws) + accuracy_stage(args.files, args.draws):
+            print(json.dumps(row), flush=True)
         return
     folder = Path(tempfile.mkdtemp(prefix="clinwell-bench-consortium-files-"))
     report: dict[str, Any] = {"load_average_start": os.getloadavg()[0]}

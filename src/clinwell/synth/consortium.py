@@ -7,7 +7,9 @@ drawn log-normal around the member's own means). Its contribution is built the w
 member's is: the responses are scored with the instrument library and released through the
 member's own privacy gate (:func:`clinwell.privacy.release`, minimum group size 5, over the
 role dimension), so the file holds only released numbers — an all-roles row and one row per
-role the gate published.
+role the gate published. Every item is answered (``missing_rate=0``): one missingness pattern
+means one suppression pass per release, which halves the time of a 12-member demo; a real
+member's ``n`` differs a little from measure to measure.
 
 Known truth (:class:`MemberTruth`): the member's population burnout (the generator's
 ``expected_org_burnout``) and its true mean EHR-Time8 and WOW8. For the measured impacts
@@ -235,7 +237,7 @@ def generate_consortium(
             )
             for u in range(3)
         )
-        spec = SurveySpec(units=units, instruments=INSTRUMENTS, comment_rate=0.0)
+        spec = SurveySpec(units=units, instruments=INSTRUMENTS, comment_rate=0.0, missing_rate=0.0)
         wave = generate_wave(spec, wave=0, seed=seed * 1000 + j)
         cells, n = _survey_cells(wave.responses, policy)
         ehr_mean = float(np.clip(rng.normal(5.6, 0.6), 3.0, 9.0))
