@@ -113,3 +113,21 @@ def test_a_representative_uploads_its_own_members_file(
     response = _upload(client, collaborative.rep_a, synthetic().contributions[1].dumps().encode())
     assert response.status_code == 422  # type: ignore[attr-defined]
     assert Contribution.objects.count() == 1
+
+
+def test_only_staff_withdraw_a_contribution(client: Client, contributed: Collaborative) -> None:
+    stored = Contribution.objects.get(member=contributed.members[1])
+    path = f"/c/test-collab/contributions/{stored.pk}/withdraw/"
+    client.force_login(contributed.rep_b)
+    assert client.post(path).status_code == 403
+    client.force_login(contributed.staff)
+    assert client.post(path).status_code == 302
+    assert not Contribution.objects.filter(pk=stored.pk).exists()
+    assert not ContributionCell.objects.filter(contribution_id=stored.pk).exists()
+    # the member may now send a corrected file for the same period
+    receive_contribution(
+        contributed.consortium,
+        synthetic().contributions[1].dumps(),
+        via="api",
+        sender=contributed.members[1],
+    )
