@@ -15,7 +15,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from clinwell.consortium import ROLE_GROUPS, BudgetExhaustedError, ContributionError
+from clinwell.consortium import (
+    ROLE_GROUPS,
+    BudgetExhaustedError,
+    ContributionError,
+    pooled_measures,
+)
 from clinwell.web.consortium.access import access_member, consortium_by_slug, visible_members
 from clinwell.web.consortium.decorators import consortium_view
 from clinwell.web.consortium.forms import ContributionUploadForm, MemberForm, ReleaseForm
@@ -187,6 +192,7 @@ def evidence_download(request: HttpRequest, cm: Membership) -> HttpResponse:
 @consortium_view(staff_only=True)
 def releases(request: HttpRequest, cm: Membership) -> HttpResponse:
     periods = contributed_periods(cm.consortium)
+    known = pooled_measures()
     form = ReleaseForm(request.POST or None, periods=periods)
     if request.method == "POST" and form.is_valid():
         try:
@@ -205,6 +211,7 @@ def releases(request: HttpRequest, cm: Membership) -> HttpResponse:
         "consortium": cm.consortium,
         "form": form,
         "releases": Release.objects.filter(consortium=cm.consortium),
+        "report_labels": [known[k].label for k in cm.consortium.report_measures if k in known],
         **budget_context(cm.consortium),
     }
     return render(request, "consortium/releases.html", context)
