@@ -18,7 +18,6 @@ from clinwell.consortium.contribution import (
     Contribution,
     ContributionError,
     ImpactRecord,
-    parse_contribution,
     period_kind,
     schema_document,
     schema_document_for_api,
@@ -56,6 +55,7 @@ from clinwell.consortium.release import (
     release_plan,
     release_report,
 )
+from clinwell.consortium.validate import parse_contribution
 from clinwell.consortium.vocabulary import (
     ALL,
     PUBLIC_REPORT_MEASURES,

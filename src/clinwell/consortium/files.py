@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clinwell.consortium.contribution import Contribution, ContributionError, parse_contribution
+from clinwell.consortium.contribution import Contribution, ContributionError
 from clinwell.consortium.pooling import (
     DEFAULT_MIN_MEMBERS,
     PERCENTILES,
@@ -29,6 +29,7 @@ from clinwell.consortium.pooling import (
     CellSums,
     pooled_interval,
 )
+from clinwell.consortium.validate import parse_contribution
 from clinwell.consortium.vocabulary import pooled_measure
 
 POOL_SQL = """

@@ -10,10 +10,20 @@ from dataclasses import dataclass
 from functools import cache
 
 import pytest
+from django.db.models import QuerySet
 
 from clinwell.synth.consortium import SyntheticConsortium, generate_consortium
 from clinwell.web.accounts.models import User
-from clinwell.web.consortium.models import Consortium, ConsortiumMembership, Member
+from clinwell.web.consortium.models import (
+    Consortium,
+    ConsortiumMembership,
+    Contribution,
+    ContributionCell,
+    ContributionImpact,
+    Member,
+    Release,
+    ReleaseCell,
+)
 from clinwell.web.consortium.services.contributions import receive_contribution
 from clinwell.web.consortium.services.members import (
     add_member,
@@ -40,6 +50,25 @@ class Collaborative:
     rep_b: User  # represents members[1]
     outsider: User
     staff_role: ConsortiumMembership
+
+    # Scoped to this consortium: other tests' module fixtures may leave the demo's behind.
+    def contributions(self) -> QuerySet[Contribution]:
+        return Contribution.objects.filter(member__consortium=self.consortium)
+
+    def counts(self) -> tuple[int, int, int]:
+        """Contributions, cells and impacts stored for this consortium."""
+        mine = {"contribution__member__consortium": self.consortium}
+        return (
+            self.contributions().count(),
+            ContributionCell.objects.filter(**mine).count(),
+            ContributionImpact.objects.filter(**mine).count(),
+        )
+
+    def releases(self) -> QuerySet[Release]:
+        return Release.objects.filter(consortium=self.consortium)
+
+    def release_cells(self) -> QuerySet[ReleaseCell]:
+        return ReleaseCell.objects.filter(release__consortium=self.consortium)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from clinwell.web.api.tokens import create_token
 from clinwell.web.consortium.api import api
-from clinwell.web.consortium.models import Contribution
 from clinwell.web.consortium.services.releases import release_period
 from clinwell.web.consortium.tokens import revoke_member_tokens
 from tests.web.consortium.conftest import PERIOD, Collaborative, synthetic
@@ -69,7 +68,7 @@ def test_refusals_name_the_field_and_store_nothing(
     assert "cells[3].sd: -1 must be at least 0" in detail
     assert any(d.startswith("impacts[0].interventions") for d in detail)
     assert _call(client, "post", "/contributions", token, b"{oops").status_code == 422
-    assert Contribution.objects.count() == 0
+    assert collaborative.contributions().count() == 0
 
 
 def test_an_oversized_body_is_refused(
@@ -79,7 +78,7 @@ def test_an_oversized_body_is_refused(
     token = collaborative.tokens[collaborative.members[0].slug]
     response = _call(client, "post", "/contributions", token, synthetic().contributions[0].dumps())
     assert response.status_code == 413
-    assert Contribution.objects.count() == 0
+    assert collaborative.contributions().count() == 0
 
 
 def test_tokens_are_checked(client: Client, collaborative: Collaborative) -> None:

@@ -10,21 +10,13 @@ from django.test import Client
 
 from clinwell.consortium import ContributionError
 from clinwell.web.accounts.models import User
-from clinwell.web.consortium.models import Contribution, ContributionCell, ContributionImpact
+from clinwell.web.consortium.models import Contribution, ContributionCell
 from clinwell.web.consortium.services.contributions import receive_contribution
 from tests.web.consortium.conftest import Collaborative, synthetic
 
 
 def _document(index: int = 0) -> dict[str, object]:
     return synthetic().contributions[index].to_json()
-
-
-def _counts() -> tuple[int, int, int]:
-    return (
-        Contribution.objects.count(),
-        ContributionCell.objects.count(),
-        ContributionImpact.objects.count(),
-    )
 
 
 def test_a_contribution_is_stored_whole(collaborative: Collaborative) -> None:
@@ -53,22 +45,22 @@ def test_bad_files_are_refused_and_change_nothing(
 ) -> None:
     document = _document()
     change(document)
-    before = _counts()
+    before = collaborative.counts()
     with pytest.raises(ContributionError) as caught:
         receive_contribution(
             collaborative.consortium, json.dumps(document), via="upload", source="bad.json"
         )
     assert any(str(p).startswith(expected) for p in caught.value.problems), caught.value.problems
-    assert _counts() == before
+    assert collaborative.counts() == before
 
 
 def test_a_duplicate_period_is_refused(collaborative: Collaborative) -> None:
     body = synthetic().contributions[0].dumps()
     receive_contribution(collaborative.consortium, body, via="upload")
-    before = _counts()
+    before = collaborative.counts()
     with pytest.raises(ContributionError, match="already contributed for 2026-H1"):
         receive_contribution(collaborative.consortium, body, via="upload")
-    assert _counts() == before
+    assert collaborative.counts() == before
 
 
 def test_a_member_can_only_send_its_own_file(collaborative: Collaborative) -> None:
@@ -79,7 +71,7 @@ def test_a_member_can_only_send_its_own_file(collaborative: Collaborative) -> No
             via="api",
             sender=collaborative.members[0],
         )
-    assert Contribution.objects.count() == 0
+    assert collaborative.contributions().count() == 0
 
 
 def _upload(client: Client, user: User, body: bytes, name: str = "c.json") -> object:
@@ -101,7 +93,7 @@ def test_the_upload_page_lists_every_problem(client: Client, collaborative: Coll
     assert "The file was refused; nothing was stored" in text
     assert "period: must be a year (2026) or a half-year (2026-H1)" in text
     assert "cells[0].n: must be at least 5, got 2" in text
-    assert Contribution.objects.count() == 0
+    assert collaborative.contributions().count() == 0
 
 
 def test_a_representative_uploads_its_own_members_file(
@@ -109,10 +101,10 @@ def test_a_representative_uploads_its_own_members_file(
 ) -> None:
     response = _upload(client, collaborative.rep_a, synthetic().contributions[0].dumps().encode())
     assert response.status_code == 302  # type: ignore[attr-defined]
-    assert Contribution.objects.get().member == collaborative.members[0]
+    assert collaborative.contributions().get().member == collaborative.members[0]
     response = _upload(client, collaborative.rep_a, synthetic().contributions[1].dumps().encode())
     assert response.status_code == 422  # type: ignore[attr-defined]
-    assert Contribution.objects.count() == 1
+    assert collaborative.contributions().count() == 1
 
 
 def test_only_staff_withdraw_a_contribution(client: Client, contributed: Collaborative) -> None:

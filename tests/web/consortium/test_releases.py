@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 
 from clinwell.consortium import BudgetExhaustedError
-from clinwell.web.consortium.models import Release, ReleaseCell
 from clinwell.web.consortium.services.releases import (
     ReleaseRefused,
     budget_spent,
@@ -24,11 +23,11 @@ def test_releases_spend_the_budget_and_stop_when_it_is_spent(
     assert first.cells.filter(withheld=False, role="all").exists()
     publish_release(role, PERIOD)
     assert budget_spent(contributed.consortium) == pytest.approx(2.0)
-    cells = ReleaseCell.objects.count()
+    cells = contributed.release_cells().count()
     with pytest.raises(BudgetExhaustedError, match="only ε = 0 of the consortium's budget"):
         publish_release(role, PERIOD)
-    assert Release.objects.count() == 2
-    assert ReleaseCell.objects.count() == cells
+    assert contributed.releases().count() == 2
+    assert contributed.release_cells().count() == cells
 
 
 def test_a_period_with_too_few_members_is_not_released(collaborative: Collaborative) -> None:
@@ -47,4 +46,4 @@ def test_the_releases_page_refuses_once_the_budget_is_spent(
     assert response.status_code == 200
     assert "Nothing was released" in response.content.decode()
     assert "no release was made" in response.content.decode()
-    assert Release.objects.count() == 2
+    assert contributed.releases().count() == 2

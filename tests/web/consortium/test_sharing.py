@@ -127,7 +127,7 @@ def test_send_to_a_consortium_on_this_instance(cast: Cast, alpha: tuple, login: 
     assert client.post("/o/alpha/consortium/send/", data).status_code == 404  # not its rep
     grant_consortium_role(cast.owner, consortium, "member", member)
     assert client.post("/o/alpha/consortium/send/", data).status_code == 302
-    stored = Contribution.objects.get()
+    stored = Contribution.objects.get(member=member)
     assert (stored.member, stored.period, stored.received_via) == (member, "2025-H1", "direct")
     assert stored.impacts.count() == 1
 

@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 
 from clinwell.web.accounts.models import User
+from clinwell.web.consortium.demo import CONSORTIUM_SLUG
+from clinwell.web.consortium.models import Consortium
 from clinwell.web.demo import DEMO_SLUG, load_demo
 from clinwell.web.ehrburden.models import EhrRun
 from clinwell.web.ehrburden.services.report import unit_results
@@ -25,6 +27,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[EhrRun]:
         load_demo(lambda _message: None)
         yield EhrRun.objects.get(organization__slug=DEMO_SLUG)
         delete_organization(Organization.objects.get(slug=DEMO_SLUG))
+        Consortium.objects.filter(slug=CONSORTIUM_SLUG).delete()  # the demo's consortium too
         User.objects.filter(email__endswith="@demo.clinwell.org").delete()
 
 
