@@ -158,6 +158,15 @@ def test_imported_evidence_shows_in_the_catalog_and_ranks_suggestions(
         .content.decode()
     )
     assert "Ordered by the improvement measured across your consortium" in page
+    import re
+
+    from clinwell.web.consortium.measured import measured_benefit, measured_effects
+
+    shown = re.findall(r'id="pick-([a-z_]+)"', page)
+    effects = measured_effects(cast.alpha)
+    benefits = [measured_benefit(effects.get(i, [])) for i in shown]
+    assert benefits[0] > 0
+    assert benefits == sorted(benefits, reverse=True)  # measured first, best first
     assert cast.beta.measured_effects.count() == 0  # another tenant sees none of it
 
 
