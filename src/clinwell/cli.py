@@ -9,7 +9,16 @@ from __future__ import annotations
 import typer
 
 from clinwell import __version__
-from clinwell.commands import comments, ehr, instruments, knowledge, server, synth, tabulate
+from clinwell.commands import (
+    comments,
+    consortium,
+    ehr,
+    instruments,
+    knowledge,
+    server,
+    synth,
+    tabulate,
+)
 
 app = typer.Typer(
     name="clinwell",
@@ -35,7 +44,7 @@ def _root(
     """Measure clinician burnout, understand its drivers, act on it, and measure again."""
 
 
-for area in (server, instruments, tabulate, ehr, synth, knowledge, comments):
+for area in (server, instruments, tabulate, ehr, synth, knowledge, comments, consortium):
     area.register(app)
 
 

@@ -34,6 +34,7 @@ def demo_credentials() -> list[tuple[str, str, str]]:
         ("Executive viewer", "executive@demo.clinwell.org", DEMO_PASSWORD),
         ("Unit leader (Main Campus / Medicine)", "leader@demo.clinwell.org", DEMO_PASSWORD),
         ("Analyst", "analyst@demo.clinwell.org", DEMO_PASSWORD),
+        ("Consortium staff (state collaborative)", "consortium@demo.clinwell.org", DEMO_PASSWORD),
     ]
 
 

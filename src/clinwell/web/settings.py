@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "clinwell.web.actions",
     "clinwell.web.ehrburden",
     "clinwell.web.knowledgebase",
+    "clinwell.web.consortium",
     "clinwell.web.dashboard",
     "clinwell.web.api",
     "ninja",

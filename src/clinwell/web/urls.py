@@ -13,6 +13,7 @@ org_patterns = [
     path("actions/", include("clinwell.web.actions.urls")),
     path("ehr/", include("clinwell.web.ehrburden.urls")),
     path("knowledge/", include("clinwell.web.knowledgebase.urls")),
+    path("consortium/", include("clinwell.web.consortium.sharing_urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("clinwell.web.api.urls")),
     path("o/<slug:org_slug>/", include(org_patterns)),
+    path("c/<slug:consortium_slug>/", include("clinwell.web.consortium.urls")),
     path("", include("clinwell.web.surveys.public_urls")),
 ]
 

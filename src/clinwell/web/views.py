@@ -7,15 +7,19 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
+from clinwell.web.consortium.access import user_consortia
 from clinwell.web.orgs.access import memberships_of
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     memberships = list(memberships_of(request.user))  # type: ignore[arg-type]
+    consortia = user_consortia(request.user)  # type: ignore[arg-type]
     if len(memberships) == 1:
         return redirect("dashboard:overview", org_slug=memberships[0].organization.slug)
-    return render(request, "home.html", {"memberships": memberships})
+    if not memberships and len(consortia) == 1:
+        return redirect("consortium:overview", consortium_slug=consortia[0].consortium.slug)
+    return render(request, "home.html", {"memberships": memberships, "consortia": consortia})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -12,6 +12,8 @@ from clinwell.web.actions.drivers import measure_info
 from clinwell.web.actions.impact import plan_impact
 from clinwell.web.actions.models import ActionPlan
 from clinwell.web.actions.suggestions import suggestion_request, suggestions_for
+from clinwell.web.consortium.demo import CONSORTIUM_SLUG
+from clinwell.web.consortium.models import Consortium
 from clinwell.web.demo import DEMO_SLUG, load_demo
 from clinwell.web.orgs.models import Organization
 from clinwell.web.orgs.services.organizations import delete_organization
@@ -25,6 +27,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
         load_demo(lambda _message: None)
         yield
         delete_organization(Organization.objects.get(slug=DEMO_SLUG))
+        Consortium.objects.filter(slug=CONSORTIUM_SLUG).delete()  # the demo's consortium too
         User.objects.filter(email__endswith="@demo.clinwell.org").delete()
 
 

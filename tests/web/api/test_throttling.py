@@ -17,12 +17,12 @@ from django.db import connection
 from django.test import Client
 
 from clinwell.web.accounts.models import User
-from clinwell.web.api.throttles import (
+from clinwell.web.api.v1 import api as ninja_api
+from clinwell.web.throttles import (
     ANON_THROTTLE,
     TOKEN_THROTTLE,
     TokenRateThrottle,
 )
-from clinwell.web.api.v1 import api as ninja_api
 from tests.web.api.conftest import ApiClient
 from tests.web.conftest import Cast
 

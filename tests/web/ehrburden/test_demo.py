@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 
 from clinwell.web.accounts.models import User
+from clinwell.web.consortium.demo import CONSORTIUM_SLUG
+from clinwell.web.consortium.models import Consortium
 from clinwell.web.demo import DEMO_SLUG, load_demo
 from clinwell.web.ehrburden.models import EhrRun
 from clinwell.web.ehrburden.services.report import unit_results
@@ -27,6 +29,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[EhrRun]:
         assert runs.count() == 2  # the earlier and the latest eight weeks (a trend)
         yield runs[0]
         delete_organization(Organization.objects.get(slug=DEMO_SLUG))
+        Consortium.objects.filter(slug=CONSORTIUM_SLUG).delete()  # the demo's consortium too
         User.objects.filter(email__endswith="@demo.clinwell.org").delete()
 
 

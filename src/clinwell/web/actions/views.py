@@ -24,6 +24,7 @@ from clinwell.web.actions.suggestions import (
     suggestion_request,
     suggestions_for,
 )
+from clinwell.web.knowledgebase.measured import measured_effects, rank_by_measured
 from clinwell.web.knowledgebase.presenters import intervention_view, term_label
 from clinwell.web.orgs.access import access_unit, can_edit_plans, require_plan_editor
 from clinwell.web.orgs.decorators import org_view
@@ -133,6 +134,11 @@ def new(request: HttpRequest, membership: Membership) -> HttpResponse:
         start["initial"]["source"], start["measure"], start["domain"], start["level"]
     )
     suggestions = suggestions_for(req)
+    measured = measured_effects(membership.organization)
+    rank_measured = bool(measured) and request.GET.get("rank") == "measured"
+    if rank_measured:
+        ids = {i: s.intervention.id for i, s in enumerate(suggestions)}
+        suggestions = rank_by_measured(suggestions, ids, measured)
     suggested_ids = {s.intervention.id for s in suggestions}
     levels = burnout_levels()
     chosen = set(form["interventions"].value() or [])
@@ -143,10 +149,12 @@ def new(request: HttpRequest, membership: Membership) -> HttpResponse:
         "form": form,
         "request_drivers": [term_label(k) for k in req.drivers],
         "suggestion_request": req,
+        "has_measured": bool(measured),
+        "rank_measured": rank_measured,
         "suggestions": [
             {
                 "s": s,
-                "v": intervention_view(s.intervention),
+                "v": intervention_view(s.intervention, measured.get(s.intervention.id, ())),
                 "checked": s.intervention.id in chosen,
                 "level_name": levels.get(s.intervention.level).name,
             }

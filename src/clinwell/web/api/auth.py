@@ -11,17 +11,17 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from clinwell.web.accounts.models import User
-from clinwell.web.api.throttles import TOKEN_DIGEST_ATTRIBUTE
 from clinwell.web.api.tokens import hash_token, user_for_token
 from clinwell.web.orgs.access import access_membership, require_role
 from clinwell.web.orgs.models import Membership
+from clinwell.web.throttles import TOKEN_DIGEST_ATTRIBUTE
 
 
 class BearerToken(HttpBearer):
     """``Authorization: Bearer <token>`` with a live personal token of an active user.
 
     On success the token's digest is left on the request for the per-token rate limit
-    (:class:`~clinwell.web.api.throttles.TokenRateThrottle`).
+    (:class:`~clinwell.web.throttles.TokenRateThrottle`).
     """
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:

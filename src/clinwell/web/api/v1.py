@@ -16,7 +16,7 @@ from ninja.operation import Operation
 from clinwell.web.api.auth import BearerToken
 from clinwell.web.api.endpoints import knowledge, orgs, waves
 from clinwell.web.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from clinwell.web.api.throttles import (
+from clinwell.web.throttles import (
     ANON_RATE,
     ANON_THROTTLE,
     TOKEN_RATE,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from clinwell.knowledge import Intervention, burnout_levels, nam_plan, vocabulary
+from clinwell.web.knowledgebase.measured import effect_summary
+from clinwell.web.knowledgebase.models import MeasuredEffect
 
 DESIGN_LABELS = {
     "meta_analysis": "Meta-analysis",
@@ -27,8 +30,14 @@ def term_label(key: str) -> str:
         return key
 
 
-def intervention_view(item: Intervention) -> dict[str, Any]:
-    """An intervention with its level name, NAM actions, labelled keys and evidence."""
+def intervention_view(
+    item: Intervention, measured: Sequence[MeasuredEffect] = ()
+) -> dict[str, Any]:
+    """An intervention with its level name, NAM actions, labelled keys and evidence.
+
+    ``measured``: the pooled effects the organization imported from its consortium for this
+    intervention ("measured in N systems"), shown beside the published evidence.
+    """
     plan = nam_plan()
     return {
         "item": item,
@@ -42,4 +51,5 @@ def intervention_view(item: Intervention) -> dict[str, Any]:
         "evidence": [
             {"e": e, "design": DESIGN_LABELS.get(e.design, e.design)} for e in item.evidence
         ],
+        "measured": [{"effect": m, "summary": effect_summary(m)} for m in measured],
     }

@@ -22,6 +22,7 @@ from clinwell.knowledge import (
     resource_directory,
     vocabulary,
 )
+from clinwell.web.knowledgebase.measured import measured_effects
 from clinwell.web.knowledgebase.presenters import intervention_view
 from clinwell.web.knowledgebase.services import (
     RecognitionInputError,
@@ -94,9 +95,10 @@ def interventions(request: HttpRequest, membership: Membership) -> HttpResponse:
     except UnknownKeyError as exc:
         error, found = str(exc), ()
     vocab = vocabulary()
+    measured = measured_effects(membership.organization)
     context = {
         "items": found,
-        "views": [intervention_view(i) for i in found],
+        "views": [intervention_view(i, measured.get(i.id, ())) for i in found],
         "filters": filters,
         "error": error,
         "level_choices": burnout_levels().levels,
@@ -116,8 +118,9 @@ def intervention_detail(
         item = intervention(intervention_id)
     except UnknownKeyError as exc:
         raise Http404("No such intervention") from exc
+    measured = measured_effects(membership.organization).get(item.id, ())
     context = {
-        "v": intervention_view(item),
+        "v": intervention_view(item, measured),
         "ehr_metrics": [vocabulary().term(k) for k in item.ehr_metrics],
         "can_plan": membership.role in (Role.ADMIN, Role.LEADER),
     }

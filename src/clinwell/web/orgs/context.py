@@ -17,6 +17,7 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...] | None]] = [
     ("Action plans", "actions:index", None),
     ("EHR", "ehrburden:index", ("admin", "leader", "analyst", "executive")),
     ("Knowledge", "knowledgebase:index", None),
+    ("Consortium", "consortium-sharing:index", ("admin",)),
     ("Settings", "orgs:settings", ("admin",)),
 ]
 
