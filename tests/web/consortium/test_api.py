@@ -26,7 +26,7 @@ BASE = "/api/consortium/v1"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
+def _fresh_rate_limits(db: None) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
