@@ -89,6 +89,7 @@ def drivers_data(membership: Membership, wave: Wave, scope: Scope) -> dict[str, 
     analysed = (
         PublishedCell.objects.filter(
             wave=wave,
+            group="",
             unit__in=visible_units(membership),
             suppressed=False,
             drivers__has_key="drivers",
