@@ -27,7 +27,7 @@ from clinwell.web.results.services.significance import Q_LEVEL, mark_cells
 from clinwell.web.surveys.models import Response, Wave
 from clinwell.web.surveys.services.waves import wave_exclusions
 
-CACHE_VERSION = "results-2"
+CACHE_VERSION = "results-3"  # 3: every scale and flag of a wave is released
 
 
 def fingerprint(wave: Wave) -> str:

@@ -24,6 +24,7 @@ def overview_data(
         "state": "none" if cell is None else ("suppressed" if cell.suppressed else "published"),
         "kpis": pages.kpi_cards(membership, waves, wave, res, scope, cell),
         "domains": pages.domain_cards(membership, wave, res, scope, cell),
+        "all_measures": pages.measure_values(res, cell),
     }
 
 
