@@ -145,7 +145,7 @@ def quadrant_data(
             placed.importance_cut,
             placed.performance_cut or 0.0,
             y_title,
-            "+.1f" if relative else ".0f",
+            "+.2f" if relative else ".0f",
         )
         if points and placed.performance_cut is not None
         else None
@@ -167,6 +167,12 @@ def quadrant_data(
             "national_withheld": not physicians_only and any(r["has_national"] for r in rows),
         }
     }
+
+
+def _signed(value: float) -> str:
+    """``+0.12`` / ``-0.12``; never ``-0.00``."""
+    text = f"{value:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text
 
 
 def _row(
@@ -199,7 +205,7 @@ def _row(
         "withheld": est is None,
         "organization": fmt_value(m, None if org_est is None else org_est["estimate"]),
         "difference": difference,
-        "difference_display": "" if difference is None else f"{difference:+.2f}",
+        "difference_display": "" if difference is None else _signed(difference),
         "direction_note": "higher is worse" if m.higher_is_worse else "higher is better",
         "performance": perf,
         "performance_display": (
