@@ -98,6 +98,8 @@ def quadrant_data(
     physicians only, so a national physician figure is a like-for-like comparison.
     """
     org = res.cell(None)
+    if org is None or org.suppressed or org.n == cell.n:
+        relative = False  # no released reference, or the same population (a single root unit)
     measures = [res.measure(d["column"]) for d in drivers]
     known = [m for m in measures if m is not None]
     if len(known) != len(drivers) or not drivers:
