@@ -117,3 +117,22 @@ def test_a_physician_group_is_compared_with_the_national_figure(cast: Cast, wave
     share = np.nanmean(_values(wave, "org_wellbeing.feels_valued"))
     assert valued["national"]["difference"] == pytest.approx(share - 0.545, abs=1e-9)
     assert not physicians["quadrant"]["national_withheld"]
+
+
+def test_a_unit_holding_the_whole_organization_is_placed_on_its_own_scales(
+    cast: Cast, wave: Wave, login: Callable[[User], Client]
+) -> None:
+    root = cast.unit(cast.alpha, "Alpha Health")
+    assert results_for(wave).cell(root.pk).n == results_for(wave).cell(None).n
+    body = html.unescape(
+        login(cast.owner)
+        .get(f"/o/alpha/results/drivers/?wave={wave.pk}&unit={root.pk}")
+        .content.decode()
+    )
+    assert "Importance from the organization's analysis" not in body
+    doc = _values(wave, DOC)
+    # a comparison with itself would put every driver at 0 SD: POMP instead
+    assert f"{100 * (np.nanmean(doc) - 1) / 4:.0f}% of maximum" in _row(
+        body, "Time for documentation"
+    )
+    assert " SD" not in _row(body, "Time for documentation")
