@@ -172,6 +172,110 @@ def drivers_spec(title: str, drivers: list[dict[str, Any]]) -> dict[str, Any]:
     return spec
 
 
+QUADRANT_COLOURS = {
+    "Concentrate here": "#b23b1e",
+    "Keep up the good work": BRAND,
+    "Low priority": "#5b6470",
+    "Possible overkill": "#6a4fa3",
+}
+
+
+def quadrant_spec(
+    title: str,
+    points: list[dict[str, Any]],
+    importance_cut: float,
+    performance_cut: float,
+    y_title: str,
+    y_format: str,
+) -> dict[str, Any]:
+    """Importance (x) against performance (y), one numbered point per driver item, with
+    dashed cross-hairs at the mean importance and the performance reference.
+
+    ``points``: ``{"label", "rank", "importance", "performance", "quadrant"}``; the number
+    drawn next to a point is its rank, which the table next to the chart names.
+    """
+    spec = _base(title, height=300)
+    keys = ("label", "rank", "importance", "performance", "quadrant")
+    values = [{k: p[k] for k in keys} for p in points]
+    x = {
+        "field": "importance",
+        "type": "quantitative",
+        "title": "Importance (share of explained variance)",
+        "axis": {"format": ".0%", "titleAnchor": "end", "labelFlush": True},
+        "scale": {"zero": True, "nice": True},
+    }
+    y = {
+        "field": "performance",
+        "type": "quantitative",
+        "title": y_title,
+        "axis": {"format": y_format},
+        "scale": {"zero": False, "nice": True},
+    }
+    cuts = {"importance": importance_cut, "performance": performance_cut}
+    rule = {"type": "rule", "color": "#5b6470", "strokeDash": [5, 4], "strokeWidth": 1.5}
+    spec.update(
+        {
+            "layer": [
+                {
+                    "data": {"values": [cuts]},
+                    "mark": rule,
+                    "encoding": {"x": {"field": "importance", "type": "quantitative"}},
+                },
+                {
+                    "data": {"values": [cuts]},
+                    "mark": rule,
+                    "encoding": {"y": {"field": "performance", "type": "quantitative"}},
+                },
+                {
+                    "data": {"values": values},
+                    "mark": {"type": "point", "filled": True, "size": 90, "opacity": 1},
+                    "encoding": {
+                        "x": x,
+                        "y": y,
+                        "color": {
+                            "field": "quadrant",
+                            "type": "nominal",
+                            "title": None,
+                            "scale": {
+                                "domain": list(QUADRANT_COLOURS),
+                                "range": list(QUADRANT_COLOURS.values()),
+                            },
+                            "legend": {"orient": "bottom", "columns": 2, "labelLimit": 180},
+                        },
+                        "shape": {
+                            "field": "quadrant",
+                            "type": "nominal",
+                            "title": None,
+                            "scale": {"domain": list(QUADRANT_COLOURS)},
+                            "legend": {"orient": "bottom", "columns": 2, "labelLimit": 180},
+                        },
+                        "tooltip": [
+                            {"field": "rank", "title": "Rank"},
+                            {"field": "label", "title": "Driver"},
+                            {"field": "importance", "title": "Importance", "format": ".0%"},
+                            {"field": "performance", "title": y_title, "format": y_format},
+                            {"field": "quadrant", "title": "Quadrant"},
+                        ],
+                    },
+                },
+                {
+                    "data": {"values": values},
+                    "mark": {
+                        "type": "text",
+                        "align": "left",
+                        "dx": 7,
+                        "dy": -7,
+                        "fontSize": 11,
+                        "color": "#1d2430",
+                    },
+                    "encoding": {"x": x, "y": y, "text": {"field": "rank", "type": "nominal"}},
+                },
+            ]
+        }
+    )
+    return spec
+
+
 def static_svg(spec: dict[str, Any], width: int = 640) -> str:
     """The chart as an SVG string (vl-convert), for the PDF report."""
     import vl_convert

@@ -15,6 +15,7 @@ from clinwell.web.orgs.access import Role, can_edit_plans
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
 from clinwell.web.results.services import pages
+from clinwell.web.results.services.catalog import measure_groups, pick_group
 from clinwell.web.results.services.cost import cost_context
 from clinwell.web.results.services.exports import comments_data, csv_response, pdf_response
 from clinwell.web.results.services.overview import overview_data, physicians_in_scope
@@ -72,8 +73,13 @@ def heatmap(request: HttpRequest, membership: Membership) -> HttpResponse:
     if context["wave"] is None:
         return _empty(request, context)
     res = results(context["wave"])
-    measures, rows = pages.heat_rows(membership, context["wave"], res, context["scope"])
+    group = pick_group(res.measures, request.GET.get("measures"))
+    measures, rows = pages.heat_rows(
+        membership, context["wave"], res, context["scope"], list(group.measures)
+    )
     context.update(
+        measure_groups=measure_groups(res.measures),
+        measure_group=group,
         measures=measures,
         rows=rows,
         meta=res.meta,

@@ -27,7 +27,7 @@ from clinwell.web.results.services.significance import Q_LEVEL, mark_cells
 from clinwell.web.surveys.models import Response, Wave
 from clinwell.web.surveys.services.waves import wave_exclusions
 
-CACHE_VERSION = "results-3"
+CACHE_VERSION = "results-4"  # 4: every scale released; cells by group
 
 
 def fingerprint(wave: Wave) -> str:

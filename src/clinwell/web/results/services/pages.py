@@ -191,12 +191,29 @@ def domain_cards(
     return out
 
 
+def measure_values(res: WaveResults, cell: PublishedCell | None) -> list[dict[str, Any]]:
+    """Every measure of the wave (headlines first) with the scope's released estimate."""
+    published = cell is not None and not cell.suppressed
+    return [
+        {
+            "measure": m,
+            "est": estimate_view(m, cell.estimates.get(m.column) if published and cell else None),
+        }
+        for m in res.measures
+    ]
+
+
 def heat_rows(
-    membership: Membership, wave: Wave, res: WaveResults, root: Scope
+    membership: Membership,
+    wave: Wave,
+    res: WaveResults,
+    root: Scope,
+    columns: list[MeasureInfo] | None = None,
 ) -> tuple[list[MeasureInfo], list[dict[str, Any]]]:
     """The heatmap: the root group first, then each child unit (published, suppressed or
-    without responses); drill-down links only to units the member may see."""
-    measures = heatmap_measures(res.measures)
+    without responses); drill-down links only to units the member may see. ``columns``: the
+    measure picker's choice (default: the headline measures)."""
+    measures = heatmap_measures(res.measures) if columns is None else columns
     root_cell = res.cell(root.unit_id, root.group)
     parent_id = root.unit_id
     units = visible_units(membership)
