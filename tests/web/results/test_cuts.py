@@ -120,3 +120,23 @@ def _sizes() -> list[tuple[int, int]]:
     from tests.web.results.conftest import ROLE_SIZES
 
     return list(ROLE_SIZES.values())
+
+
+def test_the_equity_view_finds_the_planted_gap_and_controls_the_family(
+    cast: Cast, role_wave: Wave, login: Callable[[User], Client]
+) -> None:
+    """Nurses were generated with a higher burnout score shift (0.4) than physicians."""
+    client = login(cast.executive)
+    response = client.get(f"/o/alpha/results/equity/?wave={role_wave.pk}")
+    assert response.status_code == 200
+    roles = next(s for s in response.context["sections"] if s["name"] == "role")
+    assert roles["reference"]["code"] == "physician"  # the largest published group
+    nurses = next(g for g in roles["groups"] if g["code"] == "nurse")
+    gaps = [g["gap"] for g in nurses["gaps"] if g["gap"]]
+    assert gaps
+    assert response.context["tests"] == len(gaps)  # one attribute (tenure) has a single group
+    for gap in gaps:
+        assert 0.0 <= gap["p"] <= gap["q"] <= 1.0
+        assert gap["clear_after_control"] == (gap["q"] <= 0.05)
+    tenure = next(s for s in response.context["sections"] if s["name"] == "tenure")
+    assert tenure["reference"] is None  # every respondent is in one band: nothing to compare

@@ -17,6 +17,7 @@ from clinwell.web.orgs.models import Membership
 from clinwell.web.results.services import pages
 from clinwell.web.results.services.catalog import measure_groups, pick_group
 from clinwell.web.results.services.cost import cost_context
+from clinwell.web.results.services.equity import equity_data
 from clinwell.web.results.services.exports import comments_data, csv_response, pdf_response
 from clinwell.web.results.services.overview import overview_data, physicians_in_scope
 from clinwell.web.results.services.scope import (
@@ -118,6 +119,15 @@ def trends(request: HttpRequest, membership: Membership) -> HttpResponse:
         return _empty(request, context)
     context.update(trends_data(context["waves"], context["scope"]))
     return render(request, "results/trends.html", context)
+
+
+@org_view()
+def equity(request: HttpRequest, membership: Membership) -> HttpResponse:
+    context = _base(request, membership, "equity")
+    if context["wave"] is None:
+        return _empty(request, context)
+    context.update(equity_data(membership, context["wave"], context["scope"]))
+    return render(request, "results/equity.html", context)
 
 
 @org_view(Role.ADMIN)
