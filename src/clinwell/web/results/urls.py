@@ -12,5 +12,4 @@ urlpatterns = [
     path("trends/", views.trends, name="trends"),
     path("comments/", views.comments, name="comments"),
     path("export.csv", views.export_csv, name="export_csv"),
-    path("report.pdf", views.report_pdf, name="report_pdf"),
 ]

@@ -16,7 +16,7 @@ from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
 from clinwell.web.results.services import pages
 from clinwell.web.results.services.cost import cost_context
-from clinwell.web.results.services.exports import comments_data, csv_response, pdf_response
+from clinwell.web.results.services.exports import comments_data, csv_response
 from clinwell.web.results.services.overview import overview_data, physicians_in_scope
 from clinwell.web.results.services.scope import Scope, pick_wave, results, scope_for
 from clinwell.web.results.services.trends import drivers_data, trends_data
@@ -122,11 +122,3 @@ def export_csv(request: HttpRequest, membership: Membership) -> HttpResponse:
     if wave is None:
         return _empty(request, {"page": "export", "waves": waves, "wave": None})
     return csv_response(membership, wave)
-
-
-@org_view()
-def report_pdf(request: HttpRequest, membership: Membership) -> HttpResponse:
-    context = _base(request, membership, "report")
-    if context["wave"] is None:
-        return _empty(request, context)
-    return pdf_response(request, membership, context)
