@@ -20,7 +20,7 @@ from clinwell.web.orgs.models import Membership
 from clinwell.web.results import charts
 from clinwell.web.results.services import pages
 from clinwell.web.results.services.cache import results_for
-from clinwell.web.results.services.catalog import KPI_LABELS, kpi_measures
+from clinwell.web.results.services.catalog import KPI_LABELS, MeasureInfo, kpi_measures
 from clinwell.web.results.services.scope import Scope
 from clinwell.web.surveys.models import Wave
 
@@ -28,8 +28,10 @@ FONT = "DejaVu Sans"
 PAPERS = {"letter": "Letter", "a4": "A4"}
 DEFAULT_PAPER = "letter"
 # In order; each is dashboard/report/_<name>.html. Page breaks: the summary is page 1.
-SECTIONS = ["summary", "measures", "charts", "units", "drivers", "plans", "cost", "method"]
+SECTIONS = ["summary", "charts", "units", "drivers", "plans", "cost"]
 CHART_WIDTH = 300  # px: two charts side by side on the page
+CHART_HEIGHT = 130
+DRIVERS_IN_CHART = 10
 
 
 def paper_size(params: Mapping[str, str]) -> str:
@@ -48,6 +50,23 @@ def chart_png(spec: dict[str, Any], width: int = CHART_WIDTH) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode()
 
 
+HOURS_SCALE = (30.0, 80.0)  # the heatmap's readable scale for weekly hours (present.badness)
+
+
+def mean_domain(m: MeasureInfo, values: list[dict[str, Any]]) -> tuple[float, float] | None:
+    """A mean's common scale: its instrument's range; weekly hours on 30-80 (widened to
+    hold every interval)."""
+    if m.is_proportion:
+        return None
+    if m.kpi == "weekly_hours":
+        low = min([HOURS_SCALE[0], *(float(v["lower"]) for v in values if v["lower"] is not None)])
+        high = max([HOURS_SCALE[1], *(float(v["upper"]) for v in values if v["upper"] is not None)])
+        return (low, high)
+    if m.low is None or m.high is None:
+        return None
+    return (m.low, m.high)
+
+
 def _trend_charts(waves: list[Wave], wave: Wave, scope: Scope) -> list[dict[str, Any]]:
     """Each headline measure by wave (no national line: see presenters.national)."""
     series = pages.scope_series(waves, wave, scope)
@@ -62,7 +81,8 @@ def _trend_charts(waves: list[Wave], wave: Wave, scope: Scope) -> list[dict[str,
         if len(values) < 2:
             continue
         label = KPI_LABELS[key]
-        spec = charts.trend_spec(f"{label} by wave", values, m.is_proportion)
+        spec = charts.trend_spec(label, values, m.is_proportion, domain=mean_domain(m, values))
+        spec["height"] = CHART_HEIGHT
         out.append({"src": chart_png(spec), "alt": f"{label} by wave"})
     return out
 
@@ -93,11 +113,12 @@ def report_context(
     res = results_for(wave)
     context["measures"], context["rows"] = pages.heat_rows(membership, wave, res, scope)
     context["charts"] = _trend_charts(waves, wave, scope)
-    drivers = board["drivers_all"]
-    if drivers["chart"]:
+    drivers = board["drivers_all"]["drivers"][:DRIVERS_IN_CHART]
+    if drivers:
+        spec = charts.drivers_spec("Share of the explained variance in burnout", drivers)
         context["drivers_chart"] = {
-            "src": chart_png(drivers["chart"], width=560),
-            "alt": "Key drivers of burnout",
+            "src": chart_png(spec, width=520),
+            "alt": "Key drivers of burnout, largest first",
         }
     return context
 
