@@ -22,14 +22,14 @@ def overview(request: HttpRequest, membership: Membership) -> HttpResponse:
 def report_pdf(request: HttpRequest, membership: Membership) -> HttpResponse:
     waves, wave = pick_wave(membership, request.GET.get("wave"))
     if wave is None:
-        context = {"page": "report", "waves": waves, "wave": None}
-        return render(request, "results/empty.html", context)
+        return render(request, "results/empty.html", {"page": "report", "waves": waves})
     scope = scope_for(membership, request.GET.get("unit"))
     context = report_context(membership, waves, wave, scope, request.GET)
     html = render_to_string("dashboard/report.html", context, request)
     pdf = render_pdf(html, request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     org = membership.organization.slug
-    filename = f"clinwell-board-report-{org}-wave{wave.pk}-{context['paper'].lower()}.pdf"
+    paper = str(context["paper"]).lower()
+    filename = f"clinwell-board-report-{org}-wave{wave.pk}-{paper}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
