@@ -63,9 +63,24 @@ def test_wave_labels_are_wrapped_not_cut() -> None:
         if x is None:  # the national rule spans the whole plot
             continue
         axis = x["axis"]
-        assert axis["labelExpr"] == charts.LINES_EXPR
+        # Wrapped and level where each wave has room, else angled on one line: in full.
+        assert charts.LINES_EXPR in axis["labelExpr"]
+        assert "join(split(datum.label" in axis["labelExpr"]
         assert axis["labelLimit"] == 0  # 0 = no limit in Vega
-        assert axis["labelAngle"] == 0
+        assert axis["labelAngle"]["expr"].endswith(f"? 0 : {charts.LABEL_ANGLE}")
+
+
+@pytest.mark.parametrize("width", [180, 560])
+def test_wave_labels_are_drawn_in_full_at_any_width(width: int) -> None:
+    svg = charts.static_svg(trend(), width=width)
+    drawn = re.sub(r"<[^>]+>", " ", svg)
+    drawn = " ".join(drawn.split())
+    for wave in WAVES:
+        if width < 300:
+            assert wave in drawn  # one angled line
+        else:
+            assert all(word in drawn for word in wave.split())
+    assert "…" not in svg
 
 
 def test_driver_labels_are_wrapped_not_cut_and_the_axis_title_stays_inside() -> None:

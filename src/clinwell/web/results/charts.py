@@ -21,6 +21,8 @@ FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-
 # by the axis's labelExpr), and the "fit" layout makes room for them.
 TITLE_WRAP = 26
 LABEL_WRAP = 12
+LEVEL_LABEL_ROOM = 76  # px per wave for level labels of LABEL_WRAP characters
+LABEL_ANGLE = -40
 DRIVER_LABEL_WRAP = 24
 LINE = "\n"
 LINES_EXPR = "split(datum.label, '\\n')"
@@ -29,7 +31,7 @@ LINES_EXPR = "split(datum.label, '\\n')"
 # caller gives it (see ``domain``), with ticks at least 0.1 apart (one decimal shown).
 PROPORTION_TICKS = [0.0, 0.25, 0.5, 0.75, 1.0]
 MEAN_TICK_STEP = 0.1
-THIS_GROUP = "This group (95% CI)"
+THIS_GROUP = "This group"
 
 
 def wrap_label(text: str, width: int = LABEL_WRAP) -> str:
@@ -86,6 +88,9 @@ def trend_spec(
     """
     fmt = ".0%" if proportion else ".1f"
     values = [{**p, "wave_label": wrap_label(str(p["wave"]))} for p in points]
+    # Room for wrapped, level labels (about LABEL_WRAP characters wide)? Otherwise each label
+    # is drawn on one angled line, in full: labels are never cut.
+    level = f"width / {max(len(points), 1)} >= {LEVEL_LABEL_ROOM}"
     x = {
         "field": "wave_label",
         "type": "ordinal",
@@ -93,11 +98,11 @@ def trend_spec(
         "title": None,
         "scale": {"type": "point", "padding": 0.5},
         "axis": {
-            "labelAngle": 0,
-            "labelAlign": "center",
-            "labelBaseline": "top",
-            "labelExpr": LINES_EXPR,
-            "labelLimit": 0,  # never cut: the label is wrapped instead
+            "labelAngle": {"expr": f"{level} ? 0 : {LABEL_ANGLE}"},
+            "labelAlign": {"expr": f"{level} ? 'center' : 'right'"},
+            "labelBaseline": {"expr": f"{level} ? 'top' : 'middle'"},
+            "labelExpr": f"{level} ? {LINES_EXPR} : join(split(datum.label, '\\n'), ' ')",
+            "labelLimit": 0,  # never cut: wrapped, or angled in full
             "labelOverlap": False,
             "labelPadding": 4,
             "labelLineHeight": 13,
