@@ -53,33 +53,39 @@ def test_long_titles_are_split_into_lines_without_losing_words() -> None:
     ]
 
 
-def test_wave_labels_are_wrapped_not_cut() -> None:
-    spec = trend()
-    labels = [v["wave_label"] for v in spec["data"]["values"]]
-    assert labels[0] == "Spring 2025\nwell-being\nsurvey"
-    assert [label.replace("\n", " ") for label in labels] == WAVES  # no word lost
-    for layer in spec["layer"]:
+def test_wave_labels_on_a_page_are_angled_in_full() -> None:
+    for layer in trend()["layer"]:
         x = layer["encoding"].get("x")
         if x is None:  # the national rule spans the whole plot
             continue
         axis = x["axis"]
-        # Wrapped and level where each wave has room, else angled on one line: in full.
-        assert charts.LINES_EXPR in axis["labelExpr"]
-        assert "join(split(datum.label" in axis["labelExpr"]
+        assert x["field"] == "wave"
+        assert axis["labelAngle"] == charts.LABEL_ANGLE
         assert axis["labelLimit"] == 0  # 0 = no limit in Vega
-        assert axis["labelAngle"]["expr"].endswith(f"? 0 : {charts.LABEL_ANGLE}")
+        assert "labelExpr" not in axis
+        assert x["scale"] == {"type": "point", "padding": 0}
 
 
-@pytest.mark.parametrize("width", [180, 560])
-def test_wave_labels_are_drawn_in_full_at_any_width(width: int) -> None:
-    svg = charts.static_svg(trend(), width=width)
-    drawn = re.sub(r"<[^>]+>", " ", svg)
-    drawn = " ".join(drawn.split())
+def test_wave_labels_in_the_pdf_are_wrapped_not_cut() -> None:
+    spec = charts.trend_spec("Burnout", POINTS, True, wrap_labels=True)
+    labels = [v["wave_label"] for v in spec["data"]["values"]]
+    assert labels[0] == "Spring 2025\nwell-being\nsurvey"
+    assert [label.replace("\n", " ") for label in labels] == WAVES  # no word lost
+    axis = spec["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["labelExpr"] == charts.LINES_EXPR
+    assert axis["labelAngle"] == 0
+    assert axis["labelLimit"] == 0
+
+
+@pytest.mark.parametrize("wrap", [False, True])
+def test_wave_labels_are_drawn_in_full(wrap: bool) -> None:
+    spec = charts.trend_spec("Burnout", POINTS, True, 0.4, wrap_labels=wrap)
+    svg = charts.static_svg(spec, width=300)
+    drawn = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
     for wave in WAVES:
-        if width < 300:
-            assert wave in drawn  # one angled line
-        else:
-            assert all(word in drawn for word in wave.split())
+        assert all(word in drawn for word in wave.split())
+        if not wrap:
+            assert wave in drawn  # one line
     assert "…" not in svg
 
 

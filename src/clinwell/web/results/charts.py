@@ -21,8 +21,7 @@ FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-
 # by the axis's labelExpr), and the "fit" layout makes room for them.
 TITLE_WRAP = 26
 LABEL_WRAP = 12
-LEVEL_LABEL_ROOM = 76  # px per wave for level labels of LABEL_WRAP characters
-LABEL_ANGLE = -40
+LABEL_ANGLE = -35
 DRIVER_LABEL_WRAP = 24
 LINE = "\n"
 LINES_EXPR = "split(datum.label, '\\n')"
@@ -78,6 +77,7 @@ def trend_spec(
     *,
     domain: tuple[float, float] | None = None,
     reference_label: str = "National figure",
+    wrap_labels: bool = False,
 ) -> dict[str, Any]:
     """Estimate per wave with its interval as a rule; a dashed line for a reference value.
 
@@ -85,32 +85,39 @@ def trend_spec(
     fixed 0-100% axis; a mean uses ``domain`` (its instrument's range) when given. A
     reference line (``national``) has a legend entry named ``reference_label``, next to the
     group's own entry.
+
+    Wave names are never cut: on a page (a container of unknown width) each is drawn in full
+    on one angled line, so the layout does not depend on the width and "fit" needs one pass;
+    ``wrap_labels`` (a chart of fixed width, the PDF) wraps them onto level lines instead.
     """
     fmt = ".0%" if proportion else ".1f"
-    values = [{**p, "wave_label": wrap_label(str(p["wave"]))} for p in points]
-    # Room for wrapped, level labels (about LABEL_WRAP characters wide)? Otherwise each label
-    # is drawn on one angled line, in full: labels are never cut.
-    level = f"width / {max(len(points), 1)} >= {LEVEL_LABEL_ROOM}"
-    x = {
-        "field": "wave_label",
+    values = points
+    if wrap_labels:
+        values = [{**p, "wave_label": wrap_label(str(p["wave"]))} for p in points]
+    x: dict[str, Any] = {
+        "field": "wave_label" if wrap_labels else "wave",
         "type": "ordinal",
         "sort": None,
         "title": None,
-        "scale": {"type": "point", "padding": 0.5},
+        # Angled labels: waves at the plot's edges (no outer padding), so where the first
+        # label ends does not depend on the plot's width; the y axis is offset to keep the
+        # first point clear of it.
+        "scale": {"type": "point", "padding": 0.5 if wrap_labels else 0},
         "axis": {
-            "labelAngle": {"expr": f"{level} ? 0 : {LABEL_ANGLE}"},
-            "labelAlign": {"expr": f"{level} ? 'center' : 'right'"},
-            "labelBaseline": {"expr": f"{level} ? 'top' : 'middle'"},
-            "labelExpr": f"{level} ? {LINES_EXPR} : join(split(datum.label, '\\n'), ' ')",
-            "labelLimit": 0,  # never cut: wrapped, or angled in full
+            "labelAngle": 0 if wrap_labels else LABEL_ANGLE,
+            "labelAlign": "center" if wrap_labels else "right",
+            "labelBaseline": "top",
+            "labelLimit": 0,  # never cut
             "labelOverlap": False,
             "labelPadding": 4,
             "labelLineHeight": 13,
             "labelFontSize": 11,
         },
     }
+    if wrap_labels:
+        x["axis"]["labelExpr"] = LINES_EXPR
     y_title = "Share of respondents" if proportion else "Mean"
-    y_axis: dict[str, Any] = {"format": fmt, "offset": 6}
+    y_axis: dict[str, Any] = {"format": fmt, "offset": 6 if wrap_labels else 12}
     y_scale: dict[str, Any] = {"zero": False}
     if proportion:
         y_scale = {"domain": [0, 1], "nice": False, "zero": True}

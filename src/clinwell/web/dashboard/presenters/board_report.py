@@ -81,7 +81,9 @@ def _trend_charts(waves: list[Wave], wave: Wave, scope: Scope) -> list[dict[str,
         if len(values) < 2:
             continue
         label = KPI_LABELS[key]
-        spec = charts.trend_spec(label, values, m.is_proportion, domain=mean_domain(m, values))
+        spec = charts.trend_spec(
+            label, values, m.is_proportion, domain=mean_domain(m, values), wrap_labels=True
+        )
         spec["height"] = CHART_HEIGHT
         out.append({"src": chart_png(spec), "alt": f"{label} by wave"})
     return out
