@@ -148,3 +148,17 @@ def test_the_report_uses_one_font(
     fonts = {name.split(b"+")[-1] for name in re.findall(rb"/BaseFont\s*/([\w+-]+)", inflated(pdf))}
     assert fonts
     assert all(f.startswith(b"DejaVu-Sans") for f in fonts), fonts
+
+
+def test_a_hidden_group_gets_a_short_report_without_empty_pages(cast: Cast, waves: Waves) -> None:
+    surgery = cast.unit(cast.alpha, "Alpha Health/Site A/Surgery")  # 3 respondents: hidden
+    membership = Membership.objects.get(user=cast.owner, organization=cast.alpha)
+    all_waves, wave = pick_wave(membership, None)
+    assert wave is not None
+    scope = scope_for(membership, str(surgery.pk))
+    context = report_context(membership, all_waves, wave, scope, {})
+    assert context["board"]["state"] == "suppressed"
+    html = render_to_string("dashboard/report.html", context, RequestFactory().get("/"))
+    pages = pages_of(html)
+    assert len(pages) == 1
+    assert "Results for this group are not shown" in pages[0]["text"]
