@@ -112,3 +112,15 @@ def test_units_needing_attention_are_published_units_of_the_scope(cast: Cast, wa
     assert not any(p != q and p.startswith(q) for p in paths for q in paths)  # no nesting
     res = results_for(waves.second)
     assert all(not res.cell(a["unit"].pk).suppressed for a in attention)
+
+
+def test_plan_and_unchanged_sentences_read_naturally() -> None:
+    from clinwell.web.dashboard.presenters.sentences import plans_sentence
+
+    def plans(n_open: int, overdue: int, done: int) -> dict:  # type: ignore[type-arg]
+        by_status = [{"status": "done", "count": done}]
+        return {"total": n_open + done, "open": n_open, "overdue": overdue, "by_status": by_status}
+
+    assert plans_sentence(plans(0, 0, 1)) == "No action plan is open; 1 is done."
+    assert plans_sentence(plans(3, 1, 2)) == "3 action plans are open, 1 overdue; 2 are done."
+    assert plans_sentence(plans(1, 0, 0)) == "1 action plan is open; 0 are done."

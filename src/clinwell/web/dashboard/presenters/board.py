@@ -45,12 +45,14 @@ def tone(m: MeasureInfo, delta: dict[str, Any] | None) -> str:
     return "worse" if went_up == m.higher_is_worse else "better"
 
 
-def _direction(delta: dict[str, Any] | None) -> str:
+def _direction(m: MeasureInfo, delta: dict[str, Any] | None) -> str:
+    """``up`` / ``down``, or ``unchanged`` when the change rounds to 0 as it is shown."""
     if delta is None:
         return ""
-    if delta["estimate"] > 0:
+    shown = round(100 * delta["estimate"]) if m.is_proportion else round(delta["estimate"], 1)
+    if shown > 0:
         return "up"
-    if delta["estimate"] < 0:
+    if shown < 0:
         return "down"
     return "unchanged"
 
@@ -85,7 +87,7 @@ def headline_rows(
                 "interval": fmt_interval(m, est),
                 "raw": est,
                 "change": delta,
-                "direction": _direction(delta),
+                "direction": _direction(m, delta),
                 "tone": tone(m, delta),
                 "national": national_comparison(m, est, population=population),
             }

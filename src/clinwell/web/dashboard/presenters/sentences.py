@@ -36,7 +36,7 @@ def headline_sentence(row: dict[str, Any]) -> str:
     if delta is None:
         return text + "."
     if row["direction"] == "unchanged":
-        moved = "unchanged"
+        moved = f"unchanged (95% CI {delta['interval']})"
     else:
         size = delta["display"].lstrip("+-")
         if size.endswith(" points"):
@@ -120,13 +120,14 @@ def plans_sentence(plans: dict[str, Any] | None) -> str | None:
     if not plans["total"]:
         return "No action plans have been started yet."
     done = next((s["count"] for s in plans["by_status"] if s["status"] == "done"), 0)
-    overdue = plans["overdue"]
-    return (
-        f"{plans['open']} action plan{'s' if plans['open'] != 1 else ''} "
-        f"{'are' if plans['open'] != 1 else 'is'} open"
-        f"{f', {overdue} overdue' if overdue else ''}, and {done} "
-        f"{'are' if done != 1 else 'is'} done."
-    )
+    n_open, overdue = plans["open"], plans["overdue"]
+    if n_open == 0:
+        opened = "No action plan is open"
+    else:
+        opened = f"{n_open} action plan{'s are' if n_open != 1 else ' is'} open"
+        if overdue:
+            opened += f", {overdue} overdue"
+    return f"{opened}; {done} {'are' if done != 1 else 'is'} done."
 
 
 def summary_sentences(summary: dict[str, Any], plans: dict[str, Any] | None) -> list[str]:
