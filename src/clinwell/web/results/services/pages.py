@@ -153,6 +153,7 @@ def kpi_cards(
                     chart_points,
                     m.is_proportion,
                     None if national is None else national["value"],
+                    reference_label="National (physicians)",
                 )
                 if len(chart_points) > 1
                 else None,
