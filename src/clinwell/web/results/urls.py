@@ -13,5 +13,4 @@ urlpatterns = [
     path("equity/", views.equity, name="equity"),
     path("comments/", views.comments, name="comments"),
     path("export.csv", views.export_csv, name="export_csv"),
-    path("report.pdf", views.report_pdf, name="report_pdf"),
 ]

@@ -18,7 +18,7 @@ from clinwell.web.results.services import pages
 from clinwell.web.results.services.catalog import measure_groups, pick_group
 from clinwell.web.results.services.cost import cost_context
 from clinwell.web.results.services.equity import equity_data
-from clinwell.web.results.services.exports import comments_data, csv_response, pdf_response
+from clinwell.web.results.services.exports import comments_data, csv_response
 from clinwell.web.results.services.overview import overview_data, physicians_in_scope
 from clinwell.web.results.services.scope import (
     Scope,
@@ -146,11 +146,3 @@ def export_csv(request: HttpRequest, membership: Membership) -> HttpResponse:
         return _empty(request, {"page": "export", "waves": waves, "wave": None})
     scope = scope_for(membership, request.GET.get("unit"), request.GET, wave)
     return csv_response(membership, wave, scope, request.GET.get("groups") == "all")
-
-
-@org_view()
-def report_pdf(request: HttpRequest, membership: Membership) -> HttpResponse:
-    context = _base(request, membership, "report")
-    if context["wave"] is None:
-        return _empty(request, context)
-    return pdf_response(request, membership, context)

@@ -27,6 +27,7 @@ from clinwell.web.results.services.present import (
     fmt_value,
     heat_class,
     national_comparison,
+    reference_class,
 )
 from clinwell.web.results.services.scope import Scope
 from clinwell.web.surveys.models import Wave
@@ -153,6 +154,7 @@ def kpi_cards(
                     chart_points,
                     m.is_proportion,
                     None if national is None else national["value"],
+                    reference_label="National (physicians)",
                 )
                 if len(chart_points) > 1
                 else None,
@@ -263,7 +265,7 @@ def _heat_row(
                 "measure": m,
                 "value": fmt_value(m, None if not est else est.get("estimate")),
                 "interval": fmt_interval(m, est),
-                "heat": heat_class(m, est),
+                "heat": "heat-reference" if is_root else reference_class(m, est, mark),
                 "mark": mark,
                 "withheld": withheld,
                 "action_url": action_url(
