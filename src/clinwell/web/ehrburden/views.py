@@ -16,7 +16,6 @@ from clinwell.web.ehrburden.access import (
     latest_result,
     visible_runs,
 )
-from clinwell.web.ehrburden.conf import import_dir
 from clinwell.web.ehrburden.forms import RunForm, parameter_rows
 from clinwell.web.ehrburden.models import STAGES, EhrRun
 from clinwell.web.ehrburden.samples import DESCRIPTIONS, SAMPLES
@@ -112,7 +111,7 @@ def new_run(request: HttpRequest, membership: Membership) -> HttpResponse:
                 inputs = save_uploads(form.uploads())
                 source = EhrRun.Source.UPLOAD
             else:
-                inputs = resolve_server_paths(form.server_paths())
+                inputs = resolve_server_paths(membership.organization.slug, form.server_paths())
                 source = EhrRun.Source.SERVER
             run = start_run(membership, request.user, inputs, form.options(), source)  # type: ignore[arg-type]
         except (InputError, ParameterError) as exc:
@@ -128,8 +127,7 @@ def new_run(request: HttpRequest, membership: Membership) -> HttpResponse:
     context = {
         "form": form,
         "formats": _formats(),
-        "import_dir": import_dir(),
-        "import_files": list_import_files(),
+        "import_files": list_import_files(membership.organization.slug),
     }
     return render(request, "ehrburden/new.html", context, status=400 if form.errors else 200)
 

@@ -30,7 +30,12 @@ from clinwell.web.accounts.models import User
 from clinwell.web.ehrburden.conf import memory_limit
 from clinwell.web.ehrburden.models import STAGES, EhrMetricRow, EhrRun
 from clinwell.web.ehrburden.services.actions import organization_action_map
-from clinwell.web.ehrburden.services.inputs import InputError, RunInput, discard
+from clinwell.web.ehrburden.services.inputs import (
+    InputError,
+    RunInput,
+    discard,
+    recheck_server_inputs,
+)
 from clinwell.web.ehrburden.services.mapping import RosterMatch, match_roster
 from clinwell.web.orgs.access import require_role
 from clinwell.web.orgs.models import Membership
@@ -163,6 +168,7 @@ def execute_run(run_id: int) -> str:
     if limit:
         engine["memory_limit"] = limit
     try:
+        recheck_server_inputs(run.organization.slug, run.inputs)
         result = compute_metrics(
             paths["events"],
             paths["schedule"],
