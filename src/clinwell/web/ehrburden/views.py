@@ -20,6 +20,7 @@ from clinwell.web.ehrburden.forms import RunForm, parameter_rows
 from clinwell.web.ehrburden.models import STAGES, EhrRun
 from clinwell.web.ehrburden.samples import DESCRIPTIONS, SAMPLES
 from clinwell.web.ehrburden.services.actions import save_mappings, saved_mappings
+from clinwell.web.ehrburden.services.chart import chart_spec
 from clinwell.web.ehrburden.services.inputs import (
     KIND_LABELS,
     InputError,
@@ -58,8 +59,10 @@ def _methods(run: EhrRun, show_files: bool) -> list[tuple[str, str]]:
 def _results_context(
     membership: Membership, run: EhrRun, wave: Wave | None = None
 ) -> dict[str, object]:
+    report = unit_results(membership, run, wave)
     return {
-        "report": unit_results(membership, run, wave),
+        "report": report,
+        "chart": chart_spec(report.rows),  # the scatter of released numbers (services.chart)
         "measures": MEASURES,
         "methods": _methods(run, can_manage(membership)),
     }

@@ -18,7 +18,7 @@ read from that wave's released results (the same release the results pages show)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,7 +37,6 @@ from clinwell.privacy import (
 )
 from clinwell.web.ehrburden.benchmarks import BENCHMARKS, Benchmark, comparability
 from clinwell.web.ehrburden.models import EhrRun
-from clinwell.web.ehrburden.services.chart import chart_spec
 from clinwell.web.orgs.models import Membership, Organization
 from clinwell.web.results.services.cache import results_for
 from clinwell.web.surveys.models import DEFAULT_MIN_N_SCORES, Wave
@@ -134,7 +133,6 @@ class EhrReport:
     wave: Wave | None
     wave_policy: DisclosurePolicy | None
     benchmarks: tuple[BenchmarkRow, ...]
-    chart: dict[str, Any] | None = field(default=None)
 
     @property
     def method(self) -> str:
@@ -292,5 +290,4 @@ def unit_results(membership: Membership, run: EhrRun, wave: Wave | None = None) 
         for b in BENCHMARKS
     )
     wave_policy = DisclosurePolicy(wave.min_n_scores, wave.min_n_comments) if wave else None
-    report = EhrReport(run, tuple(rows), policy, source, wave, wave_policy, marks)
-    return EhrReport(**{**report.__dict__, "chart": chart_spec(report.rows)})
+    return EhrReport(run, tuple(rows), policy, source, wave, wave_policy, marks)
