@@ -118,7 +118,11 @@ class UnitResult:
 
 
 @dataclass(frozen=True)
-class BenchmarkRow:
+class PublishedBenchmarkRow:
+    """A published EHR-use benchmark (:mod:`clinwell.web.ehrburden.benchmarks`), how
+    comparable the run's method is to it, and the released value of the report's top row
+    (the whole organization, or a leader's unit) beside it."""
+
     benchmark: Benchmark
     comparability: str
     ours: ReleasedEstimate | None
@@ -132,7 +136,7 @@ class EhrReport:
     policy_source: str
     wave: Wave | None
     wave_policy: DisclosurePolicy | None
-    benchmarks: tuple[BenchmarkRow, ...]
+    benchmarks: tuple[PublishedBenchmarkRow, ...]
 
     @property
     def method(self) -> str:
@@ -282,7 +286,7 @@ def unit_results(membership: Membership, run: EhrRun, wave: Wave | None = None) 
     top = rows[0] if rows else None
     params = run.parameters
     marks = tuple(
-        BenchmarkRow(
+        PublishedBenchmarkRow(
             b,
             comparability(b, params),
             top.values.get(b.compare_to) if top is not None and b.compare_to else None,
