@@ -423,5 +423,6 @@ def instrument_text(
         context["error"] = str(exc)
         return render(request, "surveys/instrument_text.html", context, status=400)
     context["preview"] = checked
+    context["reverse"] = {i for scale in checked.scales for i in scale.reverse}
     context["questionnaire"] = text_service.questionnaire_json(checked)
     return render(request, "surveys/instrument_text.html", context)
