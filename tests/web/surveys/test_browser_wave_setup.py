@@ -115,7 +115,8 @@ def test_wave_set_up_flow(
 
         page.get_by_role("link", name=f"Back to {wave.name}").click()
         page.get_by_role("link", name="Send invitations…").click()
-        expect(page.get_by_role("heading", name="You are about to send 5 invitations")).to_be_visible()
+        heading = page.get_by_role("heading", name="You are about to send 5 invitations")
+        expect(heading).to_be_visible()
         check(page, "send-confirm")
         assert not mail.outbox
         page.get_by_role("button", name="Send 5 invitations").click()

@@ -110,7 +110,7 @@ def test_a_good_fhir_file_is_previewed_then_loaded_and_the_wave_launches(
     assert preview.status_code == 200
     body = preview.content.decode()
     assert "Preview: check every item" in body
-    assert "leisure time? <span class=\"tag\">reverse-scored</span>" in body
+    assert 'leisure time? <span class="tag">reverse-scored</span>' in body
     assert not instrument_dir.exists() or not list(instrument_dir.iterdir())  # not yet stored
 
     hidden = preview.context["questionnaire"]
