@@ -353,10 +353,13 @@ def test_no_reminder_after_the_wave_closes(cast: Cast, login) -> None:
     wave = make_wave(cast)
     login(cast.owner).post(url("send", wave), {"kind": "invite", "count": "5"})
     ScheduledReminder.objects.create(wave=wave, send_on=timezone.localdate())
+    ScheduledReminder.objects.create(wave=wave, send_on=timezone.localdate() + timedelta(days=1))
     lifecycle.close_wave(wave)
     mail.outbox.clear()
-    assert reminders.send_due_reminders(timezone.now() + timedelta(days=1)) == 0
+    assert reminders.send_due_reminders(timezone.now() + timedelta(days=2)) == 0
     assert not mail.outbox
+    # how many were reminded on which day would tell how many had answered by then
+    assert not ScheduledReminder.objects.filter(wave=wave).exists()
 
 
 def test_reminder_dates_outside_the_wave_are_refused(cast: Cast, login) -> None:
