@@ -59,6 +59,11 @@ def test_wave_set_up_flow(
     base = live_server.url
     try:
         log_in(page, base, "owner@example.org", PASSWORD)
+        page.goto(f"{base}/o/alpha/surveys/")
+        check(page, "surveys-index")
+        page.get_by_role("link", name="Licensed instrument text").click()
+        expect(page.get_by_text("Text not loaded").first).to_be_visible()
+        check(page, "instrument-list")
         page.goto(f"{base}/o/alpha/surveys/new/")
         check(page, "wave-form")
         page.get_by_label("Name", exact=True).fill("Autumn check-in")
