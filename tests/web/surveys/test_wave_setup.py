@@ -131,6 +131,15 @@ def test_a_good_fhir_file_is_previewed_then_loaded_and_the_wave_launches(
     client.post(url("launch", wave))
     assert Wave.objects.get(pk=wave.pk).status == Wave.Status.OPEN
 
+    # While the wave is open its questions stay as launched.
+    changed = hidden.replace("How often do you feel tired?", "How often do you feel tired now?")
+    refused = client.post(
+        text_url("cbi"), {"action": "load", "questionnaire": changed, "licensed": "yes"}
+    )
+    assert refused.status_code == 400
+    assert "cannot change until that wave closes" in refused.content.decode()
+    assert get_instrument("cbi").item("cbi.1").text == CBI_TEXT[0]
+
 
 def test_a_file_in_another_published_order_is_refused_naming_the_item(
     cast: Cast, login, instrument_dir: Path

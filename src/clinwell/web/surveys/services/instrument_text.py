@@ -23,6 +23,7 @@ from clinwell.instruments import (
 )
 from clinwell.instruments.anchors import anchors
 from clinwell.instruments.library import SHIPPED_DIR, with_item_texts
+from clinwell.web.surveys.models import Wave
 
 MAX_UPLOAD_BYTES = 1_000_000
 
@@ -128,7 +129,17 @@ def questionnaire_json(instrument: Instrument) -> str:
 
 
 def load_text(instrument_id: str, questionnaire: str) -> Instrument:
-    """Check the previewed Questionnaire again and write it to the library."""
+    """Check the previewed Questionnaire again and write it to the library.
+
+    Text already in use is not replaced while a wave using it is open (in any organization
+    of the installation): respondents of one wave must all read the same questions.
+    """
     instrument = from_questionnaire_json(instrument_id, questionnaire, "previewed text")
+    in_use = Wave.objects.filter(status=Wave.Status.OPEN, modules__instrument_id=instrument_id)
+    if is_loaded(instrument_id) and in_use.exists():
+        raise TextError(
+            "a wave using this instrument is open: its text cannot change until that wave"
+            " closes, so that every respondent reads the same questions"
+        )
     install_instrument(instrument)
     return instrument
