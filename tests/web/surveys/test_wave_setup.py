@@ -348,12 +348,18 @@ def test_the_scheduler_runs_due_reminders(cast: Cast, login) -> None:
     wave = make_wave(cast)
     client = login(cast.owner)
     client.post(url("send", wave), {"kind": "invite", "count": "5"})
+    Client().post(f"/s/{token_for(wave, 'card1@alpha.example')}/", GOOD_ANSWERS)
     mail.outbox.clear()
     ScheduledReminder.objects.create(wave=wave, send_on=timezone.localdate() - timedelta(days=1))
     scheduler = Scheduler([(300, "clinwell.web.surveys.tasks.send_due_reminders")])
     assert scheduler.tick(now=0.0) == ["clinwell.web.surveys.tasks.send_due_reminders"]
-    assert len(mail.outbox) == 5  # immediate task backend in tests: the worker ran it
-    assert ScheduledReminder.objects.get(wave=wave).sent == 5
+    # immediate task backend in tests: the worker ran it, and only non-responders got it
+    reminded = sorted(m.to[0] for m in mail.outbox)
+    assert len(reminded) == 4
+    assert "card1@alpha.example" not in reminded
+    assert ScheduledReminder.objects.get(wave=wave).sent == 4
+    assert scheduler.tick(now=300.0) == ["clinwell.web.surveys.tasks.send_due_reminders"]
+    assert len(mail.outbox) == 4  # that date is done
 
 
 def test_no_reminder_after_the_wave_closes(cast: Cast, login) -> None:
