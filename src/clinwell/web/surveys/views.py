@@ -49,6 +49,7 @@ def _wave_initial(wave: Wave) -> dict[str, object]:
         "min_n_scores": wave.min_n_scores,
         "min_n_comments": wave.min_n_comments,
         "intro": wave.intro,
+        "attributes": list(wave.attributes or []),
     }
 
 
@@ -67,6 +68,7 @@ def create(request: HttpRequest, membership: Membership) -> HttpResponse:
                 min_n_scores=form.cleaned_data["min_n_scores"],
                 min_n_comments=form.cleaned_data["min_n_comments"],
                 intro=form.cleaned_data["intro"],
+                attributes=form.cleaned_data["attributes"],
             )
         except wave_service.WaveError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
@@ -103,6 +105,7 @@ def edit(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResp
                 min_n_scores=data["min_n_scores"],
                 min_n_comments=data["min_n_comments"],
                 intro=data["intro"],
+                attributes=data["attributes"],
             )
         except wave_service.WaveError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
