@@ -2,8 +2,9 @@
 
 One row per respondent: ``unit`` (slash path), ``role``, ``tenure_band``, a column per
 respondent attribute the spec asks (``gender``, ``career_stage``: option codes of
-:mod:`clinwell.instruments.attributes`), one column per item linkId holding the *answer code* (nullable ``Int64`` for choice and whole-number items,
-``float64`` for decimal items; missing = NA), and ``comment`` (text or NA). Every frame scores
+:mod:`clinwell.instruments.attributes`), one column per item linkId holding the *answer code*
+(nullable ``Int64`` for choice and whole-number items, ``float64`` for decimal items;
+missing = NA), and ``comment`` (text or NA). Every frame scores
 through :func:`clinwell.instruments.score_frame`.
 
 Model, for respondent *i* in unit *u* at wave *w* (every factor "higher is better"):
@@ -114,7 +115,13 @@ GENDER_MIX: dict[str, dict[str, float]] = {
 DEFAULT_GENDER_MIX = {"woman": 0.6, "man": 0.38, "nonbinary": 0.01, "self_described": 0.01}
 DEFAULT_GENDER_LOGIT = {"woman": 0.7}
 """The planted equity gap: burnout log-odds shift by gender (see the module docstring)."""
-CAREER_STAGE_BY_TENURE = {"lt1": "early", "1to5": "early", "6to10": "mid", "11to20": "mid", "": "mid"}
+CAREER_STAGE_BY_TENURE = {
+    "lt1": "early",
+    "1to5": "early",
+    "6to10": "mid",
+    "11to20": "mid",
+    "": "mid",
+}
 """Career stage from the tenure band (residents: in training; no band: mid; others: late)."""
 BURNOUT_CUTS = (-2.0, 0.0, 1.9, 3.4)  # single item: cuts 1|2, 2|3, 3|4, 4|5 on y*
 LEAVE_CUTS = (-1.6, 0.0, 1.3, 2.6)
@@ -853,8 +860,9 @@ def demo_spec(
 
     Emergency Medicine runs hot; :data:`DEMO_IMPROVERS` improve their documentation factor by
     0.7 SD from ``acted_from_wave``. Respondents state ``attributes`` (gender and career stage),
-    with the planted equity gap: women and residents have higher burnout (module docstring). Pass ``units`` (e.g. from :func:`units_from_roster`) to
-    follow a real roster; :data:`DEMO_SHIFTS` still apply to units with those paths.
+    with the planted equity gap: women and residents have higher burnout (module docstring).
+    Pass ``units`` (e.g. from :func:`units_from_roster`) to follow a real roster;
+    :data:`DEMO_SHIFTS` still apply to units with those paths.
     """
     base = tuple(units) if units is not None else tuple(UnitSpec(p, h) for p, h in DEMO_UNITS)
     shaped = []

@@ -191,7 +191,8 @@ def test_an_unknown_code_is_refused_with_a_field_error_and_nothing_is_stored(cas
     assert page.status_code == 400
     assert "Please check 1 answer" in body
     assert "Please choose one of the options for “Gender”, or “Prefer not to say”." in body
-    assert 'href="#f-agender"' in body and 'id="f-agender"' in body
+    assert 'href="#f-agender"' in body
+    assert 'id="f-agender"' in body
     assert re.search(r'value="40_49"[^>]*checked', body)  # the valid answer is kept
     assert Response.objects.count() == 0
     # The same link still works once corrected.

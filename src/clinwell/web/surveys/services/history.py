@@ -3,11 +3,12 @@
 The frame has one row per response: ``unit`` (a unit path of the organization), ``role``,
 optionally ``tenure_band`` and ``comment``, optionally a column per respondent attribute the
 wave asks (``gender``, ``race_ethnicity``, ``age_band``, ``career_stage``: option codes; empty
-or absent is ``not_stated``), and one column per item linkId holding answer codes; columns of items the wave does not ask (left out, or asked by another module:
-``waves.ASKED_BY``) are ignored, and so is a ``submitted_on`` column (no day is kept with a
-response). Everything is validated first — unknown units or roles, invalid codes (by row and
-column, from the scoring engine) — and then stored sealed, in a random order, in one
-transaction, so a bad file changes nothing.
+or absent is ``not_stated``), and one column per item linkId holding answer codes; columns of
+items the wave does not ask (left out, or asked by another module: ``waves.ASKED_BY``), and
+attribute columns the wave does not ask, are ignored, and so is a ``submitted_on`` column (no
+day is kept with a response). Everything is validated first — unknown units or roles, invalid
+codes (by row and column, from the scoring engine or the attribute's options) — and then
+stored sealed, in a random order, in one transaction, so a bad file changes nothing.
 """
 
 from __future__ import annotations
