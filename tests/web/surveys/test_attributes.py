@@ -80,6 +80,8 @@ def test_an_unknown_attribute_is_refused_at_its_field(cast: Cast, login) -> None
 def test_launch_locks_the_attributes(cast: Cast, login) -> None:
     wave = make_wave(cast, attributes=["gender"])
     client = login(cast.owner)
+    detail = client.get(url("detail", wave)).content.decode()
+    assert "<dt>About the respondent</dt><dd>Gender (optional to answer) — <strong>locked" in detail
     page = client.get(url("edit", wave)).content.decode()
     boxes = re.findall(r'<input type="checkbox" name="attributes"[^>]*>', page)
     assert len(boxes) == 4

@@ -131,6 +131,7 @@ def detail(request: HttpRequest, membership: Membership, wave_id: int) -> HttpRe
         "units": visible_units(membership).order_by("full_name"),
         "monitoring": live_counts(wave),
         "question_count": build_form(wave).question_count,
+        "about_respondent": [q.attribute.label for q in build_form(wave).attributes],
     }
     return render(request, "surveys/detail.html", context)
 
