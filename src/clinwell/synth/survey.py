@@ -37,10 +37,12 @@ Model, for respondent *i* in unit *u* at wave *w* (every factor "higher is bette
   6 years early, 6–20 mid, over 20 late career — tenure at the organization stands in for
   career length), with :data:`ATTRIBUTE_NOT_STATED` of respondents choosing "prefer not to
   say" for each. **Planted equity gap:** a respondent's burnout log-odds rise by
-  ``gender_logit`` of their gender (default +0.7 for women) on top of ``role_logit``
-  (residents +0.35; in :func:`demo_spec` +0.8). In the demo organization this makes women's
-  expected burnout prevalence about 11.5 percentage points above men's and residents' about 12
-  points above everyone else's (``SurveyTruth.expected_by_group``; checked in tests/synth).
+  ``gender_logit`` of their gender (default +0.9 for women) on top of ``role_logit``
+  (residents +0.35; in :func:`demo_spec` +0.7). In the web demo's organization (its roster)
+  this makes women's expected burnout prevalence 14.2 percentage points above men's and
+  residents' 13.1 points above everyone else's (``SurveyTruth.expected_by_group``); large
+  enough that each of the demo's closed waves shows the gender gap at organization level
+  (two-proportion z from 2.2 to 3.4; tests/web/surveys/test_linkage.py checks the latest).
 
 Ground truth (:class:`SurveyTruth`): the planted factor and its output columns, ``β``, and
 each unit's population burnout, ``Σ_roles w_r · Σ_g π_rg · E[logistic(m_ur + γ_g + s·Z)]``
@@ -113,7 +115,7 @@ GENDER_MIX: dict[str, dict[str, float]] = {
 }
 """Gender shares by role among those who state it (illustrative, not from a data set)."""
 DEFAULT_GENDER_MIX = {"woman": 0.6, "man": 0.38, "nonbinary": 0.01, "self_described": 0.01}
-DEFAULT_GENDER_LOGIT = {"woman": 0.7}
+DEFAULT_GENDER_LOGIT = {"woman": 0.9}
 """The planted equity gap: burnout log-odds shift by gender (see the module docstring)."""
 CAREER_STAGE_BY_TENURE = {
     "lt1": "early",
@@ -846,7 +848,7 @@ DEMO_IMPROVERS = (
 """Demo units that ran an action plan on documentation time."""
 DEMO_ATTRIBUTES = ("gender", "career_stage")
 """The respondent attributes the demo's waves ask."""
-DEMO_ROLE_LOGIT = {**DEFAULT_ROLE_LOGIT, "resident": 0.8}
+DEMO_ROLE_LOGIT = {**DEFAULT_ROLE_LOGIT, "resident": 0.7}
 """Residents run hotter in the demo: part of its planted equity gap."""
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -350,3 +351,24 @@ def test_the_demo_has_no_linked_response_before_or_after_its_open_wave_closes(
     genders = {p.attributes["gender"] for wave in waves for p in opened(wave)}
     assert genders == {"woman", "man", "nonbinary", "self_described", NOT_STATED}
     assert _readable_attribute_values() == []
+
+
+@pytest.mark.django_db
+def test_the_demo_plants_a_gender_gap_its_latest_closed_wave_shows(demo: None) -> None:
+    """The planted equity gap (clinwell.synth.survey): in the demo's latest closed wave,
+    women's burnout is clearly above men's at organization level."""
+    org = Organization.objects.get(slug=DEMO_SLUG)
+    latest = Wave.objects.filter(organization=org, status=Wave.Status.CLOSED).latest("opens_at")
+    rates = {}
+    for gender in ("woman", "man"):
+        flags = [
+            p.scores["single_item_burnout.burnout"]
+            for p in opened(latest)
+            if p.attributes["gender"] == gender
+            and p.scores.get("single_item_burnout.burnout") is not None
+        ]
+        rates[gender] = (sum(flags) / len(flags), len(flags))
+    (women, n_women), (men, n_men) = rates["woman"], rates["man"]
+    se = math.sqrt(women * (1 - women) / n_women + men * (1 - men) / n_men)
+    assert women - men > 0.10
+    assert (women - men) / se > 2.0
