@@ -414,8 +414,8 @@ def _cells_expected(
         if not heads:  # nobody to ask: the role weights alone
             mix = dict(unit.roles or DEFAULT_ROLES)
         total = sum(mix.values())
-        for role, count in mix.items():
-            share = count if heads else count / total
+        for role, weight in mix.items():
+            share = weight if heads else weight / total
             genders = _gender_mix(role).items() if with_gender else [("", 1.0)]
             for gender, part in genders:
                 rows["unit"].append(k)

@@ -174,14 +174,14 @@ def parse_answers(form: SurveyForm, data: Mapping[str, Any]) -> ParsedAnswers:
             answers[item.link_id] = value
         parsed.by_instrument[section.instrument.id] = answers
     answered = any(parsed.raw.values())  # of the instruments' questions
-    for question in form.attributes:
-        raw = _printable(str(data.get(question.field_name, "") or ""))
-        parsed.raw[question.field_name] = raw.strip()
+    for about in form.attributes:
+        raw = _printable(str(data.get(about.field_name, "") or ""))
+        parsed.raw[about.field_name] = raw.strip()
         try:
-            parsed.attributes[question.attribute.key] = question.attribute.parse(raw)
+            parsed.attributes[about.attribute.key] = about.attribute.parse(raw)
         except AttributeValueError:
-            parsed.errors[question.field_name] = (
-                f"Please choose one of the options for “{question.attribute.label}”, or "
+            parsed.errors[about.field_name] = (
+                f"Please choose one of the options for “{about.attribute.label}”, or "
                 "“Prefer not to say”."
             )
     comment = _printable(str(data.get(COMMENT_FIELD, "") or "")).strip()
