@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "clinwell.web.audit",
     "clinwell.web.accounts",
     "clinwell.web.orgs",
     "clinwell.web.surveys",
@@ -110,6 +111,7 @@ INSTALLED_APPS = [
     "clinwell.web.consortium",
     "clinwell.web.dashboard",
     "clinwell.web.api",
+    "clinwell.web.governance",
     "ninja",
 ]
 
@@ -125,6 +127,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Records page views, exports and form posts in the audit trail (clinwell/web/audit/routes.py).
+    "clinwell.web.audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "clinwell.web.urls"
@@ -229,6 +233,11 @@ TASKS = {
 CLINWELL_SCHEDULE = [
     (60, "clinwell.web.surveys.tasks.close_due_waves"),
 ]
+
+# The key of the audit trail's hash chain (docs/security.md, "Audit trail"). By default it is
+# derived from SECRET_KEY; set it separately so that SECRET_KEY can be rotated without the
+# chain failing verification, and keep it out of the database's reach.
+AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")

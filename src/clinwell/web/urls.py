@@ -14,6 +14,7 @@ org_patterns = [
     path("ehr/", include("clinwell.web.ehrburden.urls")),
     path("knowledge/", include("clinwell.web.knowledgebase.urls")),
     path("consortium/", include("clinwell.web.consortium.sharing_urls")),
+    path("", include("clinwell.web.governance.urls")),
 ]
 
 urlpatterns = [
