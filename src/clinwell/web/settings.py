@@ -283,6 +283,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clinwell <wellbeing@localhos
 # Invitations go out in throttled batches (mail servers rate-limit bulk senders).
 MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 100)
 MAIL_BATCH_PAUSE_SECONDS = float(env_str("MAIL_BATCH_PAUSE_SECONDS", "1.0" if PRODUCTION else "0"))
+# Invitations to join an organization (people and roles) expire after this many days.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # The public address of the site, used in e-mailed survey links.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -12,6 +12,17 @@ way: respondent pages and survey submissions (an entry could link a person to a 
 
 from __future__ import annotations
 
+# Posts whose service writes a fuller entry (before and after) than the middleware could.
+RECORDED_BY_SERVICE: frozenset[str] = frozenset(
+    {
+        "orgs:invite",
+        "orgs:member",
+        "orgs:member_remove",
+        "orgs:invitation_withdraw",
+        "accept_invitation",
+    }
+)
+
 NEVER: dict[str, str] = {
     "respond": "a respondent's survey page: recording it could link a person to a response",
     "respond_anonymous": "a respondent's anonymous-link page: same reason",
@@ -31,6 +42,7 @@ VIEWS: frozenset[str] = frozenset(
         "orgs:units",
         "orgs:unit",
         "orgs:settings",
+        "orgs:people",
         "governance:audit",
         # survey waves (response counts per unit)
         "surveys:index",
@@ -129,6 +141,11 @@ NOT_RECORDED: dict[str, str] = {
     "consortium-api-v1:openapi-view": "the API's documentation page",
     "consortium-api-v1:public_report": "the consortium's public report (published)",
     "consortium-api-v1:submit_contribution": "a post; recorded as a change",
+    "orgs:invite": "recorded by the service, with the role and units",
+    "orgs:member": "recorded by the service, with the role before and after",
+    "orgs:member_remove": "recorded by the service, with the role before",
+    "orgs:invitation_withdraw": "recorded by the service",
+    "accept_invitation": "the invitee's own page; accepting is recorded by the service",
     "admin": "Django's admin (superusers only); posts are recorded as changes",
 }
 
@@ -142,5 +159,7 @@ def kind_of(view_name: str, method: str) -> str | None:
             return "export"
         if view_name in VIEWS:
             return "view"
+        return None
+    if view_name in RECORDED_BY_SERVICE:
         return None
     return "change"
