@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "clinwell.web.accounts.middleware.SessionLimitsMiddleware",
+    "clinwell.web.accounts.middleware.TwoFactorMiddleware",
     # Records page views, exports and form posts in the audit trail (clinwell/web/audit/routes.py).
     "clinwell.web.audit.middleware.AuditMiddleware",
 ]
@@ -287,6 +289,18 @@ MAIL_BATCH_PAUSE_SECONDS = float(env_str("MAIL_BATCH_PAUSE_SECONDS", "1.0" if PR
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # The public address of the site, used in e-mailed survey links.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after
+# sign-in (clinwell/web/accounts/middleware.py); the cookie itself lives no longer.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# Second sign-in factor (TOTP) required of superusers, administrators and analysts (and of
+# leaders and executives where their organization asks). On by default in production only,
+# so the demo signs in with a password alone.
+TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", default=PRODUCTION)
+# Django's own admin (superusers only) is off in production unless switched on.
+ADMIN_ENABLED = env_bool("ADMIN_ENABLED", default=not PRODUCTION)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -60,6 +60,11 @@ class OrganizationSettingsForm(forms.Form):
             "responded (no answers); reminders work without it."
         ),
     )
+    require_two_factor = forms.BooleanField(
+        label="Require sign-in codes of unit leaders and executive viewers",
+        required=False,
+        help_text="Administrators and analysts always sign in with a code from an app.",
+    )
     roster_roles = forms.CharField(
         label="Roster roles",
         required=False,  # checked in clean: an empty list is refused, an absent one kept
@@ -79,6 +84,7 @@ class OrganizationSettingsForm(forms.Form):
             {
                 "state": organization.state,
                 "allow_nonresponder_export": organization.allow_nonresponder_export,
+                "require_two_factor": organization.require_two_factor,
                 "roster_roles": format_choices(organization.roster_roles),
                 "tenure_bands": format_choices(organization.tenure_bands),
             },

@@ -47,6 +47,11 @@ class Organization(models.Model):
         default=False,
         help_text="Let administrators export who has not yet responded, for reminders.",
     )
+    require_two_factor = models.BooleanField(
+        "Require sign-in codes of unit leaders and executive viewers",
+        default=False,
+        help_text="Administrators and analysts always need them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
