@@ -124,6 +124,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "o/<slug:org_slug>/settings/": (200, 403, 403, 403, 404, 302),
     "o/<slug:org_slug>/settings/audit.csv": (200, 403, 403, 403, 404, 302),
     "o/<slug:org_slug>/settings/audit/": (200, 403, 403, 403, 404, 302),
+    "o/<slug:org_slug>/settings/export.zip": (200, 403, 403, 403, 404, 302),
     "o/<slug:org_slug>/settings/import/roster/": (200, 403, 403, 403, 404, 302),
     "o/<slug:org_slug>/settings/import/units/": (200, 403, 403, 403, 404, 302),
     "o/<slug:org_slug>/settings/invitations/<int:invitation_id>/withdraw/": (405, 405, 405, 405, 405, 405),

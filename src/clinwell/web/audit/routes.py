@@ -88,6 +88,7 @@ EXPORTS: frozenset[str] = frozenset(
         "consortium:evidence-download",
         "consortium-sharing:download",
         "governance:audit_export",
+        "governance:export",
     }
 )
 

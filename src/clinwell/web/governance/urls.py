@@ -8,4 +8,5 @@ app_name = "governance"
 urlpatterns = [
     path("settings/audit/", views.audit, name="audit"),
     path("settings/audit.csv", views.audit_export, name="audit_export"),
+    path("settings/export.zip", views.export, name="export"),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -12,6 +12,7 @@ from clinwell.web.audit.queries import verify_chain
 from clinwell.web.governance.access import audit_entries
 from clinwell.web.governance.forms import AuditFilterForm
 from clinwell.web.governance.presenters import export_rows, filtered
+from clinwell.web.governance.services.export import export_organization
 from clinwell.web.orgs.access import Role
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
@@ -47,3 +48,16 @@ def audit_export(request: HttpRequest, membership: Membership) -> StreamingHttpR
     name = f"audit-{membership.organization.slug}-{stamp}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@org_view(Role.ADMIN)
+def export(request: HttpRequest, membership: Membership) -> FileResponse:
+    """Everything of the organization as one documented ZIP archive."""
+    org = membership.organization
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    return FileResponse(
+        export_organization(org),
+        as_attachment=True,
+        filename=f"clinwell-{org.slug}-{stamp}.zip",
+        content_type="application/zip",
+    )
