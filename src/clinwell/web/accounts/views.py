@@ -97,6 +97,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     """
     user: User = request.user  # type: ignore[assignment]
     form = CodeForm(request.POST or None)
+    enrollment: two_factor.Enrollment | None
     if request.method == "POST" and request.POST.get("restart"):
         enrollment = two_factor.start_enrollment(user)
         form = CodeForm()

@@ -26,7 +26,8 @@ from clinwell.web.audit.models import AuditEntry, AuditHead, chain_name
 
 def _clean_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
     """The detail as it will read back from the JSON column (so the hash verifies)."""
-    return json.loads(json.dumps(detail or {}, default=str, sort_keys=True))
+    cleaned: dict[str, Any] = json.loads(json.dumps(detail or {}, default=str, sort_keys=True))
+    return cleaned
 
 
 def _now() -> dt.datetime:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 
@@ -110,7 +110,7 @@ class OrganizationSettingsForm(forms.Form):
         return self._clean_choices(TENURE_BANDS)
 
 
-class _UnitChoices(forms.ModelMultipleChoiceField):
+class _UnitChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.full_name)
 
@@ -130,7 +130,9 @@ class RoleForm(forms.Form):
         from clinwell.web.orgs.models import Membership, Unit
 
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = Membership.Role.choices
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = Membership.Role.choices
         units = self.fields["units"]
         assert isinstance(units, forms.ModelMultipleChoiceField)
         units.queryset = Unit.objects.filter(organization=organization).order_by("full_name")
@@ -145,7 +147,7 @@ class RoleForm(forms.Form):
 class InviteForm(RoleForm):
     email = forms.EmailField(label="E-mail address")
 
-    field_order: ClassVar = ["email", "role", "units"]
+    field_order = ["email", "role", "units"]  # noqa: RUF012  (Django's own attribute)
 
 
 class AcceptInvitationForm(forms.Form):

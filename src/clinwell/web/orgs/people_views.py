@@ -162,7 +162,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if user is not None:
-                membership = accept_invitation(token, user=user, ip=client_address(request))  # type: ignore[arg-type]
+                membership = accept_invitation(token, user=user, ip=client_address(request))
             elif form is not None and form.is_valid():
                 membership = accept_invitation(
                     token,

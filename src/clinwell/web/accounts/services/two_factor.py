@@ -48,7 +48,7 @@ def _seal(secret: str) -> bytes:
     return nonce + AESGCM(key).encrypt(nonce, secret.encode(), b"totp")
 
 
-def _open(sealed: bytes) -> str:
+def _open(sealed: bytes | memoryview) -> str:
     data = bytes(sealed)
     for key in _keys(b"clinwell.totp-secret.v1"):
         try:
@@ -81,7 +81,7 @@ def two_factor_required(user: User) -> bool:
         return False
     if user.is_superuser:
         return True
-    memberships = user.memberships.all()  # type: ignore[attr-defined]
+    memberships = user.memberships.all()
     if memberships.filter(role__in=ALWAYS_REQUIRED_ROLES).exists():
         return True
     return bool(
