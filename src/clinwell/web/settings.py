@@ -234,6 +234,7 @@ TASKS = {
 # (interval in seconds, task). See clinwell/web/schedule.py.
 CLINWELL_SCHEDULE = [
     (60, "clinwell.web.surveys.tasks.close_due_waves"),
+    (86400, "clinwell.web.governance.tasks.apply_retention"),
 ]
 
 # The key of the audit trail's hash chain (docs/security.md, "Audit trail"). By default it is

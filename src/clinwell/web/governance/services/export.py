@@ -53,6 +53,7 @@ EXPORTED: dict[str, str] = {
     "consortium.ContributionCell": "contribution__member__organization",
     "consortium.ContributionImpact": "contribution__member__organization",
     "audit.AuditEntry": "organization_id",
+    "governance.RetentionPolicy": "organization",
 }
 
 EXCLUDED: dict[str, str] = {
