@@ -120,6 +120,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "o/<slug:org_slug>/results/heatmap/": (200, 200, 200, 200, 404, 302),
     "o/<slug:org_slug>/results/report.pdf": (200, 200, 200, 200, 404, 302),
     "o/<slug:org_slug>/results/trends/": (200, 200, 200, 200, 404, 302),
+    "o/<slug:org_slug>/results/equity/": (200, 200, 200, 200, 404, 302),
     "o/<slug:org_slug>/roster/": (200, 200, 403, 403, 404, 302),
     "o/<slug:org_slug>/settings/": (200, 403, 403, 403, 404, 302),
     "o/<slug:org_slug>/settings/audit.csv": (200, 403, 403, 403, 404, 302),
@@ -143,7 +144,11 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "o/<slug:org_slug>/surveys/<int:wave_id>/monitor/": (200, 403, 403, 403, 404, 302),
     "o/<slug:org_slug>/surveys/<int:wave_id>/nonresponders.csv": (302, 403, 403, 403, 404, 302),
     "o/<slug:org_slug>/surveys/<int:wave_id>/preview/": (200, 403, 403, 403, 404, 302),
-    "o/<slug:org_slug>/surveys/<int:wave_id>/send/": (405, 405, 405, 405, 405, 405),
+    "o/<slug:org_slug>/surveys/<int:wave_id>/send/": (200, 403, 403, 403, 404, 302),
+    "o/<slug:org_slug>/surveys/<int:wave_id>/email/": (200, 403, 403, 403, 404, 302),
+    "o/<slug:org_slug>/surveys/<int:wave_id>/copy/": (405, 405, 405, 405, 405, 405),
+    "o/<slug:org_slug>/surveys/instruments/": (200, 403, 403, 403, 404, 302),
+    "o/<slug:org_slug>/surveys/instruments/<str:instrument_id>/text/": (200, 403, 403, 403, 404, 302),
     "o/<slug:org_slug>/surveys/new/": (200, 403, 403, 403, 404, 302),
     "o/<slug:org_slug>/units/": (200, 200, 200, 200, 404, 302),
     "o/<slug:org_slug>/units/<int:unit_id>/": (200, 200, 200, 200, 404, 302),
@@ -181,6 +186,7 @@ def walk(world: World, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
             "number": "1",
             "contribution_id": "1",
             "run_id": "999999",  # no EHR run in this world: see tests/web/ehrburden for roles
+            "instrument_id": "cbi",
         }
         tokens_by_pattern = {
             "s/<str:token>/": world.extra["invitation_token"],

@@ -60,7 +60,7 @@ def test_an_altered_entry_is_detected(cast: Cast) -> None:
     _reinsert_altered(entries[1], actor_email="someone.else@example.org")
     report = verify_chain(chain_name(cast.alpha.pk))
     assert report.problems == ["entry 2 was altered (its hash does not match)"]
-    with pytest.raises(CommandError, match="1 of 1 audit chains failed"):
+    with pytest.raises(CommandError, match=r"1 of \d+ audit chains failed"):
         call_command("verify_audit_trail", stdout=io.StringIO())
 
 

@@ -36,6 +36,7 @@ VIEWS: frozenset[str] = frozenset(
         "results:heatmap",
         "results:drivers",
         "results:trends",
+        "results:equity",
         "results:comments",
         # people: roster, units, access
         "orgs:roster",
@@ -82,7 +83,7 @@ VIEWS: frozenset[str] = frozenset(
 EXPORTS: frozenset[str] = frozenset(
     {
         "results:export_csv",
-        "results:report_pdf",
+        "dashboard:report_pdf",
         "surveys:nonresponders",
         "actions:burden_pdf",
         "consortium:evidence-download",
@@ -107,7 +108,11 @@ NOT_RECORDED: dict[str, str] = {
     "surveys:acknowledge": "a form; its post is recorded as a change",
     "surveys:launch": "a form; its post is recorded as a change",
     "surveys:close": "a form; its post is recorded as a change",
-    "surveys:send": "a form; its post is recorded as a change",
+    "surveys:send": "a confirmation form; its post is recorded as a change",
+    "surveys:email": "a form; its post is recorded as a change",
+    "surveys:copy": "a form; its post is recorded as a change",
+    "surveys:instrument_texts": "the list of instruments and whether their text is loaded",
+    "surveys:instrument_text": "a form; its post is recorded as a change",
     "surveys:anonymous_link": "a form; its post is recorded as a change",
     "ehrburden:new": "an upload form; its post is recorded as a change",
     "ehrburden:status": "progress of a run (a state name)",
