@@ -11,6 +11,7 @@ and the CSV and JSON exports.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -63,6 +64,19 @@ FORBIDDEN = re.compile(
 )
 
 
+# On an HTML page's visible text: an item key ("org_wellbeing.19"), the comment field's key,
+# a unit title that repeats its level ("Internal Medicine Clinic Clinic").
+INSTRUMENT_IDS = (
+    "who5|org_wellbeing|cbi|pfi|mini_z2|single_item_burnout|intent_to_leave|admin_burden"
+)
+RAW = re.compile(rf"\b(?:{INSTRUMENT_IDS})\.\d+\b|“comment”|\b(System|Site|Department|Clinic) \1\b")
+
+
+def _visible(page: str) -> str:
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.DOTALL)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
 def _pdf_text(content: bytes) -> str:
     tool = shutil.which("pdftotext")
     assert tool is not None, "pdftotext (poppler-utils) reads the PDFs' text"
@@ -80,11 +94,16 @@ def _text(response: Any) -> str:
     return body.decode("utf-8", "replace")
 
 
-def _offences(text: str) -> list[str]:
-    """Each forbidden phrase found, once, with a little of the text around it."""
+def _offences(text: str, *, page: bool = False) -> list[str]:
+    """Each forbidden phrase found, once, with a little of the text around it; on a page,
+    raw keys and repeated levels in its visible text too."""
     seen: dict[str, str] = {}
-    for m in FORBIDDEN.finditer(text):
-        around = text[max(0, m.start() - 80) : m.end() + 40]
+    found = [(m, text) for m in FORBIDDEN.finditer(text)]
+    if page:
+        visible = _visible(text)
+        found += [(m, visible) for m in RAW.finditer(visible)]
+    for m, source in found:
+        around = source[max(0, m.start() - 80) : m.end() + 40]
         seen.setdefault(m.group(0), " ".join(around.split()))
     return [f"{k}: …{v}…" for k, v in sorted(seen.items())]
 
@@ -150,7 +169,7 @@ def test_no_page_pdf_or_export_of_the_demo_shows_an_internal_note() -> None:
             if response.status_code >= 300:
                 continue
             checked += 1
-            offences = _offences(_text(response))
+            offences = _offences(_text(response), page="html" in response["Content-Type"])
             if offences:
                 found[f"{email.split('@')[0]} {path}"] = offences
     # the consortium pages, as its staff
@@ -161,7 +180,7 @@ def test_no_page_pdf_or_export_of_the_demo_shows_an_internal_note() -> None:
         response = consortium.get(link)
         if response.status_code < 300:
             checked += 1
-            if offences := _offences(_text(response)):
+            if offences := _offences(_text(response), page=True):
                 found[f"consortium {link}"] = offences
     # the respondent's pages: the form, and the private feedback after answering
     link = AnonymousLink.objects.filter(wave__organization=org).first()
@@ -176,7 +195,7 @@ def test_no_page_pdf_or_export_of_the_demo_shows_an_internal_note() -> None:
     assert "your answers are recorded" in feedback.content.decode()
     for what, response in (("survey form", form), ("feedback", feedback)):
         checked += 1
-        if offences := _offences(_text(response)):
+        if offences := _offences(_text(response), page=True):
             found[what] = offences
     assert checked > 100
     assert found == {}

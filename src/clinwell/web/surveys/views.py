@@ -36,6 +36,8 @@ def index(request: HttpRequest, membership: Membership) -> HttpResponse:
         # One organization-wide count: shown only from the score threshold on.
         n = wave.n_responses
         wave.responses_shown = None if 0 < n < wave.min_n_scores else n  # type: ignore[attr-defined]
+        # While open: invited responses against invitations, link responses apart (gated).
+        wave.live = live_counts(wave) if wave.status == Wave.Status.OPEN else None  # type: ignore[attr-defined]
     return render(request, "surveys/index.html", {"waves": waves})
 
 
