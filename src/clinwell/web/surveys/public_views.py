@@ -27,6 +27,11 @@ from django.views.decorators.csrf import csrf_protect
 
 from clinwell.web.orgs.models import Organization
 from clinwell.web.surveys.models import Invitation, Wave
+from clinwell.web.surveys.services.anonymous import (
+    already_answered,
+    mark_answered,
+    over_rate_limit,
+)
 from clinwell.web.surveys.services.feedback import (
     BURNOUT_GUIDANCE,
     WHO5_GUIDANCE,
@@ -316,8 +321,26 @@ def respond_anonymous(request: HttpRequest, token: str) -> HttpResponse:
     wave = link.wave
     if not is_accepting(wave):
         return _closed(request, wave)
+    if already_answered(request):
+        return _notice(
+            request,
+            "You have already answered this survey",
+            "Your answers from this browser were recorded, so the survey is not shown again "
+            "here. Thank you for taking part. Sharing this device with a colleague? They can "
+            "answer on their own phone, from the same link or its QR code.",
+            wave=wave,
+        )
     if request.method != "POST":
         return _form_page(request, wave, anonymous=True, nonce=new_public_token())
+    if over_rate_limit(request, link):
+        return _notice(
+            request,
+            "Too many answers from this network just now",
+            "To protect the survey, this link takes only so many answers from one network "
+            "in a few minutes. Nothing was recorded: please try again in about ten minutes.",
+            status=429,
+            wave=wave,
+        )
     nonce = request.POST.get("nonce", "")
     parsed = parse_answers(build_form(wave), request.POST)
     org = wave.organization
@@ -338,4 +361,7 @@ def respond_anonymous(request: HttpRequest, token: str) -> HttpResponse:
             nonce=nonce,
         )
     submission = submit_with_anonymous_link(link, nonce, parsed, role=role, tenure_band=tenure)
-    return _result(request, wave, submission)
+    response = _result(request, wave, submission)
+    if submission.outcome is Outcome.RECORDED:
+        mark_answered(response, link)  # one answer per browser (services/anonymous.py)
+    return response
