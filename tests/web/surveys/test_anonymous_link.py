@@ -59,3 +59,15 @@ def test_a_rate_limit_per_address(cast: Cast, wave: Wave, anonymous_token: str) 
     elsewhere = _answer(Client(), anonymous_token, REMOTE_ADDR="198.51.100.9")
     assert "your answers are recorded" in elsewhere.content.decode()
     assert Response.objects.count() == 4
+
+
+def test_the_wave_page_shows_each_link_with_its_qr_code(
+    cast: Cast, wave: Wave, anonymous_token: str, login: Any
+) -> None:
+    page = login(cast.owner).get(f"/o/alpha/surveys/{wave.pk}/").content.decode()
+    url = f"http://testserver/a/{anonymous_token}/"
+    assert f'<a href="{url}">' in page
+    svg = page.split('<svg role="img"', 1)[1].split("</svg>", 1)[0]
+    assert f"<title>QR code for {url}</title>" in svg
+    assert "style=" not in svg  # a strict Content-Security-Policy allows no inline style
+    assert "<path" in svg

@@ -21,6 +21,7 @@ from clinwell.web.surveys.models import MailJob, Wave
 from clinwell.web.surveys.services import lifecycle
 from clinwell.web.surveys.services import mail as mail_service
 from clinwell.web.surveys.services import waves as wave_service
+from clinwell.web.surveys.services.anonymous import poster_links
 from clinwell.web.surveys.services.form import build_form
 from clinwell.web.surveys.services.participation import live_counts
 
@@ -126,7 +127,7 @@ def detail(request: HttpRequest, membership: Membership, wave_id: int) -> HttpRe
         "modules": modules,
         "pending_licences": pending_licences,
         "job": wave.mail_jobs.first(),
-        "links": wave.anonymous_links.select_related("unit"),
+        "links": poster_links(request, wave.anonymous_links.select_related("unit")),
         "units": visible_units(membership).order_by("full_name"),
         "monitoring": live_counts(wave),
         "question_count": build_form(wave).question_count,

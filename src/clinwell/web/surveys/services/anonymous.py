@@ -1,4 +1,5 @@
-"""The rules of a unit's anonymous link: one answer per browser, and a rate limit per address.
+"""The rules of a unit's anonymous link: one answer per browser, a rate limit per address,
+and a QR code for posters.
 
 An anonymous link cannot know who answers, so it cannot stop one person answering twice from
 two devices; it can make the ordinary case clear and the abusive one expensive:
@@ -20,12 +21,16 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
+import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from clinwell.web.security import client_address
 from clinwell.web.surveys.models import AnonymousLink
@@ -81,3 +86,31 @@ def over_rate_limit(request: HttpRequest, link: AnonymousLink) -> bool:
             cache.add(key, 1, timeout=window)
             count = 1
     return count > posts
+
+
+@dataclass(frozen=True)
+class PosterLink:
+    """An anonymous link as an administrator shares it: its unit, address and QR code."""
+
+    unit: str
+    url: str
+    qr_svg: SafeString
+
+
+def qr_svg(url: str, label: str) -> SafeString:
+    """The QR code of ``url`` as inline SVG (segno): no style attribute, a title to name it.
+
+    Error correction "M" (15 %) survives a poster's creases and a phone camera at an angle.
+    """
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=4, title=label, svgclass="qr", lineclass=None, omitsize=True)
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308 - segno's SVG; the title is escaped by segno
+
+
+def poster_links(request: HttpRequest, links: Iterable[AnonymousLink]) -> list[PosterLink]:
+    """Each link's full address (as this request reached the server) and QR code."""
+    out = []
+    for link in links:
+        url = request.build_absolute_uri(link_path(link))
+        out.append(PosterLink(link.unit.full_name, url, qr_svg(url, f"QR code for {url}")))
+    return out
