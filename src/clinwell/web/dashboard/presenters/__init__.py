@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clinwell.web.dashboard.presenters.getting_started import getting_started
 from clinwell.web.dashboard.presenters.plan_progress import plan_progress
 from clinwell.web.dashboard.presenters.results_panel import results_panel
 from clinwell.web.orgs.access import visible_units
@@ -19,9 +20,10 @@ def overview_context(membership: Membership) -> dict[str, Any]:
         "people_count": org.people.filter(active=True, unit__in=units).count(),
         "member_count": org.memberships.count(),
         "wave_count": org.waves.count(),
+        **getting_started(membership),
         "plan_progress": plan_progress(membership),
         **results_panel(membership),
     }
 
 
-__all__ = ["overview_context", "plan_progress", "results_panel"]
+__all__ = ["getting_started", "overview_context", "plan_progress", "results_panel"]
