@@ -77,3 +77,21 @@ def test_the_pages_say_which_is_which(cast: Cast, login: Callable[[User], Client
     index = _text(client.get("/o/alpha/surveys/").content.decode())
     assert "3 of 5 invited (60%)" in index
     assert "+ 4 by anonymous link" in index
+
+
+def test_a_unit_page_links_to_its_results_rate_and_plans(
+    cast: Cast, login: Callable[[User], Client]
+) -> None:
+    wave = _wave_with(cast, invited_answers=3, link_answers=4)
+    site = cast.unit(cast.alpha, "Alpha Health/Site A")
+    page = _text(login(cast.owner).get(f"/o/alpha/units/{site.pk}/").content.decode())
+    assert "Results for Site A" in page
+    assert "Action plans for Site A" in page
+    raw = login(cast.owner).get(f"/o/alpha/units/{site.pk}/").content.decode()
+    assert f"/o/alpha/results/?unit={site.pk}" in raw
+    assert f"/o/alpha/actions/?unit={site.pk}" in raw
+    # Site A: 4 invited (2 in Cardiology, Medicine, Surgery), 3 answered; 4 by its link
+    assert f"{wave.name} (open until" in page
+    assert "3 of 4 invited have answered (75%); 4 more by anonymous link." in page
+    plans = _text(login(cast.owner).get(f"/o/alpha/actions/?unit={site.pk}").content.decode())
+    assert "Plans for Site A and the units below it." in plans
