@@ -225,12 +225,12 @@ def findings(scores: dict[str, dict[str, Any]]) -> list[Finding]:
                     )
                     out.append(Finding(output.name, text, value > 60, national))
                 continue
-            text = _flag_sentence(output, bool(value))
-            if text is None or text in seen:
+            sentence = _flag_sentence(output, bool(value))
+            if sentence is None or sentence in seen:
                 continue
-            seen.add(text)
+            seen.add(sentence)
             concern = bool(value) == bool(output.higher_is_worse)
-            out.append(Finding(output.name, text, concern, _national(output.tags.kpi)[0]))
+            out.append(Finding(output.name, sentence, concern, _national(output.tags.kpi)[0]))
     return sorted(out, key=lambda f: not f.concern)
 
 
