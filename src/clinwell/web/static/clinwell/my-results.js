@@ -28,6 +28,11 @@
     var d = new Date();
     return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
   }
+  function readable(isoDay) {
+    var d = isoDay ? new Date(isoDay + "T12:00:00") : null;
+    if (!d || isNaN(d.getTime())) return "Earlier";
+    return d.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
+  }
   function cell(tag, text, scope) {
     var el = document.createElement(tag);
     el.textContent = text;
@@ -49,7 +54,7 @@
     if (!shown.length) { earlier.hidden = true; return; }
     var row = document.createElement("tr");
     row.appendChild(cell("th", "Measure", "col"));
-    shown.forEach(function (entry) { row.appendChild(cell("th", entry.day || "Earlier", "col")); });
+    shown.forEach(function (entry) { row.appendChild(cell("th", readable(entry.day), "col")); });
     row.appendChild(cell("th", "Today", "col"));
     head.appendChild(row);
     today.forEach(function (item) {
