@@ -43,7 +43,7 @@ def index(request: HttpRequest, membership: Membership) -> HttpResponse:
     if status in ActionPlan.Status.values:
         plans = plans.filter(status=status)
     unit = None
-    if request.GET.get("unit", "").isdigit():  # a unit page's "plans" link: it and below
+    if request.GET.get("unit", "").isdecimal():  # a unit page's "plans" link: it and below
         unit = access_unit(membership, int(request.GET["unit"]))
         plans = plans.filter(unit__tree_path__startswith=unit.tree_path)
     rows = [{"plan": p, "measure": _measure_label(p.target_measure)} for p in plans]
