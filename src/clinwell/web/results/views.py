@@ -16,12 +16,15 @@ from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
 from clinwell.web.results.services import pages
 from clinwell.web.results.services.cache import closed_waves
+from clinwell.web.results.services.catalog import measure_groups, pick_group
 from clinwell.web.results.services.cost import cost_context
-from clinwell.web.results.services.exports import comments_data, csv_response, pdf_response
+from clinwell.web.results.services.equity import equity_data
+from clinwell.web.results.services.exports import comments_data, csv_response
 from clinwell.web.results.services.overview import overview_data, physicians_in_scope
 from clinwell.web.results.services.scope import (
     Scope,
     WaveNotClosed,
+    cut_filter,
     pick_wave,
     results,
     scope_for,
@@ -35,7 +38,7 @@ def _base(request: HttpRequest, membership: Membership, page: str) -> dict[str, 
         waves, wave = pick_wave(membership, request.GET.get("wave"))
     except WaveNotClosed as exc:  # still open (or a draft): say when results appear
         waves, wave, pending = closed_waves(membership.organization), None, exc.wave
-    scope = scope_for(membership, request.GET.get("unit"))
+    scope = scope_for(membership, request.GET.get("unit"), request.GET, wave)
     return {
         "pending": pending,
         "page": page,
@@ -48,6 +51,7 @@ def _base(request: HttpRequest, membership: Membership, page: str) -> dict[str, 
         # cannot edit plans (orgs.access.require_plan_editor). Every unit these pages link to
         # already passed the access layer (a leader's subtree), as actions:new requires.
         "can_plan": can_edit_plans(membership),
+        "cut_filter": None if wave is None else cut_filter(membership, wave, scope),
     }
 
 
@@ -77,8 +81,13 @@ def heatmap(request: HttpRequest, membership: Membership) -> HttpResponse:
     if context["wave"] is None:
         return _empty(request, context)
     res = results(context["wave"])
-    measures, rows = pages.heat_rows(membership, context["wave"], res, context["scope"])
+    group = pick_group(res.measures, request.GET.get("measures"))
+    measures, rows = pages.heat_rows(
+        membership, context["wave"], res, context["scope"], list(group.measures)
+    )
     context.update(
+        measure_groups=measure_groups(res.measures),
+        measure_group=group,
         measures=measures,
         rows=rows,
         meta=res.meta,
@@ -119,6 +128,15 @@ def trends(request: HttpRequest, membership: Membership) -> HttpResponse:
     return render(request, "results/trends.html", context)
 
 
+@org_view()
+def equity(request: HttpRequest, membership: Membership) -> HttpResponse:
+    context = _base(request, membership, "equity")
+    if context["wave"] is None:
+        return _empty(request, context)
+    context.update(equity_data(membership, context["wave"], context["scope"]))
+    return render(request, "results/equity.html", context)
+
+
 @org_view(Role.ADMIN)
 def comments(request: HttpRequest, membership: Membership) -> HttpResponse:
     context = _base(request, membership, "comments")
@@ -131,14 +149,7 @@ def comments(request: HttpRequest, membership: Membership) -> HttpResponse:
 @org_view()
 def export_csv(request: HttpRequest, membership: Membership) -> HttpResponse:
     context = _base(request, membership, "export")
-    if context["wave"] is None:
+    wave = context["wave"]
+    if wave is None:
         return _empty(request, context)
-    return csv_response(membership, context["wave"])
-
-
-@org_view()
-def report_pdf(request: HttpRequest, membership: Membership) -> HttpResponse:
-    context = _base(request, membership, "report")
-    if context["wave"] is None:
-        return _empty(request, context)
-    return pdf_response(request, membership, context)
+    return csv_response(membership, wave, context["scope"], request.GET.get("groups") == "all")

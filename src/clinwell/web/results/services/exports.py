@@ -1,49 +1,66 @@
-"""CSV of the published cells, the PDF board report, and the admins' comments page.
+"""CSV of the published cells and the admins' comments page (the PDF board report is the
+dashboard's: :mod:`clinwell.web.dashboard.presenters.board_report`).
 
-Both exports read the cache of released cells only (the privacy gate's output), scoped to
+The exports read the cache of released cells only (the privacy gate's output), scoped to
 what the member may see: a leader's files hold their subtree's cells and nothing else.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+from django.http import HttpResponse
 
 from clinwell.spreadsheet import SafeWriter
 from clinwell.web.orgs.access import visible_units
-from clinwell.web.orgs.models import Membership
-from clinwell.web.results.models import PublishedCell
-from clinwell.web.results.services import pages
+from clinwell.web.orgs.models import Membership, Unit
+from clinwell.web.results.models import PublishedCell, group_pairs
 from clinwell.web.results.services.cache import WaveResults, results_for
-from clinwell.web.results.services.overview import overview_data
-from clinwell.web.results.services.scope import Scope
-from clinwell.web.results.services.trends import drivers_data
+from clinwell.web.results.services.scope import Scope, cut_dimensions
 from clinwell.web.surveys.models import Wave
 from clinwell.web.surveys.services.form import COMMENT_FIELD, COMMENT_QUESTION
 
 
-def scoped_cells(membership: Membership, res: WaveResults) -> list[PublishedCell]:
-    """Every released cell the member may see (leaders: their subtree, no organization row)."""
+def scoped_cells(
+    membership: Membership, res: WaveResults, group: str | None = ""
+) -> list[PublishedCell]:
+    """Every released cell the member may see (leaders: their subtree, no organization row)
+    of one group (``""`` = everyone; None = every group)."""
     if membership.is_org_wide:
-        return res.cells(None)
-    return res.cells(list(visible_units(membership).values_list("pk", flat=True)))
+        return res.cells(None, group)
+    return res.cells(list(visible_units(membership).values_list("pk", flat=True)), group)
 
 
-def csv_rows(membership: Membership, wave: Wave) -> list[list[str]]:
-    """Header plus one row per visible released cell (suppressed cells carry no numbers)."""
+def csv_rows(
+    membership: Membership, wave: Wave, scope: Scope | None = None, all_groups: bool = False
+) -> list[list[str]]:
+    """Header plus one row per visible released cell (suppressed cells carry no numbers).
+
+    The scope's group (everyone without a cut) — the same cells the pages and the API show;
+    with ``all_groups``, every group's cells (one column per cut dimension, blank = all).
+    """
     res = results_for(wave)
-    header = ["wave", "unit_id", "unit", "suppressed", "n"]
+    dimensions = [name for name, _, _ in cut_dimensions(membership.organization, wave)]
+    header = ["wave", "unit_id", "unit", *dimensions, "suppressed", "hidden_reason", "n"]
     for m in res.measures:
         header += [f"{m.column}_estimate", f"{m.column}_lower", f"{m.column}_upper"]
     rows = [header]
-    for cell in scoped_cells(membership, res):
+    group = None if all_groups else ("" if scope is None else scope.group)
+    cells = scoped_cells(membership, res, group)
+    if scope is not None and scope.unit is not None:
+        cells = [c for c in cells if c.unit is not None and _within(c.unit, scope.unit)]
+    for cell in cells:
         name = membership.organization.name if cell.unit is None else cell.unit.full_name
         row = [wave.name, "" if cell.unit_id is None else str(cell.unit_id), name]
-        row += [str(cell.suppressed).lower(), "" if cell.n is None else str(cell.n)]
+        chosen = dict(group_pairs(cell.group))
+        row += [chosen.get(d, "") for d in dimensions]
+        reason = (
+            ""
+            if not cell.suppressed
+            else ("protects a smaller group" if cell.protects_other else "small or derivable")
+        )
+        row += [str(cell.suppressed).lower(), reason, "" if cell.n is None else str(cell.n)]
         for m in res.measures:
             est = None if cell.suppressed else cell.estimates.get(m.column)
             for key in ("estimate", "lower", "upper"):
@@ -53,58 +70,17 @@ def csv_rows(membership: Membership, wave: Wave) -> list[list[str]]:
     return rows
 
 
-def csv_response(membership: Membership, wave: Wave) -> HttpResponse:
+def _within(unit: Unit, top: Unit) -> bool:
+    return unit.tree_path.startswith(top.tree_path)
+
+
+def csv_response(
+    membership: Membership, wave: Wave, scope: Scope | None = None, all_groups: bool = False
+) -> HttpResponse:
     buffer = io.StringIO()
-    SafeWriter(buffer).writerows(csv_rows(membership, wave))
+    SafeWriter(buffer).writerows(csv_rows(membership, wave, scope, all_groups))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     filename = f"clinwell-results-{membership.organization.slug}-wave{wave.pk}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _png(spec: dict[str, Any]) -> str:
-    import vl_convert
-
-    fixed = {**spec, "width": 560}
-    fixed.pop("usermeta", None)
-    data = vl_convert.vegalite_to_png(fixed, scale=2)
-    return "data:image/png;base64," + base64.b64encode(data).decode()
-
-
-def report_context(membership: Membership, context: dict[str, Any]) -> dict[str, Any]:
-    wave: Wave = context["wave"]
-    scope: Scope = context["scope"]
-    data = overview_data(membership, context["waves"], wave, scope)
-    res = results_for(wave)
-    measures, rows = pages.heat_rows(membership, wave, res, scope)
-    drivers = drivers_data(membership, wave, scope)
-    images = [
-        {"src": _png(card["chart"]), "alt": f"{card['label']} by wave"}
-        for card in data["kpis"]
-        if card["chart"]
-    ]
-    if drivers["chart"]:
-        images.append({"src": _png(drivers["chart"]), "alt": "Key drivers of burnout"})
-    return {
-        **context,
-        **data,
-        "measures": measures,
-        "rows": rows,
-        "drivers": drivers,
-        "images": images,
-        "organization": membership.organization,
-    }
-
-
-def pdf_response(
-    request: HttpRequest, membership: Membership, context: dict[str, Any]
-) -> HttpResponse:
-    from weasyprint import HTML
-
-    html = render_to_string("results/report.html", report_context(membership, context), request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"clinwell-board-report-{membership.organization.slug}-wave{context['wave'].pk}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
