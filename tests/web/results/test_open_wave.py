@@ -16,7 +16,7 @@ from tests.web.surveys.conftest import make_wave
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["", "heatmap/", "drivers/", "trends/", "comments/", "export.csv", "report.pdf"]
+PAGES = ["", "heatmap/", "drivers/", "trends/", "equity/", "comments/", "export.csv"]
 
 
 @pytest.mark.parametrize("page", PAGES)
