@@ -21,7 +21,7 @@ METHOD_LABELS = {
     GAP: "Gap-based (time between audit-log events, idle gaps dropped)",
     VENDOR: "Vendor active time (keyboard/mouse activity, seconds-long timeout)",
     EVENT_LOG: "EHR event logs, study-specific method",
-    UNKNOWN: "Method not recorded in our notes",
+    UNKNOWN: "Method not stated in our sources",
 }
 COMPARABLE_MEASURES = frozenset({"ehr_time8", "wow8"})
 

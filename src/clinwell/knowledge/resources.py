@@ -10,6 +10,7 @@ and points to the FSPHP state-programs directory instead of guessing. Data files
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from clinwell.knowledge._data import (
@@ -51,6 +52,7 @@ class Resource:
     audience: str | None = None
     confirmed: bool = True
     note: str | None = None
+    checked: str = ""  # ISO date the entry was last compared with its sources
 
     @property
     def is_national(self) -> bool:
@@ -78,7 +80,19 @@ class ResourceDirectory:
         raise unknown("state code", code, [s.code for s in self.states])
 
 
-def _resource(e: Fields, kinds: dict[str, str], scopes: frozenset[str]) -> Resource:
+def _checked(e: Fields, default: str) -> str:
+    """The entry's ``checked`` date (ISO ``YYYY-MM-DD``), or the file's."""
+    value = e.opt_str("checked") or default
+    try:
+        date.fromisoformat(value)
+    except ValueError as exc:
+        raise e.error("checked", f"must be a date as YYYY-MM-DD, got {value!r}") from exc
+    return value
+
+
+def _resource(
+    e: Fields, kinds: dict[str, str], scopes: frozenset[str], checked: str = ""
+) -> Resource:
     confirmed, note = e.confirmation()
     return Resource(
         id=e.str_("id"),
@@ -95,6 +109,7 @@ def _resource(e: Fields, kinds: dict[str, str], scopes: frozenset[str]) -> Resou
         audience=e.opt_str("audience"),
         confirmed=confirmed,
         note=note,
+        checked=_checked(e, checked) if checked or e.has("checked") else "",
     )
 
 
@@ -112,7 +127,8 @@ def parse_resources(root: Fields, states_root: Fields) -> ResourceDirectory:
             program_of[code] = e.str_("program")
     check_unique([s.code for s in states], file=states_root.file, what="state code")
     scopes = frozenset({NATIONAL, *(s.code for s in states)})
-    listed = [_resource(e, kinds, scopes) for e in root.entries("resources")]
+    checked = _checked(root, "") if root.has("checked") else ""
+    listed = [_resource(e, kinds, scopes, checked) for e in root.entries("resources")]
     by_id = {r.id: r for r in listed}
     defaults = root.map_("php_defaults")
     generated: list[Resource] = []
@@ -136,6 +152,7 @@ def parse_resources(root: Fields, states_root: Fields) -> ResourceDirectory:
                 url=defaults.str_("url"),
                 confirmed=False,
                 note=defaults.str_("note"),
+                checked=checked,
             )
         )
     resources = (*listed, *generated)

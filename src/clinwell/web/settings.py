@@ -148,6 +148,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clinwell.web.orgs.context.organization_nav",
             ],
+            # {{ text|for_readers }}: maintainers' notes in a reader's words, everywhere
+            "builtins": ["clinwell.web.knowledgebase.templatetags.reader"],
         },
     },
 ]

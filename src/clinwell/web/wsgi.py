@@ -49,6 +49,8 @@ def _warm_up() -> None:
         "surveys/_questions.html",
         "surveys/feedback.html",
         "surveys/_feedback_row.html",
+        "surveys/_finding.html",
+        "surveys/_resource_sources.html",
         "surveys/notice.html",
         "surveys/_resources.html",
     ):

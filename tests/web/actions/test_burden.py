@@ -66,7 +66,8 @@ def test_the_page_and_the_pdf(cast: Cast, wave, login: Login) -> None:
     text = page.content.decode()
     assert "Prior authorizations per week" in text
     assert "30.00" in text
-    assert "NOT CONFIRMED" in text  # national context records are unconfirmed
+    assert "we could not verify this figure" in text  # national context records unconfirmed
+    assert "NOT CONFIRMED" not in text
     pdf = client.get(f"/o/alpha/actions/burden.pdf?wave={wave.pk}")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"

@@ -89,7 +89,11 @@ def test_unknown_or_open_waves_are_not_shown(
     waves.second.save()
     body = client.get(url("")).content.decode()
     assert "Autumn 2025" in body
-    assert client.get(url("", wave=waves.second.pk)).status_code == 404
+    # an open wave is not shown: the page says it is still open and when results appear
+    still_open = client.get(url("", wave=waves.second.pk))
+    assert still_open.status_code == 200
+    assert "is still open" in still_open.content.decode()
+    assert "<h2>Autumn 2025" not in still_open.content.decode()  # no results of it
 
 
 def test_empty_state_before_any_wave_closes(cast: Cast, login: Callable[[User], Client]) -> None:

@@ -197,7 +197,7 @@ def test_monitoring_shows_counts_but_no_scores_while_open(cast: Cast, login) -> 
     Client().post(f"/s/{token_for(wave, 'card1@alpha.example')}/", GOOD_ANSWERS)
     page = login(cast.owner).get(url("detail", wave)).content.decode()
     # one response is below the score threshold (5): the count itself is hidden
-    assert "Fewer than 5 responses so far" in page
+    assert "fewer than 5 of the 5 invited have answered" in page
     assert "Counts only" in page
     assert "who5" not in page.lower().replace("who-5", "")  # no score columns
     assert Response.objects.count() == 1
@@ -205,8 +205,8 @@ def test_monitoring_shows_counts_but_no_scores_while_open(cast: Cast, login) -> 
     for email in ("card2", "med1", "surg1", "peds1"):
         Client().post(f"/s/{token_for(wave, f'{email}@alpha.example')}/", GOOD_ANSWERS)
     panel = login(cast.owner).get(url("monitor", wave)).content.decode()
-    assert "<strong>5</strong> responses" in panel
-    assert "100% of the 5 invited" in panel
+    assert "<strong>5</strong> of the 5 invited have answered" in panel
+    assert "<strong>100%</strong> response rate" in panel
     # every unit has fewer than 5 respondents of its own: each unit's count is hidden
     assert panel.count("hidden to protect a small group") >= 5
     assert "<html" not in panel  # the panel alone

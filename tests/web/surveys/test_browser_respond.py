@@ -62,9 +62,10 @@ def test_full_path_from_invitation_to_feedback(cast: Cast, live_server: Any, bro
     assert "988" in body
     assert "national comparison" in body
     assert serious_violations(page) == []
-    # on a 390 px phone the results stack: nothing scrolls sideways, and each measure's own
-    # value sits below its name, labelled
+    # on a 390 px phone the details (collapsed) stack: nothing scrolls sideways, and each
+    # measure's own value sits below its name, labelled
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_text("Details: every score and how it compares").click()
     first = page.locator("table.feedback tbody tr").first
     name_box = first.locator("th").bounding_box()
     value = first.locator("td").first

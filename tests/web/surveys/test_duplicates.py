@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from clinwell.instruments import get_instrument
 from clinwell.web.results.services.catalog import kpi_measures, wave_measures
@@ -131,8 +132,11 @@ def test_the_wave_page_says_why_the_items_are_left_out(cast: Cast, login) -> Non
     )
     body = page.content.decode()
     assert "another module of this wave asks the same question" in body
-    assert "<code>org_wellbeing.19</code>) — asked by Single-item burnout measure" in body
-    assert "<code>org_wellbeing.20</code>) — asked by Intent to leave within two years" in body
+    burnout = get_instrument("org_wellbeing").item("org_wellbeing.19").text
+    leave = get_instrument("org_wellbeing").item("org_wellbeing.20").text
+    assert f"“{escape(burnout)}” — asked by Single-item burnout measure" in body
+    assert f"“{escape(leave)}” — asked by Intent to leave within two years" in body
+    assert "org_wellbeing.19" not in body  # the item's wording, never its key
     assert "18 questions, 2 not asked twice" in body
     assert "20 in 3 modules" in body  # 18 + 1 + 1
 

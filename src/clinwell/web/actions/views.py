@@ -42,6 +42,10 @@ def index(request: HttpRequest, membership: Membership) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in ActionPlan.Status.values:
         plans = plans.filter(status=status)
+    unit = None
+    if request.GET.get("unit", "").isdecimal():  # a unit page's "plans" link: it and below
+        unit = access_unit(membership, int(request.GET["unit"]))
+        plans = plans.filter(unit__tree_path__startswith=unit.tree_path)
     rows = [{"plan": p, "measure": _measure_label(p.target_measure)} for p in plans]
     return render(
         request,
@@ -49,6 +53,7 @@ def index(request: HttpRequest, membership: Membership) -> HttpResponse:
         {
             "rows": rows,
             "status": status,
+            "unit": unit,
             "statuses": ActionPlan.Status.choices,
             "can_edit": can_edit_plans(membership),
         },

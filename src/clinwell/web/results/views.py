@@ -15,6 +15,7 @@ from clinwell.web.orgs.access import Role, can_edit_plans
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
 from clinwell.web.results.services import pages
+from clinwell.web.results.services.cache import closed_waves
 from clinwell.web.results.services.catalog import measure_groups, pick_group
 from clinwell.web.results.services.cost import cost_context
 from clinwell.web.results.services.equity import equity_data
@@ -22,6 +23,7 @@ from clinwell.web.results.services.exports import comments_data, csv_response
 from clinwell.web.results.services.overview import overview_data, physicians_in_scope
 from clinwell.web.results.services.scope import (
     Scope,
+    WaveNotClosed,
     cut_filter,
     pick_wave,
     results,
@@ -31,9 +33,14 @@ from clinwell.web.results.services.trends import drivers_data, trends_data
 
 
 def _base(request: HttpRequest, membership: Membership, page: str) -> dict[str, Any]:
-    waves, wave = pick_wave(membership, request.GET.get("wave"))
+    pending = None
+    try:
+        waves, wave = pick_wave(membership, request.GET.get("wave"))
+    except WaveNotClosed as exc:  # still open (or a draft): say when results appear
+        waves, wave, pending = closed_waves(membership.organization), None, exc.wave
     scope = scope_for(membership, request.GET.get("unit"), request.GET, wave)
     return {
+        "pending": pending,
         "page": page,
         "waves": waves,
         "wave": wave,
@@ -141,8 +148,8 @@ def comments(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @org_view()
 def export_csv(request: HttpRequest, membership: Membership) -> HttpResponse:
-    waves, wave = pick_wave(membership, request.GET.get("wave"))
+    context = _base(request, membership, "export")
+    wave = context["wave"]
     if wave is None:
-        return _empty(request, {"page": "export", "waves": waves, "wave": None})
-    scope = scope_for(membership, request.GET.get("unit"), request.GET, wave)
-    return csv_response(membership, wave, scope, request.GET.get("groups") == "all")
+        return _empty(request, context)
+    return csv_response(membership, wave, context["scope"], request.GET.get("groups") == "all")

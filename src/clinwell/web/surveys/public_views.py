@@ -20,16 +20,27 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.html import json_script
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from clinwell.web.orgs.models import Organization
 from clinwell.web.surveys.models import Invitation, Wave
+from clinwell.web.surveys.services.anonymous import (
+    already_answered,
+    mark_answered,
+    over_rate_limit,
+)
 from clinwell.web.surveys.services.feedback import (
+    BURNOUT_GUIDANCE,
+    WHO5_GUIDANCE,
     FeedbackRow,
+    Finding,
+    distress,
     feedback_rows,
-    support_resources,
+    findings,
+    support_sections,
     unscored_measures,
 )
 from clinwell.web.surveys.services.form import SurveyForm, build_form, parse_answers
@@ -54,7 +65,7 @@ def _notice(
             "title": title,
             "text": text,
             "wave": wave,
-            "resources": support_resources(wave.organization.state if wave else ""),
+            "support": support_sections(wave.organization.state if wave else ""),
         },
     )
     return HttpResponse(html, status=status)
@@ -189,44 +200,72 @@ def _form_page(
 @lru_cache(maxsize=64)
 def _resources_html(state: str) -> SafeString:
     """The support-resources panel for a state, rendered once per process (shipped data)."""
-    html = render_to_string("surveys/_resources.html", {"resources": support_resources(state)})
+    html = render_to_string("surveys/_resources.html", {"support": support_sections(state)})
     return mark_safe(html)  # noqa: S308 - our own template's autoescaped output
 
 
 @lru_cache(maxsize=4096)
 def _feedback_row_html(row: FeedbackRow) -> SafeString:
-    """One feedback row's markup; rows repeat across respondents (a flag is Yes or No, a
+    """One details row's markup; rows repeat across respondents (a cut-off is met or not, a
     score takes few distinct values), so each distinct row is rendered once per process."""
     html = render_to_string("surveys/_feedback_row.html", {"row": row})
     return mark_safe(html)  # noqa: S308 - our own template's autoescaped output
 
 
+@lru_cache(maxsize=1024)
+def _finding_html(finding: Finding) -> SafeString:
+    """One plain sentence's markup, rendered once per distinct finding and process."""
+    html = render_to_string("surveys/_finding.html", {"finding": finding})
+    return mark_safe(html)  # noqa: S308 - our own template's autoescaped output
+
+
 ROWS_SLOT = "clinwell-slot-feedback-rows"
-# Rendered feedback pages around their rows: {(state, has rows, unscored labels): html}.
-_FEEDBACK_PAGES: dict[tuple[str, bool, tuple[str, ...]], str] = {}
+FINDINGS_SLOT = "clinwell-slot-feedback-findings"
+DATA_SLOT = "clinwell-slot-feedback-data"
+# Rendered feedback pages around their rows: {(state, lead, has findings, has rows,
+# unscored labels): html}.
+_FEEDBACK_PAGES: dict[tuple[str, str, bool, bool, tuple[str, ...]], str] = {}
 _FEEDBACK_PAGES_MAX = 256
 
 
+def _keep_data(rows: list[FeedbackRow]) -> str:
+    """The results the browser may keep (opt-in, in its own storage): key, label, value."""
+    data = [{"key": r.key, "label": r.label, "value": r.value} for r in rows if r.key]
+    return str(json_script(data, "clinwell-my-results"))
+
+
 def _feedback(request: HttpRequest, wave: Wave, submission: Submission) -> HttpResponse:
-    """The respondent's own results: the page around the rows is rendered once per
-    (state, whether any row, which measures could not be scored); the rows go in its slot."""
+    """The respondent's own results: the page around the findings and rows is rendered once
+    per (state, which guidance leads, which parts are present, which measures could not be
+    scored); the findings, rows and the data the browser may keep go in its slots."""
     rows = feedback_rows(submission.scores)
+    found = findings(submission.scores)
+    lead = distress(submission.scores)
     state = wave.organization.state
     asked = {q.item.link_id for q in build_form(wave).questions()}
     unscored = tuple(unscored_measures(submission.scores, asked))
-    key = (state, bool(rows), unscored)
+    key = (state, lead, bool(found), bool(rows), unscored)
     page = _FEEDBACK_PAGES.get(key)
     if page is None:
         if len(_FEEDBACK_PAGES) >= _FEEDBACK_PAGES_MAX:
             _FEEDBACK_PAGES.clear()
         context: dict[str, Any] = {
             "rows_html": ROWS_SLOT if rows else "",
+            "findings_html": FINDINGS_SLOT if found else "",
+            "data_html": DATA_SLOT,
             "unscored": unscored,
+            "lead": lead,
+            "who5_guidance": WHO5_GUIDANCE,
+            "burnout_guidance": BURNOUT_GUIDANCE,
+            "support": support_sections(state),
             "resources_html": _resources_html(state),
         }
         page = _FEEDBACK_PAGES[key] = render_to_string("surveys/feedback.html", context)
-    rows_html = "".join(_feedback_row_html(row) for row in rows)
-    return HttpResponse(page.replace(ROWS_SLOT, rows_html, 1))
+    return HttpResponse(
+        page.replace(FINDINGS_SLOT, "".join(_finding_html(f) for f in found), 1)
+        .replace(ROWS_SLOT, "".join(_feedback_row_html(row) for row in rows), 1)
+        .replace(DATA_SLOT, _keep_data(rows), 1)
+    )
 
 
 def _result(request: HttpRequest, wave: Wave, submission: Submission) -> HttpResponse:
@@ -282,8 +321,26 @@ def respond_anonymous(request: HttpRequest, token: str) -> HttpResponse:
     wave = link.wave
     if not is_accepting(wave):
         return _closed(request, wave)
+    if already_answered(request):
+        return _notice(
+            request,
+            "You have already answered this survey",
+            "Your answers from this browser were recorded, so the survey is not shown again "
+            "here. Thank you for taking part. Sharing this device with a colleague? They can "
+            "answer on their own phone, from the same link or its QR code.",
+            wave=wave,
+        )
     if request.method != "POST":
         return _form_page(request, wave, anonymous=True, nonce=new_public_token())
+    if over_rate_limit(request, link):
+        return _notice(
+            request,
+            "Too many answers from this network just now",
+            "To protect the survey, this link takes only so many answers from one network "
+            "in a few minutes. Nothing was recorded: please try again in about ten minutes.",
+            status=429,
+            wave=wave,
+        )
     nonce = request.POST.get("nonce", "")
     parsed = parse_answers(build_form(wave), request.POST)
     org = wave.organization
@@ -304,4 +361,7 @@ def respond_anonymous(request: HttpRequest, token: str) -> HttpResponse:
             nonce=nonce,
         )
     submission = submit_with_anonymous_link(link, nonce, parsed, role=role, tenure_band=tenure)
-    return _result(request, wave, submission)
+    response = _result(request, wave, submission)
+    if submission.outcome is Outcome.RECORDED:
+        mark_answered(response, link)  # one answer per browser (services/anonymous.py)
+    return response

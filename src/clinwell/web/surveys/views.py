@@ -23,6 +23,7 @@ from clinwell.web.surveys.services import instrument_text as text_service
 from clinwell.web.surveys.services import mail as mail_service
 from clinwell.web.surveys.services import reminders as reminder_service
 from clinwell.web.surveys.services import waves as wave_service
+from clinwell.web.surveys.services.anonymous import poster_links
 from clinwell.web.surveys.services.form import build_form
 from clinwell.web.surveys.services.participation import live_counts
 
@@ -38,6 +39,8 @@ def index(request: HttpRequest, membership: Membership) -> HttpResponse:
         # One organization-wide count: shown only from the score threshold on.
         n = wave.n_responses
         wave.responses_shown = None if 0 < n < wave.min_n_scores else n  # type: ignore[attr-defined]
+        # While open: invited responses against invitations, link responses apart (gated).
+        wave.live = live_counts(wave) if wave.status == Wave.Status.OPEN else None  # type: ignore[attr-defined]
     return render(request, "surveys/index.html", {"waves": waves})
 
 
@@ -130,7 +133,7 @@ def detail(request: HttpRequest, membership: Membership, wave_id: int) -> HttpRe
         "pending_licences": pending_licences,
         "texts_to_load": [get_instrument(i) for i in wave_service.texts_to_load(wave)],
         "job": wave.mail_jobs.first(),
-        "links": wave.anonymous_links.select_related("unit"),
+        "links": poster_links(request, wave.anonymous_links.select_related("unit")),
         "units": visible_units(membership).order_by("full_name"),
         "monitoring": live_counts(wave),
         "question_count": build_form(wave).question_count,

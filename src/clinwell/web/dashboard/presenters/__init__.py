@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from clinwell.web.dashboard.presenters.board import board_summary
+from clinwell.web.dashboard.presenters.getting_started import getting_started
 from clinwell.web.dashboard.presenters.national import national_comparison
 from clinwell.web.dashboard.presenters.plan_progress import plan_progress
 from clinwell.web.dashboard.presenters.sentences import summary_sentences
@@ -23,6 +24,7 @@ def overview_context(membership: Membership) -> dict[str, Any]:
         "people_count": org.people.filter(active=True, unit__in=units).count(),
         "member_count": org.memberships.count(),
         "wave_count": org.waves.count(),
+        **getting_started(membership),
         "plan_progress": progress,
         "board": board,
         "sentences": summary_sentences(board, progress),
@@ -31,6 +33,7 @@ def overview_context(membership: Membership) -> dict[str, Any]:
 
 __all__ = [
     "board_summary",
+    "getting_started",
     "national_comparison",
     "overview_context",
     "plan_progress",

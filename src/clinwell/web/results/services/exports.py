@@ -19,6 +19,7 @@ from clinwell.web.results.models import PublishedCell, group_pairs
 from clinwell.web.results.services.cache import WaveResults, results_for
 from clinwell.web.results.services.scope import Scope, cut_dimensions
 from clinwell.web.surveys.models import Wave
+from clinwell.web.surveys.services.form import COMMENT_FIELD, COMMENT_QUESTION
 
 
 def scoped_cells(
@@ -108,7 +109,9 @@ def comments_data(membership: Membership, wave: Wave, scope: Scope) -> dict[str,
     groups = []
     if cell is not None and not cell.suppressed and cell.comments:
         for question, texts in sorted(cell.comments.items()):
-            groups.append({"question": question, "texts": texts})
+            # the question's wording, never its key ("comment")
+            wording = COMMENT_QUESTION if question == COMMENT_FIELD else question
+            groups.append({"question": wording, "texts": texts})
     return {
         "cell": cell,
         "groups": groups,

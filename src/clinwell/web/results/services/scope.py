@@ -131,14 +131,30 @@ def scope_for(
     return scope
 
 
+class WaveNotClosed(Http404):
+    """The chosen wave is the organization's but has no results yet (draft or still open).
+
+    A 404 to callers that only want results (the API); the results pages catch it and say
+    when results will appear.
+    """
+
+    def __init__(self, wave: Wave) -> None:
+        super().__init__("This wave has no results yet: results appear after it closes")
+        self.wave = wave
+
+
 def pick_wave(membership: Membership, wave_param: str | None) -> tuple[list[Wave], Wave | None]:
-    """Closed waves (oldest first) and the selected one (default: the latest), or 404."""
+    """Closed waves (oldest first) and the selected one (default: the latest), or 404
+    (:class:`WaveNotClosed` for a wave of the organization that has not closed yet)."""
     waves = closed_waves(membership.organization)
     wave_id = _int(wave_param, "wave")
     if wave_id is None:
         return waves, (waves[-1] if waves else None)
     chosen = next((w for w in waves if w.pk == wave_id), None)
     if chosen is None:
+        pending = Wave.objects.filter(organization=membership.organization, pk=wave_id).first()
+        if pending is not None:
+            raise WaveNotClosed(pending)
         raise Http404("No such wave")
     return waves, chosen
 

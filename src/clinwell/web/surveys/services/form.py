@@ -27,6 +27,8 @@ from clinwell.web.surveys.services.waves import wave_exclusions
 
 PREFER_NOT = "pna"
 COMMENT_FIELD = "comment"
+# The free-text question as respondents read it (surveys/respond.html), for the results pages.
+COMMENT_QUESTION = "What one change would most improve your work life here?"
 COMMENT_MAX = 2000
 
 

@@ -30,7 +30,6 @@ from clinwell.web.surveys.models import (
 
 UNIT = "unit"
 ROLE = "role"
-LINK_ROLE = "anonymous link"  # the role of a link response is sealed with it: not known here
 
 
 @dataclass(frozen=True)
@@ -39,8 +38,9 @@ class CountRow:
 
     label: str
     invited: int
-    responded: int | None
+    responded: int | None  # invited people who answered (never anonymous-link answers)
     unit: Unit | None = None
+    link_responses: int | None = 0  # answers through this unit's anonymous links
 
     @property
     def rate(self) -> int | None:
@@ -55,8 +55,8 @@ class Participation:
     by_unit: list[CountRow]
     by_role: list[CountRow]
     total_invited: int
-    total_responded: int | None
-    link_responses: int | None
+    total_responded: int | None  # invited people who answered: the rate's numerator
+    link_responses: int | None  # answers through anonymous links, counted apart
     open: bool
     not_sent: int = 0
     sent: int = 0  # sent, whether answered or not
@@ -64,9 +64,17 @@ class Participation:
 
     @property
     def total_rate(self) -> int | None:
+        """Invited responses against invitations (anonymous-link answers are not in it)."""
         if self.total_responded is None or not self.total_invited:
             return None
         return round(100 * self.total_responded / self.total_invited)
+
+    @property
+    def all_responses(self) -> int | None:
+        """Invited plus anonymous-link responses, when both are shown."""
+        if self.total_responded is None or self.link_responses is None:
+            return None
+        return self.total_responded + self.link_responses
 
 
 def _path(unit: Unit) -> str:
@@ -124,22 +132,26 @@ def live_counts(wave: Wave, visible: set[int] | None = None) -> Participation:
     receipts = list(
         SubmissionReceipt.objects.filter(wave=wave, link__isnull=False).values_list("link__unit_id")
     )
-    rows = [(_path(units[u]), r) for u, r in responded] + [
-        (_path(units[u]), LINK_ROLE) for (u,) in receipts
-    ]
+    policy = DisclosurePolicy(k, max(k, wave.min_n_comments))
+    # Two releases over disjoint groups of people — invited responses by unit and role,
+    # anonymous-link responses by unit — so a response rate counts invited responses
+    # against invitations, and link responses are counted apart. The only number that adds
+    # the two is the sum of both released totals, so neither release's hidden cells can be
+    # worked out from the other.
     unit_counts: dict[int, int | None] = {}
     role_counts: dict[str, int | None] = {}
     total: int | None = 0
-    links: int | None = 0
-    if rows:
-        request = TableRequest(
-            dimensions=(
-                Dimension(UNIT, [r[0] for r in rows], hierarchical=True),
-                Dimension(ROLE, [r[1] for r in rows]),
+    if responded:
+        table = release(
+            TableRequest(
+                dimensions=(
+                    Dimension(UNIT, [_path(units[u]) for u, _ in responded], hierarchical=True),
+                    Dimension(ROLE, [r for _, r in responded]),
+                ),
+                cuts=((UNIT,), (ROLE,)),
             ),
-            cuts=((UNIT,), (ROLE,)),
+            policy,
         )
-        table = release(request, DisclosurePolicy(k, max(k, wave.min_n_comments)))
         for cell in table.cells:
             unit_value, role_value = cell.value(UNIT), cell.value(ROLE)
             if unit_value == ALL and role_value == ALL:
@@ -148,7 +160,24 @@ def live_counts(wave: Wave, visible: set[int] | None = None) -> Participation:
                 unit_counts[int(unit_value.rsplit("/", 1)[-1])] = cell.n
             elif unit_value == ALL:
                 role_counts[role_value] = cell.n
-        links = role_counts.pop(LINK_ROLE, 0)
+    link_counts: dict[int, int | None] = {}
+    links: int | None = 0
+    if receipts:
+        table = release(
+            TableRequest(
+                dimensions=(
+                    Dimension(UNIT, [_path(units[u]) for (u,) in receipts], hierarchical=True),
+                ),
+                cuts=((UNIT,),),
+            ),
+            policy,
+        )
+        for cell in table.cells:
+            unit_value = cell.value(UNIT)
+            if unit_value == ALL:
+                links = cell.n
+            else:
+                link_counts[int(unit_value.rsplit("/", 1)[-1])] = cell.n
     by_role = [
         CountRow(org.role_label(role), n, role_counts.get(role, 0))
         for role, n in sorted(invited_role.items())
@@ -164,7 +193,9 @@ def live_counts(wave: Wave, visible: set[int] | None = None) -> Participation:
         sent=statuses.get(Invitation.Status.SENT, 0) + statuses.get(Invitation.Status.RESPONDED, 0),
         undeliverable=statuses.get(Invitation.Status.FAILED, 0),
         threshold=k,
-        by_unit=_unit_rows(units, invited_unit, unit_counts, visible, known=True),
+        by_unit=_unit_rows(
+            units, invited_unit, unit_counts, visible, known=True, links=link_counts
+        ),
         by_role=by_role,
         total_invited=total_invited,
         total_responded=total,
@@ -180,11 +211,13 @@ def _unit_rows(
     visible: set[int] | None,
     *,
     known: bool,
+    links: dict[int, int | None] | None = None,
 ) -> list[CountRow]:
+    links = links or {}
     shown = [
         u
         for pk, u in units.items()
-        if (pk in invited or pk in responded) and (visible is None or pk in visible)
+        if (pk in invited or pk in responded or pk in links) and (visible is None or pk in visible)
     ]
     return [
         CountRow(
@@ -192,6 +225,7 @@ def _unit_rows(
             invited.get(unit.pk, 0),
             responded.get(unit.pk, 0) if known else None,
             unit,
+            links.get(unit.pk, 0) if known else None,
         )
         for unit in sorted(shown, key=lambda u: u.full_name)
     ]
