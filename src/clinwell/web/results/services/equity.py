@@ -36,7 +36,8 @@ def equity_data(membership: Membership, wave: Wave, scope: Scope) -> dict[str, A
     sections: list[dict[str, Any]] = []
     comparisons: list[dict[str, Any]] = []  # every gap with a p-value: the BH family
     for name, label, values in cut_dimensions(membership.organization, wave):
-        groups, hidden = [], []
+        groups: list[dict[str, Any]] = []
+        hidden: list[str] = []
         for code, value_label in values:
             if code == NOT_STATED:
                 continue
