@@ -92,6 +92,26 @@ def report_context(membership: Membership, context: dict[str, Any]) -> dict[str,
         "drivers": drivers,
         "images": images,
         "organization": membership.organization,
+        "comment_themes": report_themes(res, scope),
+    }
+
+
+def report_themes(res: WaveResults, scope: Scope) -> dict[str, Any] | None:
+    """The scope's comment theme counts from the release (None when its comments were
+    withheld by the gate or nobody commented)."""
+    from clinwell.web.results.services.comment_page import (
+        released_summary,
+        sentiment_row,
+        theme_rows,
+    )
+
+    summary = released_summary(res.cell(scope.unit_id))
+    if summary is None:
+        return None
+    return {
+        "count": summary["count"],
+        "rows": theme_rows(summary),
+        "sentiment": sentiment_row(summary),
     }
 
 
