@@ -241,16 +241,16 @@ def generate_comments(
 #: time from the third wave (``DEMO_IMPROVERS`` in :mod:`clinwell.synth.survey`) write less
 #: about it from then on.
 DEMO_COMMENT_THEMES: Final[tuple[tuple[str, int, Mapping[str, float]], ...]] = (
-    ("", 0, {"ehr_documentation": 3.0}),
+    ("", 0, {"ehr_documentation": 5.0}),
     (
         "Riverside Health/Main Campus/Emergency Medicine",
         0,
-        {"safety_violence": 4.0, "workload_staffing": 3.0, "ehr_documentation": 2.0},
+        {"safety_violence": 10.0, "workload_staffing": 4.0, "ehr_documentation": 3.0},
     ),
     (
         "Riverside Health/Lakeside Hospital/Radiology",
         0,
-        {"positive_meaning": 3.0, "teamwork_culture": 2.0, "ehr_documentation": 1.0},
+        {"positive_meaning": 4.0, "teamwork_culture": 3.0, "ehr_documentation": 1.0},
     ),
     ("Riverside Health/Main Campus/Medicine/Hospital Medicine", 2, {"positive_meaning": 1.5}),
     ("Riverside Health/North Clinic/Family Medicine", 2, {"positive_meaning": 1.5}),

@@ -11,52 +11,18 @@ import pytest
 from django.test import Client
 
 from clinwell.comments import THEME_KEYS, theme
-from clinwell.synth.comments import generate_comments
 from clinwell.web.accounts.models import User
 from clinwell.web.results.services import comment_themes
 from clinwell.web.results.services.cache import results_for
 from clinwell.web.surveys.models import Wave
 from tests.web.conftest import Cast
-from tests.web.results.conftest import add_responses, closed_wave
-
-DUPLICATE = "The night shift is chronically short of nurses and nobody covers sick calls."
-IDENTIFYING = (
-    "Card One shouted at me in the hallway; call me at 612-555-0199 or mail card1@alpha.example"
+from tests.web.results.conftest import (
+    CARDIO,
+    DUPLICATE,
+    MASKED,
+    PEDS,
+    SURGERY,
 )
-MASKED = (
-    "[name removed] shouted at me in the hallway; call me at [phone removed] "
-    "or mail [e-mail removed]"
-)
-PEDS = "Alpha Health/Site B/Pediatrics"
-CARDIO = "Alpha Health/Site A/Medicine/Cardiology"
-SURGERY = "Alpha Health/Site A/Surgery"
-
-
-def _texts(n: int, seed: int, **weights: float) -> list[str]:
-    return [c.text for c in generate_comments(n, seed=seed, theme_weights=weights, repeat_rate=0)]
-
-
-@pytest.fixture
-def comment_waves(cast: Cast) -> tuple[Wave, Wave]:
-    """Two closed waves. Latest: Pediatrics (520 respondents) writes mostly about safety, with
-    one sentence six times and one identifying comment; Cardiology (30) about the EHR;
-    Surgery (7) is below the comment threshold (10). The older wave: Pediatrics about pay."""
-    older = closed_wave(cast.alpha, "Autumn 2025", 200)
-    latest = closed_wave(cast.alpha, "Spring 2026", 20)
-    sizes = {"Alpha Health/Site A/Medicine": 10, CARDIO: 30, SURGERY: 7, PEDS: 520}
-    comments = {
-        latest.pk: {
-            PEDS: [*_texts(24, 1, safety_violence=12.0), *[DUPLICATE] * 6, IDENTIFYING],
-            CARDIO: _texts(14, 2, ehr_documentation=20.0),
-            SURGERY: ["Surgery note about the operating room schedule"] * 3,
-        },
-        older.pk: {PEDS: _texts(20, 3, compensation_recognition=12.0)},
-    }
-    for wave in (older, latest):
-        for i, (path, n) in enumerate(sizes.items()):
-            texts = comments[wave.pk].get(path, [])
-            add_responses(wave, cast.unit(cast.alpha, path), n, 40 + i, comments=texts)
-    return older, latest
 
 
 def _page(client: Client, wave: Wave, unit: int | None = None, **query: str) -> str:
@@ -257,3 +223,31 @@ def test_a_page_request_never_runs_the_model(
     monkeypatch.setattr(comment_themes, "classify", refuse)
     body = _page(login(cast.owner), comment_waves[1], cast.unit(cast.alpha, PEDS).pk, q="nurses")
     assert "Themes in Pediatrics" in body
+
+
+def test_the_board_report_carries_the_theme_counts(
+    cast: Cast, comment_waves: tuple[Wave, Wave], login: Callable[[User], Client]
+) -> None:
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from clinwell.web.orgs.models import Membership
+    from clinwell.web.results.services.exports import report_context
+    from clinwell.web.results.services.scope import pick_wave, scope_for
+
+    peds = cast.unit(cast.alpha, PEDS)
+    response = login(cast.executive).get(f"/o/alpha/results/report.pdf?unit={peds.pk}")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    membership = Membership.objects.get(user=cast.executive, organization=cast.alpha)
+    waves, wave = pick_wave(membership, None)
+    for unit, shown in ((peds, True), (cast.unit(cast.alpha, SURGERY), False)):
+        context = {"waves": waves, "wave": wave, "scope": scope_for(membership, str(unit.pk))}
+        page = render_to_string(
+            "results/report.html", report_context(membership, context), RequestFactory().get("/")
+        )
+        assert ("comment themes" in page) == shown
+        if shown:
+            count = results_for(wave).cell(peds.pk).comment_themes["comment"]["themes"]
+            row = page[page.index("<td>Safety and violence</td>") :]
+            assert f'<td class="num">{count["safety_violence"]}</td>' in row[: row.index("</tr>")]
