@@ -15,7 +15,7 @@ from clinwell.web.results.services.comment_page import released_summary
 from clinwell.web.surveys.models import Wave
 from tests.web.api.conftest import ROLES, ApiClient
 from tests.web.conftest import Cast
-from tests.web.results.conftest import CARDIO, PEDS, SURGERY, comment_waves  # noqa: F401
+from tests.web.results.conftest import CARDIO, PEDS, SURGERY
 
 Api = Callable[[User], ApiClient]
 
@@ -25,7 +25,7 @@ def test_theme_counts_are_the_releases_and_withheld_below_the_threshold(
     cast: Cast,
     comment_waves: tuple[Wave, Wave],
     api: Api,
-    role: str,  # noqa: F811
+    role: str,
 ) -> None:
     wave = comment_waves[1]
     response = api(getattr(cast, role)).get(f"orgs/alpha/waves/{wave.pk}/themes")
@@ -61,7 +61,7 @@ def test_open_waves_and_other_tenants_are_404(
     cast: Cast,
     comment_waves: tuple[Wave, Wave],
     api: Api,
-    open_wave: Wave,  # noqa: F811
+    open_wave: Wave,
 ) -> None:
     assert api(cast.owner).get(f"orgs/alpha/waves/{open_wave.pk}/themes").status_code == 404
     wave = comment_waves[1]
