@@ -128,7 +128,9 @@ def test_significance_marks_follow_benjamini_hochberg(cast: Cast, clean_wave: Wa
     org = res.cell(None)
     heat = [m for m in res.measures if m.headline]
     tests = []
-    for cell in PublishedCell.objects.filter(wave=clean_wave, unit__isnull=False, suppressed=False):
+    for cell in PublishedCell.objects.filter(
+        wave=clean_wave, group="", unit__isnull=False, suppressed=False
+    ):
         for m in heat:
             est, o = cell.estimates.get(m.column), org.estimates.get(m.column)
             if est and o and est["estimate"] is not None:

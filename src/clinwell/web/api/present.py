@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from clinwell.web.orgs.models import Membership
-from clinwell.web.results.models import PublishedCell
+from clinwell.web.results.models import PublishedCell, group_pairs
 from clinwell.web.results.services.cache import results_for
 from clinwell.web.results.services.exports import scoped_cells
 from clinwell.web.surveys.models import Wave
@@ -50,19 +50,29 @@ def cell_body(membership: Membership, cell: PublishedCell) -> dict[str, Any]:
     return {
         "unit_id": cell.unit_id,
         "unit": _unit_label(membership, cell),
+        "group": dict(group_pairs(cell.group)),
         "suppressed": cell.suppressed,
+        "hidden_reason": hidden_reason(cell),
         "n": None if cell.suppressed else cell.n,
         "estimates": estimates,
     }
 
 
-def results_body(membership: Membership, wave: Wave) -> dict[str, Any]:
-    """The wave, its measures and every released cell the member may see."""
+def hidden_reason(cell: PublishedCell) -> str | None:
+    """Why a cell is hidden, in the words the pages use (None when it is published)."""
+    if not cell.suppressed:
+        return None
+    return "protects a smaller group" if cell.protects_other else "small or derivable"
+
+
+def results_body(membership: Membership, wave: Wave, group: str = "") -> dict[str, Any]:
+    """The wave, its measures and every released cell of one group (``""`` = everyone) the
+    member may see."""
     res = results_for(wave)
     return {
         "wave": wave_body(wave),
         "measures": [m.to_json() for m in res.measures],
-        "cells": [cell_body(membership, c) for c in scoped_cells(membership, res)],
+        "cells": [cell_body(membership, c) for c in scoped_cells(membership, res, group)],
     }
 
 

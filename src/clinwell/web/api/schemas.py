@@ -85,11 +85,14 @@ class Estimate(Schema):
 
 
 class Cell(Schema):
-    """A published cell; ``unit_id`` null is the whole organization."""
+    """A published cell; ``unit_id`` null is the whole organization; ``group`` the cut
+    (``{}`` = everyone, else e.g. ``{"role": "physician", "gender": "woman"}``)."""
 
     unit_id: int | None
     unit: str
+    group: dict[str, str]
     suppressed: bool
+    hidden_reason: str | None
     n: int | None
     estimates: dict[str, Estimate | None]
 

@@ -34,7 +34,13 @@ class WaveResult(models.Model):
 
 
 class PublishedCell(models.Model):
-    """One cell of the unit tree after the privacy gate (``unit`` NULL = the organization).
+    """One cell of the release after the privacy gate (``unit`` NULL = the organization).
+
+    ``group`` names the respondents the cell is about inside its unit: ``""`` = everyone,
+    else ``dimension=value`` pairs joined by ``&`` in release order (role first), e.g.
+    ``role=physician`` or ``role=physician&gender=woman`` (:func:`group_key`).
+    ``protects_other`` is set on a hidden cell of at least the threshold that the gate hid
+    to protect a smaller group nearby (docs/privacy.md, "Deliberate exceptions").
 
     ``estimates`` maps a measure column to ``{"estimate", "lower", "upper", "n", "sd"}`` or
     ``None`` (withheld); a suppressed cell has ``n`` NULL and nothing else. ``marks`` holds
@@ -47,7 +53,9 @@ class PublishedCell(models.Model):
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, null=True, on_delete=models.CASCADE, related_name="+")
     parent_id_cache = models.BigIntegerField(null=True, db_index=True)
+    group = models.CharField(max_length=200, default="", blank=True)
     suppressed = models.BooleanField()
+    protects_other = models.BooleanField(default=False)
     n = models.PositiveIntegerField(null=True)
     estimates = models.JSONField(default=dict)
     marks = models.JSONField(default=dict)
@@ -57,9 +65,24 @@ class PublishedCell(models.Model):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["wave", "unit"], name="one_cell_per_wave_unit"),
+            models.UniqueConstraint(
+                fields=["wave", "unit", "group"], name="one_cell_per_wave_unit_group"
+            ),
         ]
-        indexes: ClassVar = [models.Index(fields=["wave", "parent_id_cache"])]
+        indexes: ClassVar = [models.Index(fields=["wave", "group", "parent_id_cache"])]
 
     def __str__(self) -> str:
-        return f"Wave {self.wave_id}, unit {self.unit_id or 'all'}"
+        group = f", {self.group}" if self.group else ""
+        return f"Wave {self.wave_id}, unit {self.unit_id or 'all'}{group}"
+
+
+def group_key(pairs: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> str:
+    """``[("role", "physician"), ("gender", "woman")]`` -> ``role=physician&gender=woman``."""
+    return "&".join(f"{name}={value}" for name, value in pairs)
+
+
+def group_pairs(key: str) -> list[tuple[str, str]]:
+    """The inverse of :func:`group_key` (``""`` -> everyone, no pairs)."""
+    if not key:
+        return []
+    return [(name, value) for name, _, value in (part.partition("=") for part in key.split("&"))]

@@ -19,13 +19,19 @@ from clinwell.web.results.services.comment_page import comments_page
 from clinwell.web.results.services.cost import cost_context
 from clinwell.web.results.services.exports import csv_response, pdf_response
 from clinwell.web.results.services.overview import overview_data, physicians_in_scope
-from clinwell.web.results.services.scope import Scope, pick_wave, results, scope_for
+from clinwell.web.results.services.scope import (
+    Scope,
+    cut_filter,
+    pick_wave,
+    results,
+    scope_for,
+)
 from clinwell.web.results.services.trends import drivers_data, trends_data
 
 
 def _base(request: HttpRequest, membership: Membership, page: str) -> dict[str, Any]:
     waves, wave = pick_wave(membership, request.GET.get("wave"))
-    scope = scope_for(membership, request.GET.get("unit"))
+    scope = scope_for(membership, request.GET.get("unit"), request.GET, wave)
     return {
         "page": page,
         "waves": waves,
@@ -37,6 +43,7 @@ def _base(request: HttpRequest, membership: Membership, page: str) -> dict[str, 
         # cannot edit plans (orgs.access.require_plan_editor). Every unit these pages link to
         # already passed the access layer (a leader's subtree), as actions:new requires.
         "can_plan": can_edit_plans(membership),
+        "cut_filter": None if wave is None else cut_filter(membership, wave, scope),
     }
 
 
@@ -133,7 +140,8 @@ def export_csv(request: HttpRequest, membership: Membership) -> HttpResponse:
     waves, wave = pick_wave(membership, request.GET.get("wave"))
     if wave is None:
         return _empty(request, {"page": "export", "waves": waves, "wave": None})
-    return csv_response(membership, wave)
+    scope = scope_for(membership, request.GET.get("unit"), request.GET, wave)
+    return csv_response(membership, wave, scope, request.GET.get("groups") == "all")
 
 
 @org_view()

@@ -25,7 +25,7 @@ from clinwell.web.api.pagination import Pagination
 from clinwell.web.api.present import comments_body, results_body, wave_body
 from clinwell.web.orgs.access import Role
 from clinwell.web.orgs.models import Membership
-from clinwell.web.results.services.scope import pick_wave
+from clinwell.web.results.services.scope import cut_for, pick_wave
 from clinwell.web.surveys.access import access_wave, visible_waves
 from clinwell.web.surveys.models import Wave
 from clinwell.web.surveys.services.participation import live_counts
@@ -80,17 +80,40 @@ def get_wave(request: HttpRequest, org_slug: OrgSlug, wave_id: WaveId) -> dict[s
     response={200: schemas.WaveResults, **schemas.ERRORS},
     summary="Published results of a closed wave",
 )
-def wave_results(request: HttpRequest, org_slug: OrgSlug, wave_id: WaveId) -> dict[str, Any]:
-    """Every published cell of the unit tree the caller may see, with the wave's measures.
+def wave_results(
+    request: HttpRequest,
+    org_slug: OrgSlug,
+    wave_id: WaveId,
+    role: str = "",
+    tenure: str = "",
+    gender: str = "",
+    race_ethnicity: str = "",
+    age_band: str = "",
+    career_stage: str = "",
+) -> dict[str, Any]:
+    """Every published cell of the unit tree the caller may see, with the wave's measures,
+    for everyone or for one cut: a ``role`` and at most one attribute (``tenure`` band, or
+    one the wave asked: ``gender``, ``race_ethnicity``, ``age_band``, ``career_stage``).
 
     The cells are the privacy gate's release (minimum group size and complementary
     suppression), the same ones the web pages and the CSV export show. A suppressed cell
-    has ``n`` null and no estimates. Unit leaders get their subtree's cells only (no
-    organization row). Open and draft waves are a 404: results exist once a wave closes.
-    Not paginated: the cells of one release are returned together (see docs/api.md).
+    has ``n`` null and no estimates, and ``hidden_reason`` says whether it protects a
+    smaller group nearby. Unit leaders get their subtree's cells only (no organization
+    row). Open and draft waves are a 404: results exist once a wave closes. An unknown
+    value, or two attributes at once, is a 404. Not paginated (see docs/api.md).
     """
     membership = member(request, org_slug)
-    return results_body(membership, _closed_wave(membership, wave_id))
+    wave = _closed_wave(membership, wave_id)
+    asked = {
+        "role": role,
+        "tenure": tenure,
+        "gender": gender,
+        "race_ethnicity": race_ethnicity,
+        "age_band": age_band,
+        "career_stage": career_stage,
+    }
+    group, _, _ = cut_for(membership.organization, wave, {k: v for k, v in asked.items() if v})
+    return results_body(membership, wave, group)
 
 
 @router.get(

@@ -35,29 +35,44 @@ class WaveResults:
     def measure(self, column: str) -> MeasureInfo | None:
         return next((m for m in self.measures if m.column == column), None)
 
-    def cell(self, unit_id: int | None) -> PublishedCell | None:
-        """The released cell of a unit (None = the organization), if it has responses."""
+    def cell(self, unit_id: int | None, group: str = "") -> PublishedCell | None:
+        """The released cell of a unit (None = the organization) for a group of respondents
+        (``""`` = everyone; see :class:`PublishedCell`), if it has responses."""
         memo = self.__dict__.setdefault("_cells", {})
-        if unit_id not in memo:
-            cells = PublishedCell.objects.filter(wave=self.wave)
+        if (unit_id, group) not in memo:
+            cells = PublishedCell.objects.filter(wave=self.wave, group=group)
             if unit_id is None:
-                memo[unit_id] = cells.filter(unit__isnull=True).first()
+                memo[unit_id, group] = cells.filter(unit__isnull=True).first()
             else:
-                memo[unit_id] = cells.filter(unit_id=unit_id).first()
-        found: PublishedCell | None = memo[unit_id]
+                memo[unit_id, group] = cells.filter(unit_id=unit_id).first()
+        found: PublishedCell | None = memo[unit_id, group]
         return found
 
-    def children(self, unit_id: int | None) -> list[PublishedCell]:
+    def children(self, unit_id: int | None, group: str = "") -> list[PublishedCell]:
         """Released cells of a unit's children (None = the tree's root units)."""
-        cells = PublishedCell.objects.filter(wave=self.wave, unit__isnull=False)
+        cells = PublishedCell.objects.filter(wave=self.wave, group=group, unit__isnull=False)
         return list(cells.filter(parent_id_cache=unit_id).select_related("unit"))
 
-    def cells(self, unit_ids: list[int] | None) -> list[PublishedCell]:
-        """Released cells of the given units (None = every cell, the organization first)."""
+    def cells(self, unit_ids: list[int] | None, group: str | None = "") -> list[PublishedCell]:
+        """Released cells of the given units (None = every unit, the organization first) for
+        one group (``""`` = everyone; None = every group, everyone's cell first)."""
         cells = PublishedCell.objects.filter(wave=self.wave).select_related("unit")
+        if group is not None:
+            cells = cells.filter(group=group)
         if unit_ids is not None:
             cells = cells.filter(unit_id__in=unit_ids)
-        return sorted(cells, key=lambda c: "" if c.unit is None else c.unit.full_name)
+        return sorted(
+            cells,
+            key=lambda c: ("" if c.unit is None else c.unit.full_name, c.group != "", c.group),
+        )
+
+    def groups(self, unit_id: int | None) -> list[str]:
+        """The groups with a cell at this unit (published or hidden), ``""`` first."""
+        cells = PublishedCell.objects.filter(wave=self.wave)
+        cells = (
+            cells.filter(unit__isnull=True) if unit_id is None else cells.filter(unit_id=unit_id)
+        )
+        return sorted(set(cells.values_list("group", flat=True)), key=lambda g: (g != "", g))
 
 
 def closed_waves(organization: Organization) -> list[Wave]:

@@ -29,7 +29,7 @@ from clinwell.web.results.services.significance import Q_LEVEL, mark_cells
 from clinwell.web.surveys.models import Response, Wave
 from clinwell.web.surveys.services.waves import wave_exclusions
 
-CACHE_VERSION = "results-3"  # 3: comment themes
+CACHE_VERSION = "results-4"  # 3: cells by group; 4: comment themes
 
 
 def fingerprint(wave: Wave) -> str:
@@ -43,6 +43,11 @@ def fingerprint(wave: Wave) -> str:
         str(Response.objects.filter(wave=wave).count()),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def asked_attributes(wave: Wave) -> list[str]:
+    """The respondent attributes the wave asked (fixed at launch), in a stable order."""
+    return sorted(getattr(wave, "attributes", None) or [])
 
 
 def organization_names(wave: Wave) -> list[str]:
@@ -84,14 +89,15 @@ def compute_wave(wave: Wave) -> WaveResult:
             "pk", "tree_path", "parent_id"
         )
     }
-    data = load_wave(wave, [m.column for m in measures])
+    data = load_wave(wave, [m.column for m in measures], asked_attributes(wave))
     policy = DisclosurePolicy(wave.min_n_scores, wave.min_n_comments)
     paths = {pk: unit_path(u.tree_path) for pk, u in units.items()}
     cells = run_gate(data, paths, measures, policy)
-    mask_comments(cells, organization_names(wave))
-    comment_themes = label_cells(cells)
-    tests = mark_cells(cells, heatmap_measures(measures), Q_LEVEL)
-    attach_drivers(cells, data, _descendants(units), measures)
+    everyone = [c for c in cells if not c.group]
+    mask_comments(everyone, organization_names(wave))
+    comment_themes = label_cells(everyone)
+    tests = mark_cells(everyone, heatmap_measures(measures), Q_LEVEL)
+    attach_drivers(everyone, data, _descendants(units), measures)
     stamp = fingerprint(wave)
     with transaction.atomic():
         PublishedCell.objects.filter(wave=wave).delete()
@@ -101,13 +107,15 @@ def compute_wave(wave: Wave) -> WaveResult:
                     wave=wave,
                     unit_id=c.unit_id,
                     parent_id_cache=None if c.unit_id is None else units[c.unit_id].parent_id,
+                    group=c.group,
                     suppressed=c.suppressed,
+                    protects_other=c.protects_other,
                     n=c.n,
                     estimates=c.estimates,
                     marks=c.marks,
                     drivers=c.drivers,
                     comments=c.comments,
-                    comment_themes=comment_themes.get(c.unit_id),
+                    comment_themes=None if c.group else comment_themes.get(c.unit_id),
                 )
                 for c in cells
             ],

@@ -15,34 +15,55 @@ from django.template.loader import render_to_string
 
 from clinwell.spreadsheet import SafeWriter
 from clinwell.web.orgs.access import visible_units
-from clinwell.web.orgs.models import Membership
-from clinwell.web.results.models import PublishedCell
+from clinwell.web.orgs.models import Membership, Unit
+from clinwell.web.results.models import PublishedCell, group_pairs
 from clinwell.web.results.services import pages
 from clinwell.web.results.services.cache import WaveResults, results_for
 from clinwell.web.results.services.overview import overview_data
-from clinwell.web.results.services.scope import Scope
+from clinwell.web.results.services.scope import Scope, cut_dimensions
 from clinwell.web.results.services.trends import drivers_data
 from clinwell.web.surveys.models import Wave
 
 
-def scoped_cells(membership: Membership, res: WaveResults) -> list[PublishedCell]:
-    """Every released cell the member may see (leaders: their subtree, no organization row)."""
+def scoped_cells(
+    membership: Membership, res: WaveResults, group: str | None = ""
+) -> list[PublishedCell]:
+    """Every released cell the member may see (leaders: their subtree, no organization row)
+    of one group (``""`` = everyone; None = every group)."""
     if membership.is_org_wide:
-        return res.cells(None)
-    return res.cells(list(visible_units(membership).values_list("pk", flat=True)))
+        return res.cells(None, group)
+    return res.cells(list(visible_units(membership).values_list("pk", flat=True)), group)
 
 
-def csv_rows(membership: Membership, wave: Wave) -> list[list[str]]:
-    """Header plus one row per visible released cell (suppressed cells carry no numbers)."""
+def csv_rows(
+    membership: Membership, wave: Wave, scope: Scope | None = None, all_groups: bool = False
+) -> list[list[str]]:
+    """Header plus one row per visible released cell (suppressed cells carry no numbers).
+
+    The scope's group (everyone without a cut) — the same cells the pages and the API show;
+    with ``all_groups``, every group's cells (one column per cut dimension, blank = all).
+    """
     res = results_for(wave)
-    header = ["wave", "unit_id", "unit", "suppressed", "n"]
+    dimensions = [name for name, _, _ in cut_dimensions(membership.organization, wave)]
+    header = ["wave", "unit_id", "unit", *dimensions, "suppressed", "hidden_reason", "n"]
     for m in res.measures:
         header += [f"{m.column}_estimate", f"{m.column}_lower", f"{m.column}_upper"]
     rows = [header]
-    for cell in scoped_cells(membership, res):
+    group = None if all_groups else ("" if scope is None else scope.group)
+    cells = scoped_cells(membership, res, group)
+    if scope is not None and scope.unit is not None:
+        cells = [c for c in cells if c.unit is not None and _within(c.unit, scope.unit)]
+    for cell in cells:
         name = membership.organization.name if cell.unit is None else cell.unit.full_name
         row = [wave.name, "" if cell.unit_id is None else str(cell.unit_id), name]
-        row += [str(cell.suppressed).lower(), "" if cell.n is None else str(cell.n)]
+        chosen = dict(group_pairs(cell.group))
+        row += [chosen.get(d, "") for d in dimensions]
+        reason = (
+            ""
+            if not cell.suppressed
+            else ("protects a smaller group" if cell.protects_other else "small or derivable")
+        )
+        row += [str(cell.suppressed).lower(), reason, "" if cell.n is None else str(cell.n)]
         for m in res.measures:
             est = None if cell.suppressed else cell.estimates.get(m.column)
             for key in ("estimate", "lower", "upper"):
@@ -52,9 +73,15 @@ def csv_rows(membership: Membership, wave: Wave) -> list[list[str]]:
     return rows
 
 
-def csv_response(membership: Membership, wave: Wave) -> HttpResponse:
+def _within(unit: Unit, top: Unit) -> bool:
+    return unit.tree_path.startswith(top.tree_path)
+
+
+def csv_response(
+    membership: Membership, wave: Wave, scope: Scope | None = None, all_groups: bool = False
+) -> HttpResponse:
     buffer = io.StringIO()
-    SafeWriter(buffer).writerows(csv_rows(membership, wave))
+    SafeWriter(buffer).writerows(csv_rows(membership, wave, scope, all_groups))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     filename = f"clinwell-results-{membership.organization.slug}-wave{wave.pk}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,10 +1,13 @@
 """Build the one privacy-gate request of a wave and turn its released cells into plain data.
 
-One :class:`~clinwell.privacy.TableRequest` per wave holds every number the results pages,
-exports and the PDF show: the unit tree (a hierarchical dimension of materialized id paths,
-every ancestor a cell, ``*`` = the organization), every dashboard measure, and the free-text
-comments (protected with the wave's comment threshold on respondent counts). Publishing all
-of it from one request is what makes complementary suppression hold across everything shown.
+One :class:`~clinwell.privacy.groups.GroupRequest` per wave holds every number the results
+pages, exports, the API and the PDF show: the unit tree (a hierarchical dimension of
+materialized id paths, every ancestor a cell, ``*`` = the organization) crossed with role,
+the respondent attributes (tenure band and those the wave asked) one-way at every unit and
+crossed with role at the organization and site levels, every dashboard measure, and the
+free-text comments (on the unit cells, protected with the wave's comment threshold).
+Publishing all of it from one release is what makes complementary suppression hold across
+everything shown (:mod:`clinwell.privacy.groups`, docs/privacy.md "Results by group").
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from clinwell.privacy import (
     ALL,
@@ -21,19 +25,24 @@ from clinwell.privacy import (
     DisclosurePolicy,
     Measure,
     ReleasedTable,
-    TableRequest,
-    release,
 )
+from clinwell.privacy.groups import GroupRequest, release_groups
 from clinwell.web.results.services.catalog import MeasureInfo
 from clinwell.web.results.services.loading import COMMENT_QUESTION, WaveData
 
 UNIT = "unit"
+ROLE = "role"
+TENURE = "tenure"
 COMMENT_PREFIX = "comments:"
+TWO_WAY_DEPTH = 1
+"""Role × attribute cells are published at the organization (depth 0) and its top units
+(depth 1, a system's sites): the levels the pages show them."""
 
 
 @dataclass
 class CellData:
-    """One released cell as plain data (``unit_id`` None = the organization)."""
+    """One released cell as plain data (``unit_id`` None = the organization; ``group`` as
+    in :class:`~clinwell.web.results.models.PublishedCell`)."""
 
     unit_id: int | None
     suppressed: bool
@@ -42,6 +51,8 @@ class CellData:
     comments: dict[str, list[str] | None] | None = None
     marks: dict[str, dict[str, Any]] = field(default_factory=dict)
     drivers: dict[str, Any] | None = None
+    group: str = ""
+    protects_other: bool = False
 
 
 def unit_path(tree_path: str) -> str:
@@ -51,8 +62,8 @@ def unit_path(tree_path: str) -> str:
 
 def build_request(
     data: WaveData, paths: dict[int, str], measures: Sequence[MeasureInfo]
-) -> TableRequest:
-    """The wave's request: unit tree x (measures + one comment list per question)."""
+) -> GroupRequest:
+    """The wave's request: unit tree × role, attributes, measures and the comments."""
     unit_values = [paths[int(u)] for u in data.unit_ids.tolist()]
     gate_measures: list[Measure] = []
     for m in measures:
@@ -64,9 +75,14 @@ def build_request(
     if any(data.comments):
         texts = [text or None for text in data.comments]
         gate_measures.append(Measure.comments(COMMENT_PREFIX + COMMENT_QUESTION, texts))
-    return TableRequest(
-        dimensions=(Dimension(UNIT, unit_values, hierarchical=True),),
+    attributes = [Dimension(TENURE, data.tenure_bands)]
+    attributes += [Dimension(key, values) for key, values in data.attributes.items()]
+    return GroupRequest(
+        unit=Dimension(UNIT, unit_values, hierarchical=True),
+        role=Dimension(ROLE, data.roles),
+        attributes=tuple(attributes),
         measures=tuple(gate_measures),
+        two_way_depth=TWO_WAY_DEPTH,
     )
 
 
@@ -77,8 +93,9 @@ def released_cells(table: ReleasedTable) -> list[CellData]:
     for cell in table.cells:
         value = cell.value(UNIT)
         unit_id = None if value == ALL else int(value.rsplit("/", 1)[-1])
+        group = group_of(cell.key)
         if cell.suppressed:
-            out.append(CellData(unit_id, True, None))
+            out.append(CellData(unit_id, True, None, group=group))
             continue
         estimates: dict[str, dict[str, Any] | None] = {}
         for name, est in cell.estimates.items():
@@ -93,13 +110,56 @@ def released_cells(table: ReleasedTable) -> list[CellData]:
                 "sd": _round(est.sd),
             }
         comments: dict[str, list[str] | None] | None = None
-        if cell.comments:
+        if cell.comments and not group:  # comments are shown for units, never by group
             comments = {
                 name.removeprefix(COMMENT_PREFIX): None if texts is None else list(texts)
                 for name, texts in cell.comments.items()
             }
-        out.append(CellData(unit_id, False, cell.n, estimates, comments))
+        out.append(CellData(unit_id, False, cell.n, estimates, comments, group=group))
     return out
+
+
+def group_of(key: tuple[tuple[str, str], ...]) -> str:
+    """The cell's group key (``role=physician&gender=woman``; ``""`` = everyone)."""
+    return "&".join(f"{name}={value}" for name, value in key if name != UNIT and value != ALL)
+
+
+def mark_protecting(
+    cells: list[CellData], table: ReleasedTable, request: GroupRequest, k: int
+) -> None:
+    """Set ``protects_other`` on each hidden cell of at least ``k`` respondents.
+
+    The gate hid such a cell only to protect a smaller group nearby (complementary
+    suppression); the page says so. What this reveals — that the hidden group has at least
+    ``k`` members — is listed in docs/privacy.md, "Deliberate exceptions". Counted with one
+    group-by per cut (unit depth × grouping dimensions), not per cell.
+    """
+    hidden = [(i, c) for i, c in enumerate(table.cells) if c.suppressed]
+    if not hidden:
+        return
+    frame = pd.DataFrame(
+        {d.name: list(d.values) for d in (request.role, *request.attributes)}, copy=False
+    )
+    parts = [p.split("/") for p in request.unit.values]
+    depth_of = {ALL: 0}
+    by_cut: dict[tuple[int, tuple[str, ...]], list[tuple[int, tuple[str, ...]]]] = {}
+    for index, cell in hidden:
+        unit = cell.value(UNIT)
+        depth = depth_of.setdefault(unit, unit.count("/") + 1)
+        fixed = tuple(name for name, value in cell.key if name != UNIT and value != ALL)
+        values = tuple(value for name, value in cell.key if name != UNIT and value != ALL)
+        by_cut.setdefault((depth, fixed), []).append((index, (unit, *values)))
+    for (depth, fixed), wanted in by_cut.items():
+        # each response's unit at this depth ("" when its own unit is shallower)
+        units = [
+            ALL if depth == 0 else "/".join(p[:depth]) if len(p) >= depth else "" for p in parts
+        ]
+        sizes = frame.assign(_unit=units).groupby(["_unit", *fixed], sort=False).size()
+        lookup = sizes.to_dict()
+        for index, key in wanted:
+            found = lookup.get(key if fixed else key[0], 0)
+            if int(found) >= k:
+                cells[index].protects_other = True
 
 
 def _round(value: float | None) -> float | None:
@@ -114,5 +174,9 @@ def run_gate(
     measures: Sequence[MeasureInfo],
     policy: DisclosurePolicy,
 ) -> list[CellData]:
-    """Release the wave's cells through :func:`clinwell.privacy.release`."""
-    return released_cells(release(build_request(data, paths, measures), policy))
+    """Release the wave's cells through :func:`clinwell.privacy.groups.release_groups`."""
+    request = build_request(data, paths, measures)
+    table = release_groups(request, policy)
+    cells = released_cells(table)
+    mark_protecting(cells, table, request, policy.min_n_scores)
+    return cells

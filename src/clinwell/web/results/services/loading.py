@@ -9,7 +9,7 @@ built on these arrays (docs/privacy.md).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 
 import numpy as np
@@ -20,14 +20,18 @@ from clinwell.web.surveys.services.sealing import Opener, Payload
 
 FloatArray = npt.NDArray[np.float64]
 COMMENT_QUESTION = "comment"
+NOT_STATED = "not_stated"
+"""A respondent attribute left empty or answered "prefer not to say" (a group of its own)."""
 
 
 @dataclass(frozen=True)
 class WaveData:
-    """Per-response unit ids, roster classes, measure values (NaN = missing) and comments.
+    """Per-response unit ids, roster classes, measure values (NaN = missing), comments and
+    the respondent attributes the wave asked.
 
     Row ``i`` of every field is the same response; ``comments[i]`` is ``""`` when the
-    respondent wrote none.
+    respondent wrote none; ``attributes[key][i]`` is :data:`NOT_STATED` when the respondent
+    left the question empty or preferred not to say.
     """
 
     unit_ids: npt.NDArray[np.int64]
@@ -35,6 +39,7 @@ class WaveData:
     tenure_bands: tuple[str, ...]
     values: dict[str, FloatArray]
     comments: tuple[str, ...]
+    attributes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -73,18 +78,23 @@ def open_responses(wave: Wave) -> list[Payload]:
     return Opener(wave.pk).open_all(rows.iterator(chunk_size=2000))
 
 
-def wave_data(payloads: Sequence[Payload], columns: Sequence[str]) -> WaveData:
-    """Arrays of the requested score columns and groupings of opened responses."""
+def wave_data(
+    payloads: Sequence[Payload], columns: Sequence[str], attributes: Sequence[str] = ()
+) -> WaveData:
+    """Arrays of the requested score columns, groupings and attributes of opened responses."""
     matrix = _matrix([p.scores for p in payloads], columns)
     return WaveData(
         unit_ids=np.fromiter((p.unit_id for p in payloads), dtype=np.int64, count=len(payloads)),
-        roles=tuple(p.role for p in payloads),
-        tenure_bands=tuple(p.tenure_band for p in payloads),
+        roles=tuple(p.role or NOT_STATED for p in payloads),
+        tenure_bands=tuple(p.tenure_band or NOT_STATED for p in payloads),
         values={column: np.ascontiguousarray(matrix[:, j]) for j, column in enumerate(columns)},
         comments=tuple(p.comment for p in payloads),
+        attributes={
+            key: tuple(p.attributes.get(key) or NOT_STATED for p in payloads) for key in attributes
+        },
     )
 
 
-def load_wave(wave: Wave, columns: Sequence[str]) -> WaveData:
-    """The wave's responses: unit, roster class, the requested score columns, comments."""
-    return wave_data(open_responses(wave), columns)
+def load_wave(wave: Wave, columns: Sequence[str], attributes: Sequence[str] = ()) -> WaveData:
+    """The wave's responses: unit, roster class, score columns, comments, asked attributes."""
+    return wave_data(open_responses(wave), columns, attributes)

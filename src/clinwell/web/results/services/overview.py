@@ -3,6 +3,7 @@ the four Organizational Biopsy domains."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from clinwell.web.orgs.access import visible_units
@@ -17,13 +18,27 @@ def overview_data(
     membership: Membership, waves: list[Wave], wave: Wave, scope: Scope
 ) -> dict[str, Any]:
     res = results_for(wave)
-    cell = res.cell(scope.unit_id)
+    cell = res.cell(scope.unit_id, scope.group)
+    physicians = None
+    if not scope.group:
+        # The national figures are for physicians: the overview leads with this unit's
+        # physicians against them, and shows everyone's results without a national figure.
+        only = replace(scope, group="role=physician", cut={"role": "physician"})
+        only_cell = res.cell(scope.unit_id, only.group)
+        if only_cell is not None:
+            physicians = {
+                "cell": only_cell,
+                "kpis": pages.kpi_cards(membership, waves, wave, res, only, only_cell),
+                "query": only.query(),
+            }
     return {
         "meta": res.meta,
         "cell": cell,
         "state": "none" if cell is None else ("suppressed" if cell.suppressed else "published"),
+        "protects_other": cell is not None and cell.protects_other,
         "kpis": pages.kpi_cards(membership, waves, wave, res, scope, cell),
         "domains": pages.domain_cards(membership, wave, res, scope, cell),
+        "physicians": physicians,
     }
 
 

@@ -70,7 +70,7 @@ def estimate_view(m: MeasureInfo, est: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def scope_cell(res: WaveResults, scope: Scope) -> PublishedCell | None:
-    return res.cell(scope.unit_id)
+    return res.cell(scope.unit_id, scope.group)
 
 
 Series = list[tuple[Wave, WaveResults, PublishedCell | None]]
@@ -81,7 +81,7 @@ def scope_series(waves: list[Wave], upto: Wave, scope: Scope) -> Series:
     out: Series = []
     for w in waves:
         res = results_for(w)
-        out.append((w, res, res.cell(scope.unit_id)))
+        out.append((w, res, res.cell(scope.unit_id, scope.group)))
         if w.pk == upto.pk:
             break
     return out
@@ -131,7 +131,8 @@ def kpi_cards(
         est = None if cell is None or cell.suppressed else cell.estimates.get(m.column)
         points = trend_points(series, lambda r, k=key: kpi_measures(r.measures).get(k))
         before = points[-2]["_est"] if len(points) > 1 else None
-        national = national_comparison(m, est)
+        # National figures are for physicians: never compared with a mixed population.
+        national = national_comparison(m, est) if scope.is_physicians else None
         chart_points = [
             {k: p[k] for k in ("wave", "estimate", "lower", "upper")}
             for p in points
@@ -196,19 +197,25 @@ def heat_rows(
     """The heatmap: the root group first, then each child unit (published, suppressed or
     without responses); drill-down links only to units the member may see."""
     measures = heatmap_measures(res.measures)
-    root_cell = res.cell(root.unit_id)
+    root_cell = res.cell(root.unit_id, root.group)
     parent_id = root.unit_id
     units = visible_units(membership)
     child_units = list(units.filter(parent_id=parent_id).order_by("name"))
     if root.unit is None and len(child_units) == 1:  # a single system unit: show its children
         parent_id = child_units[0].pk
         child_units = list(units.filter(parent_id=parent_id).order_by("name"))
-    cells = {c.unit_id: c for c in res.children(parent_id)}
+    cells = {c.unit_id: c for c in res.children(parent_id, root.group)}
     rows = [_heat_row(membership, wave, measures, root.label, root.unit, root_cell, True)]
     for unit in child_units:
         rows.append(
             _heat_row(membership, wave, measures, unit.name, unit, cells.get(unit.pk), False)
         )
+    if root.group:
+        # Inside a cut, a group with no cell is shown like a hidden one: whether a unit has
+        # no respondents of the group at all is itself not published.
+        for row in rows:
+            if row["state"] == "none":
+                row["state"] = "suppressed"
     return measures, rows
 
 
@@ -226,6 +233,7 @@ def _heat_row(
         "unit": unit,
         "is_root": is_root,
         "state": "none" if cell is None else ("suppressed" if cell.suppressed else "published"),
+        "protects_other": cell is not None and cell.protects_other,
         "n": None if cell is None else cell.n,
         "cells": [],
     }

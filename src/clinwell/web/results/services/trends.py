@@ -58,6 +58,8 @@ def _summary(m: MeasureInfo, points: list[dict[str, Any]]) -> str:
 
 def drivers_data(membership: Membership, wave: Wave, scope: Scope) -> dict[str, Any]:
     res = results_for(wave)
+    # The driver analysis needs the responses of a whole unit; inside a cut the page says so
+    # and shows the unit's analysis of everyone.
     cell = res.cell(scope.unit_id)
     analysis = None if cell is None or cell.suppressed else cell.drivers
     drivers = []
@@ -89,6 +91,7 @@ def drivers_data(membership: Membership, wave: Wave, scope: Scope) -> dict[str, 
     analysed = (
         PublishedCell.objects.filter(
             wave=wave,
+            group="",
             unit__in=visible_units(membership),
             suppressed=False,
             drivers__has_key="drivers",
