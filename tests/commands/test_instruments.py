@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from clinwell.cli import app
 from clinwell.instruments import get_instrument, load_library, to_fhir_questionnaire
+from clinwell.instruments.anchors import anchors
 
 runner = CliRunner()
 
@@ -67,13 +68,30 @@ def test_export_is_valid_fhir(tmp_path: Path) -> None:
 
 def test_import_licensed_questionnaire(tmp_path: Path, isolated_user_dir: Path) -> None:
     q = to_fhir_questionnaire(get_instrument("cbi"))
+    wording = anchors(get_instrument("cbi"))
     for item in q["item"]:
-        item["text"] = "Licensed " + item["linkId"]
+        item["text"] = "Licensed: " + wording[item["linkId"]].replace("…", "")
     src = write(tmp_path / "cbi-text.json", json.dumps(q))
     result = runner.invoke(app, ["instruments", "import", str(src)])
     assert result.exit_code == 0, result.output
     assert (isolated_user_dir / "cbi.json").exists()
-    assert get_instrument("cbi").item("cbi.4").text == "Licensed cbi.4"
+    assert get_instrument("cbi").item("cbi.4").text == "Licensed: take it anymore"
+
+
+def test_import_refuses_text_in_another_published_order(
+    tmp_path: Path, isolated_user_dir: Path
+) -> None:
+    q = to_fhir_questionnaire(get_instrument("cbi"))
+    wording = anchors(get_instrument("cbi"))
+    for item in q["item"]:
+        item["text"] = wording[item["linkId"]].replace("…", "")
+    q["item"][9]["text"], q["item"][12]["text"] = q["item"][12]["text"], q["item"][9]["text"]
+    src = write(tmp_path / "cbi-text.json", json.dumps(q))
+    result = runner.invoke(app, ["instruments", "import", str(src)])
+    assert result.exit_code == 1
+    assert "cbi.10" in result.output
+    assert "enough energy for family and friends" in result.output
+    assert not (isolated_user_dir / "cbi.json").exists()
 
 
 def test_import_rejects_malformed_file_and_writes_nothing(

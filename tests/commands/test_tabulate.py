@@ -150,3 +150,33 @@ def test_missing_unreadable_and_blank_unit_files(tmp_path: Path) -> None:
     result = runner.invoke(app, ["tabulate", str(blank), "--hierarchy", "unit", "--measure", "x"])
     assert result.exit_code == 1
     assert "row 3, column 'unit'" in result.stderr
+
+
+def test_role_and_attributes_pass_the_attack(tmp_path: Path) -> None:
+    """--role with two --by attributes: the web app's release by group, safe against every
+    linear combination of the published counts."""
+    rng = np.random.default_rng(11)
+    rows = _org(11) * 3
+    for row in rows:
+        row["tenure"] = str(rng.choice(["new", "mid", "long"]))
+        row["gender"] = str(rng.choice(["woman", "man"]))
+    path = _write(tmp_path, rows)
+    args = ["--hierarchy", "unit", "--role", "role", "--by", "tenure", "--by", "gender"]
+    cells = _tabulate(str(path), *args, "--measure", "burnout")
+    dims = ("unit", "role", "tenure", "gender")
+    published = [{d: c[d] for d in dims} for c in cells if not c["suppressed"]]
+    groups = [{d: r[d] for d in dims} for r in rows]
+    assert attack(groups, published, {"unit"}, 5) == []
+    # The role is crossed with every unit, the attributes with the role at the top only.
+    assert any(c["role"] != "*" and c["unit"].count("/") == 1 for c in published)
+    assert all(
+        c["unit"].count("/") < 1 or c["role"] == "*" or (c["tenure"], c["gender"]) == ("*", "*")
+        for c in cells
+    )
+
+
+def test_role_needs_a_hierarchy(tmp_path: Path) -> None:
+    path = _write(tmp_path, _org())
+    result = runner.invoke(app, ["tabulate", str(path), "--role", "role", "--measure", "hours"])
+    assert result.exit_code == 1
+    assert "--role needs --hierarchy" in result.output

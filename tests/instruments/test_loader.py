@@ -56,7 +56,7 @@ def test_conventions(instrument_id: str) -> None:
         for cut in sc.cutoffs:
             assert cut.provenance.source
     if inst.text_status == "placeholder":
-        assert all("Licensed text not included" in it.text for it in inst.items)
+        assert all("Licensed text not loaded" in it.text for it in inst.items)
         assert not inst.licence.redistribution_allowed
 
 

@@ -41,6 +41,7 @@ from clinwell.ehr.validate import (
     check_schedule,
     rules_for,
 )
+from clinwell.spreadsheet import safe_frame
 
 METADATA_KEY = b"clinwell.ehr"
 """Parquet key-value metadata key holding the run's parameters as JSON."""
@@ -465,8 +466,8 @@ def _write_table(frame: pd.DataFrame, out: Path, meta: str) -> None:
             table = pa.Table.from_pandas(frame, preserve_index=False)
             merged = {**(table.schema.metadata or {}), METADATA_KEY: meta.encode()}
             pq.write_table(table.replace_schema_metadata(merged), tmp)
-        else:
-            frame.to_csv(tmp, index=False)
+        else:  # opened in spreadsheets: ids like "=HYPERLINK(...)" must stay text
+            safe_frame(frame).to_csv(tmp, index=False)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -20,7 +20,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from clinwell.ehr.params import ParameterError
+from clinwell.ehr.problems import ParameterError
 
 DEFAULT_MEMORY_LIMIT = "50%"
 """DuckDB memory limit unless told otherwise (on the 24 GiB project machine: 11.7 GiB)."""

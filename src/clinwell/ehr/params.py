@@ -15,6 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
+# ParameterError is defined in problems (zones raises it too) and re-exported here.
+from clinwell.ehr.problems import ParameterError as ParameterError
+from clinwell.ehr.zones import check_zone
+
 ACTIVITIES: tuple[str, ...] = (
     "note",
     "inbox",
@@ -86,25 +90,6 @@ def choices(kind: Any) -> tuple[str, ...]:
 
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-
-
-class ParameterError(ValueError):
-    """A parameter of the metrics run is invalid; the message names the parameter.
-
-    Messages read ``"<parameter>: <what is wrong>"``; :attr:`parameter` and :attr:`reason`
-    are the two halves, so a front end can name its own option (``--idle-timeout``) instead.
-    """
-
-    @property
-    def parameter(self) -> str:
-        """The parameter's keyword name (``idle_timeout``, ``clock_days``, ...)."""
-        return str(self).split(":", 1)[0].strip()
-
-    @property
-    def reason(self) -> str:
-        """What is wrong with it, without the parameter name."""
-        head, sep, tail = str(self).partition(":")
-        return tail.strip() if sep else head
 
 
 def parse_hhmm(value: str, name: str) -> int:
@@ -188,8 +173,6 @@ class MetricParams:
         object.__setattr__(self, "clock_days", tuple(sorted(days)))
         if not isinstance(self.time_zone, str) or not self.time_zone.strip():
             raise ParameterError(f"time_zone: expected an IANA name, got {self.time_zone!r}")
-        from clinwell.ehr.zones import check_zone
-
         check_zone(self.time_zone)
 
     def replace(self, **changes: Any) -> MetricParams:

@@ -4,6 +4,10 @@ Every problem has a kind, the input and column it concerns, how many rows it aff
 few example rows, so an analyst can find and fix them. In lenient mode the affected rows are
 excluded and the problems returned with the result; in strict mode the first problem raises
 :class:`EhrValidationError`.
+
+The errors of the package live here too: :class:`EhrInputError` (input that cannot be used)
+and :class:`ParameterError` (an invalid run parameter, raised by :mod:`clinwell.ehr.params`
+and :mod:`clinwell.ehr.zones`; also importable from ``clinwell.ehr.params``).
 """
 
 from __future__ import annotations
@@ -96,3 +100,22 @@ class EhrValidationError(EhrInputError):
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.message())
         self.problem = problem
+
+
+class ParameterError(ValueError):
+    """A parameter of the metrics run is invalid; the message names the parameter.
+
+    Messages read ``"<parameter>: <what is wrong>"``; :attr:`parameter` and :attr:`reason`
+    are the two halves, so a front end can name its own option (``--idle-timeout``) instead.
+    """
+
+    @property
+    def parameter(self) -> str:
+        """The parameter's keyword name (``idle_timeout``, ``clock_days``, ...)."""
+        return str(self).split(":", 1)[0].strip()
+
+    @property
+    def reason(self) -> str:
+        """What is wrong with it, without the parameter name."""
+        head, sep, tail = str(self).partition(":")
+        return tail.strip() if sep else head

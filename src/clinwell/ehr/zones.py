@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
-from clinwell.ehr.params import ParameterError
+from clinwell.ehr.problems import ParameterError
 
 US = 1_000_000
 _DAY_S = 86_400

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from clinwell.instruments.anchors import check_alignment
 from clinwell.instruments.loader import (
     ITEM_WEIGHT,
     _extensions,
@@ -31,6 +32,7 @@ from clinwell.instruments.loader import (
 from clinwell.instruments.model import Instrument, InstrumentError
 
 SHIPPED_DIR = Path(__file__).with_name("data")
+PLACEHOLDER_PREFIX = "[Licensed text not loaded"
 
 
 class UnknownInstrumentError(InstrumentError, KeyError):
@@ -104,11 +106,39 @@ def same_scoring(a: Instrument, b: Instrument) -> bool:
     return a.id == b.id and shape(a) == shape(b) and a.scales == b.scales
 
 
-@lru_cache(maxsize=1)
-def load_library() -> Library:
+def _user_dir_state(user: Path) -> tuple[tuple[str, int, int], ...]:
+    if not user.is_dir():
+        return ()
+    return tuple(
+        sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in user.glob("*.json"))
+    )
+
+
+class _CachedLoader:
+    """``load_library``: cached, and reloaded when the user directory changes.
+
+    A web app has several processes: text loaded by one (``install_instrument``) must be seen
+    by the others, so the cache key includes the directory and its files' mtimes and sizes.
+    """
+
+    def __call__(self) -> Library:
+        user = user_instrument_dir()
+        return _load_library(str(user), _user_dir_state(user))
+
+    @staticmethod
+    def cache_clear() -> None:
+        _load_library.cache_clear()
+
+
+load_library = _CachedLoader()
+
+
+@lru_cache(maxsize=4)
+def _load_library(user_dir: str, state: tuple[tuple[str, int, int], ...]) -> Library:
     """Shipped instruments plus organization imports (cached; ``cache_clear()`` resets)."""
+    del state  # part of the cache key only
     instruments = load_directory(SHIPPED_DIR)
-    user = user_instrument_dir()
+    user = Path(user_dir)
     if user.is_dir():
         for iid, inst in load_directory(user).items():
             if iid in instruments and not same_scoring(instruments[iid], inst):
@@ -156,10 +186,14 @@ def with_licensed_text(
             labels[code] = opt.child("valueCoding").child("display").as_str()
         if labels and set(labels) != set(expected):
             raise opts.fail(f"must list every answer code of {link_id}")
-        texts[link_id] = (node.child("text").as_str(), labels)
+        text = node.child("text").as_str().strip()
+        if not text or text.startswith(PLACEHOLDER_PREFIX):
+            raise node.child("text").fail(f"{link_id} needs the item's licensed text")
+        texts[link_id] = (text, labels)
     missing = [i for i in instrument.link_ids if i not in texts]
     if missing:
         raise root.child("item").fail(f"missing items: {', '.join(missing)}")
+    check_alignment(instrument, {k: t for k, (t, _) in texts.items()}, source)
     doc = instrument_data(instrument)
     for item in doc["questionnaire"]["item"]:
         text, labels = texts[item["linkId"]]
@@ -170,6 +204,21 @@ def with_licensed_text(
     doc["scoring"]["text_status"] = "verbatim"
     doc["scoring"]["text_note"] = f"Licensed text loaded by the organization from {source}."
     return parse_instrument(doc, source)
+
+
+def with_item_texts(
+    instrument: Instrument, texts: Mapping[str, str], source: str = "<item texts>"
+) -> Instrument:
+    """``instrument`` with the given item texts (one per linkId); option labels stay as shipped.
+
+    Checked like :func:`with_licensed_text` (every item, anchors).
+    """
+    questionnaire = {
+        "resourceType": "Questionnaire",
+        "id": fhir_id(instrument.id),
+        "item": [{"linkId": i, "text": texts.get(i, "")} for i in instrument.link_ids],
+    }
+    return with_licensed_text(instrument, questionnaire, source)
 
 
 def install_instrument(instrument: Instrument, directory: str | Path | None = None) -> Path:

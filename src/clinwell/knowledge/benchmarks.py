@@ -80,6 +80,8 @@ class CostInputs:
     national_turnover_rate: float
     national_burnout_rate: float
     burnout_turnover_relative_risk: float
+    burnout_turnover_relative_risk_high: float
+    relative_risk_note: str
     worksheet_note: str
     national_annual_cost_usd: float
     national_annual_cost_range_usd: tuple[float, float]
@@ -142,6 +144,15 @@ def parse_benchmarks(root: Fields) -> tuple[tuple[BenchmarkSeries, ...], CostInp
     low, high = c.float_("turnover_cost_low"), c.float_("turnover_cost_high")
     if not 0 < low <= high:
         raise c.error("turnover_cost_high", "must be at least turnover_cost_low (both positive)")
+    rr, rr_high = (
+        c.float_("burnout_turnover_relative_risk"),
+        c.float_("burnout_turnover_relative_risk_high"),
+    )
+    if not 1 <= rr <= rr_high:
+        raise c.error(
+            "burnout_turnover_relative_risk_high",
+            "must be at least burnout_turnover_relative_risk (both at least 1)",
+        )
     span = c.raw.get("national_annual_cost_range_usd")
     if not (isinstance(span, list) and len(span) == 2 and all(isinstance(v, int) for v in span)):
         raise c.error("national_annual_cost_range_usd", "must be a [low, high] pair of integers")
@@ -151,7 +162,9 @@ def parse_benchmarks(root: Fields) -> tuple[tuple[BenchmarkSeries, ...], CostInp
         turnover_cost_note=c.str_("turnover_cost_note"),
         national_turnover_rate=c.float_("national_turnover_rate"),
         national_burnout_rate=c.float_("national_burnout_rate"),
-        burnout_turnover_relative_risk=c.float_("burnout_turnover_relative_risk"),
+        burnout_turnover_relative_risk=rr,
+        burnout_turnover_relative_risk_high=rr_high,
+        relative_risk_note=c.str_("relative_risk_note"),
         worksheet_note=c.str_("worksheet_note"),
         national_annual_cost_usd=c.float_("national_annual_cost_usd"),
         national_annual_cost_range_usd=(float(span[0]), float(span[1])),

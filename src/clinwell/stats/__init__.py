@@ -26,6 +26,13 @@ from clinwell.stats.national import (
     national_trend,
 )
 from clinwell.stats.proportions import proportion, wilson_interval
+from clinwell.stats.quadrant import (
+    ImportancePerformance,
+    QuadrantItem,
+    importance_performance,
+    pomp,
+    relative_performance,
+)
 from clinwell.stats.reliability import AlphaResult, cronbach_alpha
 from clinwell.stats.weighting import RakingResult, kish_effective_sample_size, rake
 
@@ -35,11 +42,13 @@ __all__ = [
     "Difference",
     "DriverAnalysis",
     "DriverImportance",
+    "ImportancePerformance",
     "Interval",
     "MixedSeriesError",
     "NationalComparison",
     "NationalFigure",
     "NationalSeries",
+    "QuadrantItem",
     "RakingResult",
     "StatsInputError",
     "TurnoverCost",
@@ -47,15 +56,18 @@ __all__ = [
     "burnout_turnover_cost",
     "compare_with_national",
     "cronbach_alpha",
+    "importance_performance",
     "kish_effective_sample_size",
     "mean_difference",
     "mean_difference_p_values",
     "mean_interval",
     "national_trend",
+    "pomp",
     "proportion",
     "proportion_difference",
     "proportion_difference_p_values",
     "rake",
+    "relative_performance",
     "relative_weights",
     "t_interval_from_summary",
     "wilson_interval",

@@ -228,6 +228,7 @@ TASKS = {
 # (interval in seconds, task). See clinwell/web/schedule.py.
 CLINWELL_SCHEDULE = [
     (60, "clinwell.web.surveys.tasks.close_due_waves"),
+    (300, "clinwell.web.surveys.tasks.send_due_reminders"),
 ]
 
 LANGUAGE_CODE = "en-us"

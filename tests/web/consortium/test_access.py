@@ -91,3 +91,28 @@ def test_home_leads_consortium_staff_to_their_consortium(
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == "/c/test-collab/"
+
+
+def test_the_period_picker_is_a_plain_form_that_redirects(
+    client: Client, contributed: Collaborative
+) -> None:
+    """The picker works without script (the CSP forbids inline handlers): a GET with
+    ``period`` goes to that period's page, keeping the other choices; an unknown one is 404."""
+    from clinwell.web.consortium.services.contributions import receive_contribution
+    from tests.web.consortium.conftest import synthetic
+
+    earlier = synthetic(period="2025-H2")
+    for contribution, member in zip(earlier.contributions, contributed.members, strict=True):
+        receive_contribution(contributed.consortium, contribution.dumps(), via="api", sender=member)
+    client.force_login(contributed.rep_a)
+    page = client.get(f"/c/test-collab/benchmarks/{PERIOD}/").content.decode()
+    assert "onchange" not in page
+    assert '<option value="2025-H2">2025-H2</option>' in page
+    moved = client.get(f"/c/test-collab/benchmarks/{PERIOD}/", {"period": "2025-H2", "role": "all"})
+    assert moved.status_code == 302
+    assert moved["Location"] == "/c/test-collab/benchmarks/2025-H2/?role=all"
+    same = client.get(f"/c/test-collab/benchmarks/{PERIOD}/", {"period": PERIOD})
+    assert same.status_code == 200
+    assert (
+        client.get(f"/c/test-collab/benchmarks/{PERIOD}/", {"period": "1999-H1"}).status_code == 404
+    )

@@ -14,6 +14,7 @@ from clinwell.web.consortium.demo import CONSORTIUM_SLUG
 from clinwell.web.consortium.models import Consortium
 from clinwell.web.demo import DEMO_SLUG, load_demo
 from clinwell.web.ehrburden.models import EhrRun
+from clinwell.web.ehrburden.services.chart import chart_spec
 from clinwell.web.ehrburden.services.report import unit_results
 from clinwell.web.orgs.models import Membership, Organization, Person
 from clinwell.web.orgs.services.organizations import delete_organization
@@ -57,8 +58,9 @@ def test_the_demo_page_shows_units_beside_burnout(demo: EhrRun) -> None:
     assert len(shown) >= 5
     assert any(r.suppressed for r in report.rows)
     assert report.wave is not None
-    assert report.chart is not None
-    points = report.chart["data"]["values"]
+    chart = chart_spec(report.rows)
+    assert chart is not None
+    points = chart["data"]["values"]
     units = [p for p in points if p["level"] == "Unit"]
     assert len(units) >= 3
     # The demo plants more outside-session work where burnout is higher.

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from clinwell.web.ehrburden.models import STAGES, EhrMetricRow, EhrRun
 from clinwell.web.ehrburden.services.mapping import remap_run
@@ -95,8 +98,8 @@ def test_server_side_path_inside_the_import_directory(
     post_run: Callable[..., Any],
     ehr_dirs: dict[str, Path],
 ) -> None:
-    folder = ehr_dirs["import"] / "march"
-    folder.mkdir()
+    folder = ehr_dirs["import"] / "alpha" / "march"
+    folder.mkdir(parents=True)
     for name in ("events.parquet", "schedule.csv"):
         (folder / name).write_bytes(audit_log.path(name).read_bytes())
     data = upload_form(
@@ -114,22 +117,122 @@ def test_server_side_path_inside_the_import_directory(
     assert (folder / "events.parquet").exists(), "server files are not deleted"
 
 
-@pytest.mark.parametrize("path", ["../secret.csv", "/etc/passwd", "missing.parquet"])
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        ("../secret.csv", "leads outside the organization's import folder ('..' is not allowed)"),
+        ("march/../../secret.csv", "('..' is not allowed)"),
+        ("/etc/passwd", "absolute paths are not accepted"),
+        ("missing.parquet", "'missing.parquet' is not in the organization's import folder"),
+        ("beta/events.csv", "'beta/events.csv' is not in the organization's import folder"),
+        ("../beta/events.csv", "('..' is not allowed)"),
+    ],
+)
 def test_server_paths_outside_or_missing_are_refused(
     cast: Cast,
     audit_log: LogFiles,
     post_run: Callable[..., Any],
     path: str,
+    why: str,
     ehr_dirs: dict[str, Path],
 ) -> None:
-    (ehr_dirs["import"] / "schedule.csv").write_bytes(audit_log.path("schedule.csv").read_bytes())
-    (ehr_dirs["import"].parent / "secret.csv").write_text("clinician_id,event_time,action\n")
+    own, other = ehr_dirs["import"] / "alpha", ehr_dirs["import"] / "beta"
+    own.mkdir()
+    other.mkdir()
+    (own / "schedule.csv").write_bytes(audit_log.path("schedule.csv").read_bytes())
+    (other / "events.csv").write_bytes(audit_log.path("events.csv").read_bytes())
+    (ehr_dirs["import"] / "secret.csv").write_text("clinician_id,event_time,action\n")
     data = upload_form(audit_log, source="server", events_path=path, schedule_path="schedule.csv")
     data = {k: v for k, v in data.items() if not k.endswith("_file")}
     response = post_run(cast.analyst, data)
+    page = response.content.decode()
     assert response.status_code == 400
-    assert "events:" in response.content.decode()
+    assert "events: " in page
+    assert html.escape(why) in page
+    assert str(ehr_dirs["import"]) not in page
     assert not EhrRun.objects.exists()
+
+
+def test_an_organization_cannot_reach_another_organizations_files(
+    cast: Cast,
+    audit_log: LogFiles,
+    post_run: Callable[..., Any],
+    ehr_dirs: dict[str, Path],
+) -> None:
+    """Beta's extract in beta's folder: alpha cannot name it, nor link to it, nor list it."""
+    own, other = ehr_dirs["import"] / "alpha", ehr_dirs["import"] / "beta"
+    own.mkdir()
+    other.mkdir()
+    for name in ("events.parquet", "schedule.csv"):
+        (other / name).write_bytes(audit_log.path(name).read_bytes())
+    (own / "events.parquet").symlink_to(other / "events.parquet")
+    (own / "linked").symlink_to(other)
+    (own / "schedule.csv").write_bytes(audit_log.path("schedule.csv").read_bytes())
+    for events in ("events.parquet", "linked/events.parquet", "linked"):
+        data = upload_form(
+            audit_log, source="server", events_path=events, schedule_path="schedule.csv"
+        )
+        data = {k: v for k, v in data.items() if not k.endswith("_file")}
+        response = post_run(cast.owner, data)
+        assert response.status_code == 400, events
+        assert "a symbolic link to elsewhere is refused" in response.content.decode(), events
+    assert not EhrRun.objects.exists()
+    # the form lists alpha's own file only, and names no server path
+    client = Client()
+    client.force_login(cast.owner)
+    page = client.get("/o/alpha/ehr/new/").content.decode()
+    assert "1 file in the organization's import folder" in page
+    assert "<code>schedule.csv</code>" in page
+    assert "<li><code>events.parquet</code>" not in page
+    assert "linked/" not in page
+    assert str(ehr_dirs["import"]) not in page
+    # beta's own administrator runs on beta's files
+    data = upload_form(
+        audit_log, source="server", events_path="events.parquet", schedule_path="schedule.csv"
+    )
+    data = {k: v for k, v in data.items() if not k.endswith("_file")}
+    assert post_run(cast.outsider, data, org="beta").status_code == 302
+    assert EhrRun.objects.get().organization == cast.beta
+
+
+def test_a_link_swapped_in_after_the_form_is_refused_when_the_run_starts(
+    cast: Cast,
+    audit_log: LogFiles,
+    ehr_dirs: dict[str, Path],
+) -> None:
+    from clinwell.ehr.params import MetricParams
+    from clinwell.web.ehrburden.services.inputs import resolve_server_paths
+    from clinwell.web.ehrburden.services.runs import create_run, execute_run
+
+    own, other = ehr_dirs["import"] / "alpha", ehr_dirs["import"] / "beta"
+    own.mkdir()
+    other.mkdir()
+    (own / "march").mkdir()
+    for name in ("events.parquet", "schedule.csv"):
+        (own / "march" / name).write_bytes(audit_log.path(name).read_bytes())
+        (other / name).write_bytes(audit_log.path(name).read_bytes())
+    inputs = resolve_server_paths(
+        "alpha", {"events": "march/events.parquet", "schedule": "march/schedule.csv"}
+    )
+    membership = Membership.objects.get(user=cast.owner, organization=cast.alpha)
+    run = create_run(membership, cast.owner, inputs, MetricParams(), EhrRun.Source.SERVER)
+    shutil.rmtree(own / "march")
+    (own / "march").symlink_to(other)
+    assert execute_run(run.pk) == EhrRun.Status.FAILED
+    run.refresh_from_db()
+    assert "leads outside the organization's import folder" in run.error
+    assert str(ehr_dirs["import"]) not in run.error
+
+
+def test_the_new_run_page_shows_no_server_path(
+    cast: Cast, ehr_dirs: dict[str, Path], settings: Any
+) -> None:
+    client = Client()
+    client.force_login(cast.owner)
+    page = client.get("/o/alpha/ehr/new/").content.decode()
+    assert "The organization's import folder has no CSV or Parquet files yet." in page
+    for secret in (str(ehr_dirs["import"]), str(settings.VAR_DIR), "CLINWELL_EHR_IMPORT_DIR"):
+        assert secret not in page
 
 
 def test_missing_column_fails_clearly_and_stores_nothing(

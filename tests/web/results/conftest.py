@@ -154,3 +154,28 @@ def comment_waves(cast: Cast) -> tuple[Wave, Wave]:
             texts = comments[wave.pk].get(path, [])
             add_responses(wave, cast.unit(cast.alpha, path), n, 40 + i, comments=texts)
     return older, latest
+
+
+# Physicians and nurses per unit path. Surgery's 3 nurses are too few; hiding them alone
+# would let Site A's nurses minus Medicine's give them away, so the gate must hide one more
+# nurse cell of at least 5 — "hidden to protect a smaller group nearby".
+ROLE_SIZES = {
+    "Alpha Health/Site A/Medicine": (10, 6),
+    "Alpha Health/Site A/Medicine/Cardiology": (25, 2),
+    "Alpha Health/Site A/Surgery": (12, 3),
+    "Alpha Health/Site B/Pediatrics": (40, 20),
+}
+
+
+def build_role_wave(cast: Cast) -> Wave:
+    wave = closed_wave(cast.alpha, "Roles wave", 3)
+    for i, (path, (physicians, nurses)) in enumerate(ROLE_SIZES.items()):
+        unit = cast.unit(cast.alpha, path)
+        add_responses(wave, unit, physicians, 900 + i, role="physician")
+        add_responses(wave, unit, nurses, 950 + i, role="nurse", shift=0.4)
+    return wave
+
+
+@pytest.fixture
+def role_wave(cast: Cast) -> Wave:
+    return build_role_wave(cast)

@@ -231,8 +231,8 @@ def test_the_board_report_carries_the_theme_counts(
     from django.template.loader import render_to_string
     from django.test import RequestFactory
 
+    from clinwell.web.dashboard.presenters.board_report import report_context
     from clinwell.web.orgs.models import Membership
-    from clinwell.web.results.services.exports import report_context
     from clinwell.web.results.services.scope import pick_wave, scope_for
 
     peds = cast.unit(cast.alpha, PEDS)
@@ -242,10 +242,9 @@ def test_the_board_report_carries_the_theme_counts(
     membership = Membership.objects.get(user=cast.executive, organization=cast.alpha)
     waves, wave = pick_wave(membership, None)
     for unit, shown in ((peds, True), (cast.unit(cast.alpha, SURGERY), False)):
-        context = {"waves": waves, "wave": wave, "scope": scope_for(membership, str(unit.pk))}
-        page = render_to_string(
-            "results/report.html", report_context(membership, context), RequestFactory().get("/")
-        )
+        scope = scope_for(membership, str(unit.pk), {}, wave)
+        context = report_context(membership, waves, wave, scope, {})
+        page = render_to_string("dashboard/report.html", context, RequestFactory().get("/"))
         assert ("comment themes" in page) == shown
         if shown:
             count = results_for(wave).cell(peds.pk).comment_themes["comment"]["themes"]

@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
 from clinwell.web.accounts.models import User
+from clinwell.web.dashboard.presenters.board_report import report_context
 from clinwell.web.orgs.models import Membership, Unit
 from clinwell.web.results.services.cache import results_for
-from clinwell.web.results.services.exports import report_context
 from clinwell.web.results.services.scope import pick_wave, scope_for
 from clinwell.web.surveys.models import Wave
 from tests.privacy.attack import attack
@@ -89,10 +89,8 @@ def test_pdf_report_is_built_from_released_cells(
     assert response.content.startswith(b"%PDF")
     membership = Membership.objects.get(user=cast.owner, organization=cast.alpha)
     all_waves, wave = pick_wave(membership, None)
-    context = {"waves": all_waves, "wave": wave, "scope": scope_for(membership, None)}
-    html = render_to_string(
-        "results/report.html", report_context(membership, context), RequestFactory().get("/")
-    )
+    context = report_context(membership, all_waves, wave, scope_for(membership, None), {})
+    html = render_to_string("dashboard/report.html", context, RequestFactory().get("/"))
     res = results_for(wave)
     for name in ("Site A", "Site B"):
         unit = cast.unit(cast.alpha, f"Alpha Health/{name}")
@@ -112,10 +110,8 @@ def test_leader_report_and_pages_stay_in_the_subtree(
 ) -> None:
     membership = Membership.objects.get(user=cast.leader, organization=cast.alpha)
     all_waves, wave = pick_wave(membership, None)
-    context = {"waves": all_waves, "wave": wave, "scope": scope_for(membership, None)}
-    html = render_to_string(
-        "results/report.html", report_context(membership, context), RequestFactory().get("/")
-    )
+    context = report_context(membership, all_waves, wave, scope_for(membership, None), {})
+    html = render_to_string("dashboard/report.html", context, RequestFactory().get("/"))
     assert "Pediatrics" not in html
     assert "Surgery" not in html
     medicine = results_for(wave).cell(membership.unit_id)

@@ -116,8 +116,11 @@ def test_a_licensed_instrument_needs_acknowledgement_and_its_text_before_launch(
     assert Wave.objects.get(pk=wave.pk).status == Wave.Status.DRAFT
 
     questionnaire = to_fhir_questionnaire(get_instrument("mini_z2"))
+    from clinwell.instruments.anchors import anchors
+
+    wording = anchors(get_instrument("mini_z2"))
     for item in questionnaire["item"]:
-        item["text"] = "Licensed " + item["linkId"]
+        item["text"] = "Licensed " + wording[item["linkId"]].replace("…", "at")
     install_instrument(with_licensed_text(get_instrument("mini_z2"), questionnaire))
     load_library.cache_clear()
     try:
@@ -132,7 +135,7 @@ def test_invitations_are_sent_in_batches_with_progress(cast: Cast, login, settin
     settings.MAIL_BATCH_SIZE = 2
     wave = make_wave(cast)
     client = login(cast.owner)
-    client.post(url("send", wave), {"kind": "invite"})
+    client.post(url("send", wave), {"kind": "invite", "count": "5"})
     job = MailJob.objects.get(wave=wave)
     assert (job.status, job.total, job.sent, job.percent) == ("done", 5, 5, 100)
     assert len(mail.outbox) == 5
@@ -147,13 +150,13 @@ def test_invitations_are_sent_in_batches_with_progress(cast: Cast, login, settin
 def test_reminders_go_only_to_those_who_have_not_responded(cast: Cast, login) -> None:
     wave = make_wave(cast)
     client = login(cast.owner)
-    client.post(url("send", wave), {"kind": "invite"})
+    client.post(url("send", wave), {"kind": "invite", "count": "5"})
     mail.outbox.clear()
     token = token_for(wave, "card1@alpha.example")
     from django.test import Client
 
     Client().post(f"/s/{token}/", GOOD_ANSWERS)
-    client.post(url("send", wave), {"kind": "remind"})
+    client.post(url("send", wave), {"kind": "remind", "count": "4"})
     reminded = sorted(m.to[0] for m in mail.outbox)
     assert "card1@alpha.example" not in reminded
     assert len(reminded) == 4
@@ -215,8 +218,8 @@ def test_closing_by_hand(cast: Cast, login) -> None:
     assert Wave.objects.get(pk=wave.pk).status == Wave.Status.CLOSED
 
 
-ADMIN_VIEWS = ["detail", "edit", "preview", "job", "monitor", "nonresponders"]
-POST_VIEWS = ["launch", "close", "send", "acknowledge", "anonymous_link"]
+ADMIN_VIEWS = ["detail", "edit", "preview", "job", "monitor", "nonresponders", "email", "send"]
+POST_VIEWS = ["launch", "close", "send", "acknowledge", "anonymous_link", "email", "copy"]
 
 
 @pytest.mark.parametrize("role", ["owner", "leader", "analyst", "executive"])

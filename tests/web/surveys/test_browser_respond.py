@@ -34,7 +34,8 @@ def test_full_path_from_invitation_to_feedback(cast: Cast, live_server: Any, bro
     admin_page = admin.new_page()
     log_in(admin_page, live_server.url, "owner@example.org", PASSWORD)
     admin_page.goto(f"{live_server.url}/o/alpha/surveys/{wave.pk}/")
-    admin_page.get_by_role("button", name="Send invitations").click()
+    admin_page.get_by_role("link", name="Send invitations…").click()
+    admin_page.get_by_role("button", name="Send 5 invitations").click()
     expect(admin_page.get_by_text("5 sent of 5 (100%).")).to_be_visible()
     admin.close()
 

@@ -13,7 +13,16 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from clinwell.web.accounts.models import User
-from clinwell.web.consortium.models import Consortium, ConsortiumMembership, Member
+from clinwell.web.consortium.models import (
+    Consortium,
+    ConsortiumMembership,
+    Contribution,
+    Member,
+    Release,
+)
+from clinwell.web.consortium.queries import closed_waves
+from clinwell.web.orgs.models import Membership
+from clinwell.web.surveys.models import Wave
 
 Role = ConsortiumMembership.Role
 
@@ -72,4 +81,87 @@ def consortium_by_slug(slug: str) -> Consortium:
     found = Consortium.objects.filter(slug=slug).first()
     if found is None:
         raise Http404("No such consortium")
+    return found
+
+
+def access_contribution(membership: ConsortiumMembership, contribution_id: int) -> Contribution:
+    """One contribution to the user's consortium that the user may see, or 404."""
+    members = visible_members(membership)
+    found = (
+        Contribution.objects.filter(pk=contribution_id, member__in=members)
+        .select_related("member")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such contribution")
+    return found
+
+
+def access_release(consortium: Consortium, number: int) -> Release:
+    """One published release of the consortium (public), or 404."""
+    found = Release.objects.filter(consortium=consortium, number=number).first()
+    if found is None:
+        raise Http404("No such report")
+    return found
+
+
+def release_by_slug(consortium_slug: str, number: int) -> Release:
+    """One published release by its consortium's slug (the public API), or 404."""
+    found = (
+        Release.objects.filter(consortium__slug=consortium_slug, number=number)
+        .select_related("consortium")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such report")
+    return found
+
+
+def latest_release(consortium: Consortium) -> Release:
+    """The consortium's newest release, or 404 when none is published yet."""
+    found = Release.objects.filter(consortium=consortium).first()
+    if found is None:
+        raise Http404("No report has been released yet")
+    return found
+
+
+def sendable_members(membership: Membership) -> list[Member]:
+    """Active members on this instance linked to the user's organization that the user may
+    send for: as the consortium's staff, or as that member's own representative."""
+    linked = Member.objects.filter(organization=membership.organization, active=True)
+    roles = {
+        r.consortium_id: r
+        for r in ConsortiumMembership.objects.filter(
+            user=membership.user, consortium__in=linked.values("consortium")
+        )
+    }
+    allowed = []
+    for member in linked.select_related("consortium"):
+        role = roles.get(member.consortium_id)
+        if role is not None and (role.is_staff or role.member_id == member.pk):
+            allowed.append(member)
+    return allowed
+
+
+def access_sendable_member(membership: Membership, member_id: str | None) -> Member:
+    """A member the user may send for (see :func:`sendable_members`), or 404."""
+    found = next((m for m in sendable_members(membership) if str(m.pk) == member_id), None)
+    if found is None:
+        raise Http404("No such member")
+    return found
+
+
+def access_closed_wave(membership: Membership, raw: str | None) -> Wave | None:
+    """A closed wave of the user's organization named by ``raw`` (a wave id), or 404; with
+    nothing named, the most recently closed wave (``None`` when there is none)."""
+    waves = closed_waves(membership.organization)
+    if not raw:
+        return waves[0] if waves else None
+    try:
+        wanted = int(raw)
+    except ValueError:
+        raise Http404("No such wave") from None
+    found = next((w for w in waves if w.pk == wanted), None)
+    if found is None:
+        raise Http404("No such wave")
     return found

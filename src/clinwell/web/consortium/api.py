@@ -22,7 +22,9 @@ from ninja.errors import AuthenticationError, Throttled
 from ninja.security import HttpBearer
 
 from clinwell.consortium import ContributionError, schema_document_for_api
-from clinwell.web.consortium.models import Contribution, Member, Release
+from clinwell.web.consortium.access import release_by_slug
+from clinwell.web.consortium.models import Contribution, Member
+from clinwell.web.consortium.queries import member_contributions
 from clinwell.web.consortium.services.contributions import receive_contribution
 from clinwell.web.consortium.services.evidence import evidence_file
 from clinwell.web.consortium.services.pooling import contributed_periods, period_benchmarks
@@ -189,7 +191,7 @@ def list_contributions(request: HttpRequest) -> list[dict[str, Any]]:
             "cells": c.cells.count(),
             "impacts": c.impacts.count(),
         }
-        for c in Contribution.objects.filter(member=member).order_by("-period")
+        for c in member_contributions(member)
     ]
 
 
@@ -244,13 +246,7 @@ def pooled_evidence(request: HttpRequest) -> dict[str, Any]:
 )
 def public_report(request: HttpRequest, consortium_slug: str, number: int) -> dict[str, Any]:
     """A public report released with differential privacy (no token needed)."""
-    release = (
-        Release.objects.filter(consortium__slug=consortium_slug, number=number)
-        .select_related("consortium")
-        .first()
-    )
-    if release is None:
-        raise Http404("No such report")
+    release = release_by_slug(consortium_slug, number)
     return {
         "consortium": release.consortium.name,
         "number": release.number,

@@ -14,13 +14,19 @@ from django.views.decorators.http import require_POST
 
 from clinwell.consortium import ContributionError, EvidenceError, pooled_measures
 from clinwell.knowledge import UnknownKeyError, intervention
-from clinwell.web.consortium.forms import EvidenceUploadForm, SharingForm
-from clinwell.web.consortium.models import (
-    ConsortiumMembership,
-    Contribution,
-    Member,
+from clinwell.web.consortium.access import (
+    access_closed_wave,
+    access_sendable_member,
+    sendable_members,
 )
+from clinwell.web.consortium.forms import EvidenceUploadForm, SharingForm
+from clinwell.web.consortium.models import Contribution
 from clinwell.web.consortium.presenters import fmt, fmt_interval
+from clinwell.web.consortium.queries import (
+    closed_waves,
+    contributions_for_period,
+    measured_effects,
+)
 from clinwell.web.consortium.services.contributions import receive_contribution
 from clinwell.web.consortium.services.export import (
     Export,
@@ -35,46 +41,9 @@ from clinwell.web.consortium.services.sharing import (
     sharing_choice,
 )
 from clinwell.web.knowledgebase.measured import effect_summary
-from clinwell.web.knowledgebase.models import MeasuredEffect
 from clinwell.web.orgs.access import Role
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
-from clinwell.web.surveys.models import Wave
-
-
-def _closed_waves(membership: Membership) -> list[Wave]:
-    return list(
-        Wave.objects.filter(
-            organization=membership.organization, status=Wave.Status.CLOSED
-        ).order_by("-closes_at", "-pk")
-    )
-
-
-def _wave(membership: Membership, raw: str | None) -> Wave | None:
-    waves = _closed_waves(membership)
-    if not raw:
-        return waves[0] if waves else None
-    try:
-        wanted = int(raw)
-    except ValueError:
-        raise Http404("No such wave") from None
-    found = next((w for w in waves if w.pk == wanted), None)
-    if found is None:
-        raise Http404("No such wave")
-    return found
-
-
-def _linked_members(membership: Membership) -> list[Member]:
-    """Members on this instance linked to the organization that the user may send for."""
-    members = Member.objects.filter(organization=membership.organization, active=True)
-    allowed = []
-    for member in members.select_related("consortium"):
-        role = ConsortiumMembership.objects.filter(
-            user=membership.user, consortium=member.consortium
-        ).first()
-        if role is not None and (role.is_staff or role.member_id == member.pk):
-            allowed.append(member)
-    return allowed
 
 
 def _intervention_name(key: str) -> str:
@@ -97,14 +66,6 @@ def _impacts(export: Export) -> list[dict[str, str]]:
         }
         for i in export.contribution.impacts
     ]
-
-
-def _sent(linked: list[Member], export: Export | None) -> dict[int, Contribution]:
-    """The contribution each linked member already holds for the export's period."""
-    if export is None:
-        return {}
-    found = Contribution.objects.filter(member__in=linked, period=export.contribution.period)
-    return {c.member_id: c for c in found}
 
 
 def _preview(export: Export) -> list[dict[str, str]]:
@@ -155,19 +116,19 @@ def sharing(request: HttpRequest, membership: Membership) -> HttpResponse:
         else:
             initial = {"member_id": membership.organization.slug}
         form = SharingForm(initial=initial)
-    wave = _wave(membership, request.GET.get("wave"))
+    wave = access_closed_wave(membership, request.GET.get("wave"))
     export = (
         build_contribution(membership.organization, wave, choice)
         if (choice is not None and wave is not None)
         else None
     )
-    effects = MeasuredEffect.objects.filter(organization=membership.organization)
-    linked = _linked_members(membership)
-    sent = _sent(linked, export)
+    effects = measured_effects(membership.organization)
+    linked = sendable_members(membership)
+    sent = contributions_for_period(linked, export.contribution.period) if export else {}
     context = {
         "form": form,
         "choice": choice,
-        "waves": _closed_waves(membership),
+        "waves": closed_waves(membership.organization),
         "wave": wave,
         "export": export,
         "preview": _preview(export) if export else [],
@@ -181,7 +142,7 @@ def sharing(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 def _export_or_404(membership: Membership, raw: str | None) -> Export:
     choice = sharing_choice(membership.organization)
-    wave = _wave(membership, raw)
+    wave = access_closed_wave(membership, raw)
     if choice is None or wave is None:
         raise Http404("Choose what to share and a closed wave first")
     return build_contribution(membership.organization, wave, choice)
@@ -202,11 +163,7 @@ def download(request: HttpRequest, membership: Membership) -> HttpResponse:
 @org_view(Role.ADMIN)
 def send(request: HttpRequest, membership: Membership) -> HttpResponse:
     export = _export_or_404(membership, request.POST.get("wave"))
-    member = next(
-        (m for m in _linked_members(membership) if str(m.pk) == request.POST.get("member")), None
-    )
-    if member is None:
-        raise Http404("No such member")
+    member = access_sendable_member(membership, request.POST.get("member"))
     slug = membership.organization.slug
     try:
         received = receive_contribution(

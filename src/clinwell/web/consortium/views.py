@@ -13,6 +13,7 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clinwell.consortium import (
@@ -21,11 +22,19 @@ from clinwell.consortium import (
     ContributionError,
     pooled_measures,
 )
-from clinwell.web.consortium.access import access_member, consortium_by_slug, visible_members
+from clinwell.web.consortium.access import (
+    access_contribution,
+    access_member,
+    access_release,
+    consortium_by_slug,
+    latest_release,
+    visible_members,
+)
 from clinwell.web.consortium.decorators import consortium_view
 from clinwell.web.consortium.forms import ContributionUploadForm, MemberForm, ReleaseForm
-from clinwell.web.consortium.models import ConsortiumMembership, Contribution, Release
+from clinwell.web.consortium.models import ConsortiumMembership, Contribution
 from clinwell.web.consortium.presenters import GROUPS, benchmark_rows, evidence_rows
+from clinwell.web.consortium.queries import other_releases, recent_contributions, releases_of
 from clinwell.web.consortium.reports import budget_context, report_rows
 from clinwell.web.consortium.services.contributions import (
     receive_contribution,
@@ -49,10 +58,8 @@ def overview(request: HttpRequest, cm: Membership) -> HttpResponse:
         "consortium": cm.consortium,
         "members": members,
         "periods": periods,
-        "contributions": Contribution.objects.filter(member__in=members)
-        .select_related("member")
-        .order_by("-period", "member__name")[:200],
-        "releases": Release.objects.filter(consortium=cm.consortium)[:10],
+        "contributions": recent_contributions(members),
+        "releases": releases_of(cm.consortium)[:10],
         **budget_context(cm.consortium),
     }
     return render(request, "consortium/overview.html", context)
@@ -133,12 +140,7 @@ def contribute(request: HttpRequest, cm: Membership) -> HttpResponse:
 @require_POST
 @consortium_view(staff_only=True)
 def withdraw(request: HttpRequest, cm: Membership, contribution_id: int) -> HttpResponse:
-    found = Contribution.objects.filter(
-        pk=contribution_id, member__consortium=cm.consortium
-    ).select_related("member")
-    contribution = found.first()
-    if contribution is None:
-        raise Http404("No such contribution")
+    contribution = access_contribution(cm, contribution_id)
     withdraw_contribution(cm, contribution)
     messages.success(
         request, f"Withdrew {contribution.member.name}'s contribution for {contribution.period}."
@@ -150,6 +152,15 @@ def withdraw(request: HttpRequest, cm: Membership, contribution_id: int) -> Http
 def benchmarks(request: HttpRequest, cm: Membership, period: str) -> HttpResponse:
     if period not in contributed_periods(cm.consortium):
         raise Http404("No contributions for this period")
+    chosen = request.GET.get("period", period)
+    if chosen != period:  # the period picker (a plain GET form: no script under the CSP)
+        if chosen not in contributed_periods(cm.consortium):
+            raise Http404("No contributions for this period")
+        query = request.GET.copy()
+        del query["period"]
+        slug = cm.consortium.slug
+        url = reverse("consortium:benchmarks", kwargs={"consortium_slug": slug, "period": chosen})
+        return redirect(f"{url}?{query.urlencode()}" if query else url)
     role = request.GET.get("role", "all")
     if role not in ROLE_GROUPS:
         role = "all"
@@ -210,7 +221,7 @@ def releases(request: HttpRequest, cm: Membership) -> HttpResponse:
         "cm": cm,
         "consortium": cm.consortium,
         "form": form,
-        "releases": Release.objects.filter(consortium=cm.consortium),
+        "releases": releases_of(cm.consortium),
         "report_labels": [known[k].label for k in cm.consortium.report_measures if k in known],
         **budget_context(cm.consortium),
     }
@@ -220,14 +231,12 @@ def releases(request: HttpRequest, cm: Membership) -> HttpResponse:
 def public_report(request: HttpRequest, consortium_slug: str, number: int) -> HttpResponse:
     """The public DP report of one release: no log-in, nothing but released numbers."""
     consortium = consortium_by_slug(consortium_slug)
-    release = Release.objects.filter(consortium=consortium, number=number).first()
-    if release is None:
-        raise Http404("No such report")
+    release = access_release(consortium, number)
     context = {
         "consortium": consortium,
         "release": release,
         "sections": report_rows(release),
-        "others": Release.objects.filter(consortium=consortium).exclude(pk=release.pk)[:10],
+        "others": other_releases(release),
         **budget_context(consortium),
     }
     return render(request, "consortium/report.html", context)
@@ -235,7 +244,5 @@ def public_report(request: HttpRequest, consortium_slug: str, number: int) -> Ht
 
 def latest_report(request: HttpRequest, consortium_slug: str) -> HttpResponse:
     consortium = consortium_by_slug(consortium_slug)
-    latest = Release.objects.filter(consortium=consortium).first()
-    if latest is None:
-        raise Http404("No report has been released yet")
+    latest = latest_release(consortium)
     return redirect("consortium:report", consortium_slug=consortium.slug, number=latest.number)

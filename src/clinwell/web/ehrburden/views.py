@@ -16,11 +16,11 @@ from clinwell.web.ehrburden.access import (
     latest_result,
     visible_runs,
 )
-from clinwell.web.ehrburden.conf import import_dir
 from clinwell.web.ehrburden.forms import RunForm, parameter_rows
 from clinwell.web.ehrburden.models import STAGES, EhrRun
 from clinwell.web.ehrburden.samples import DESCRIPTIONS, SAMPLES
 from clinwell.web.ehrburden.services.actions import save_mappings, saved_mappings
+from clinwell.web.ehrburden.services.chart import chart_spec
 from clinwell.web.ehrburden.services.inputs import (
     KIND_LABELS,
     InputError,
@@ -59,8 +59,10 @@ def _methods(run: EhrRun, show_files: bool) -> list[tuple[str, str]]:
 def _results_context(
     membership: Membership, run: EhrRun, wave: Wave | None = None
 ) -> dict[str, object]:
+    report = unit_results(membership, run, wave)
     return {
-        "report": unit_results(membership, run, wave),
+        "report": report,
+        "chart": chart_spec(report.rows),  # the scatter of released numbers (services.chart)
         "measures": MEASURES,
         "methods": _methods(run, can_manage(membership)),
     }
@@ -112,7 +114,7 @@ def new_run(request: HttpRequest, membership: Membership) -> HttpResponse:
                 inputs = save_uploads(form.uploads())
                 source = EhrRun.Source.UPLOAD
             else:
-                inputs = resolve_server_paths(form.server_paths())
+                inputs = resolve_server_paths(membership.organization.slug, form.server_paths())
                 source = EhrRun.Source.SERVER
             run = start_run(membership, request.user, inputs, form.options(), source)  # type: ignore[arg-type]
         except (InputError, ParameterError) as exc:
@@ -128,8 +130,7 @@ def new_run(request: HttpRequest, membership: Membership) -> HttpResponse:
     context = {
         "form": form,
         "formats": _formats(),
-        "import_dir": import_dir(),
-        "import_files": list_import_files(),
+        "import_files": list_import_files(membership.organization.slug),
     }
     return render(request, "ehrburden/new.html", context, status=400 if form.errors else 200)
 

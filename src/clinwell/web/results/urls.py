@@ -10,7 +10,7 @@ urlpatterns = [
     path("heatmap/", views.heatmap, name="heatmap"),
     path("drivers/", views.drivers, name="drivers"),
     path("trends/", views.trends, name="trends"),
+    path("equity/", views.equity, name="equity"),
     path("comments/", views.comments, name="comments"),
     path("export.csv", views.export_csv, name="export_csv"),
-    path("report.pdf", views.report_pdf, name="report_pdf"),
 ]

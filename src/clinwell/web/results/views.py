@@ -15,9 +15,11 @@ from clinwell.web.orgs.access import can_edit_plans
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
 from clinwell.web.results.services import pages
+from clinwell.web.results.services.catalog import measure_groups, pick_group
 from clinwell.web.results.services.comment_page import comments_page
 from clinwell.web.results.services.cost import cost_context
-from clinwell.web.results.services.exports import csv_response, pdf_response
+from clinwell.web.results.services.equity import equity_data
+from clinwell.web.results.services.exports import csv_response
 from clinwell.web.results.services.overview import overview_data, physicians_in_scope
 from clinwell.web.results.services.scope import (
     Scope,
@@ -73,8 +75,13 @@ def heatmap(request: HttpRequest, membership: Membership) -> HttpResponse:
     if context["wave"] is None:
         return _empty(request, context)
     res = results(context["wave"])
-    measures, rows = pages.heat_rows(membership, context["wave"], res, context["scope"])
+    group = pick_group(res.measures, request.GET.get("measures"))
+    measures, rows = pages.heat_rows(
+        membership, context["wave"], res, context["scope"], list(group.measures)
+    )
     context.update(
+        measure_groups=measure_groups(res.measures),
+        measure_group=group,
         measures=measures,
         rows=rows,
         meta=res.meta,
@@ -116,6 +123,15 @@ def trends(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 @org_view()
+def equity(request: HttpRequest, membership: Membership) -> HttpResponse:
+    context = _base(request, membership, "equity")
+    if context["wave"] is None:
+        return _empty(request, context)
+    context.update(equity_data(membership, context["wave"], context["scope"]))
+    return render(request, "results/equity.html", context)
+
+
+@org_view()
 def comments(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Theme counts for every role; the comments themselves for roles that may read them."""
     context = _base(request, membership, "comments")
@@ -142,11 +158,3 @@ def export_csv(request: HttpRequest, membership: Membership) -> HttpResponse:
         return _empty(request, {"page": "export", "waves": waves, "wave": None})
     scope = scope_for(membership, request.GET.get("unit"), request.GET, wave)
     return csv_response(membership, wave, scope, request.GET.get("groups") == "all")
-
-
-@org_view()
-def report_pdf(request: HttpRequest, membership: Membership) -> HttpResponse:
-    context = _base(request, membership, "report")
-    if context["wave"] is None:
-        return _empty(request, context)
-    return pdf_response(request, membership, context)

@@ -249,3 +249,38 @@ class MailJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else round(100 * (self.sent + self.failed) / self.total)
+
+
+class WaveEmail(models.Model):
+    """The wave's own invitation and reminder wording (blank: clinwell's default wording).
+
+    Only the opening text is editable; the link, how answers are protected, the closing time
+    and where to find support are always appended (surveys/email/invitation.txt).
+    """
+
+    wave = models.OneToOneField(Wave, on_delete=models.CASCADE, related_name="email")
+    invite_subject = models.CharField(max_length=200, blank=True)
+    invite_body = models.TextField(blank=True)
+    remind_subject = models.CharField(max_length=200, blank=True)
+    remind_body = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"e-mail wording of wave {self.wave_id}"
+
+
+class ScheduledReminder(models.Model):
+    """A reminder to non-responders, sent by the scheduled worker on ``send_on`` (wave time)."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="scheduled_reminders")
+    send_on = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    sent = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["send_on"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["wave", "send_on"], name="one_reminder_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder on {self.send_on}"

@@ -1,9 +1,13 @@
-"""Input files of a run: uploads kept until the job ends, or paths in the import directory.
+"""Input files of a run: uploads kept until the job ends, or paths in the organization's
+import folder.
 
 Accepted formats are those of ``clinwell.ehr`` (docs/ehr.md): CSV (optionally gzipped) or
-Parquet; a server-side path may also name a directory of Parquet files. A server-side path must
-resolve inside :func:`~clinwell.web.ehrburden.conf.import_dir` (symbolic links and ``..`` are
-resolved first), so a web user can never make the server read an arbitrary file.
+Parquet; a server-side path may also name a directory of Parquet files. A server-side path is
+relative to the organization's own folder (:func:`~clinwell.web.ehrburden.conf.org_import_dir`):
+absolute paths and ``..`` are refused outright, and the resolved path (symbolic links followed)
+must stay inside that folder, so a web user can never make the server read an arbitrary file
+or another organization's. Messages name the folder only as "the organization's import folder":
+no page shows a server path.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from clinwell.web.ehrburden.conf import import_dir, upload_dir
+from clinwell.web.ehrburden.conf import org_import_dir, upload_dir
 
 INPUT_KINDS: tuple[str, ...] = ("events", "schedule", "actions", "orders", "messages")
 REQUIRED_KINDS: tuple[str, ...] = ("events", "schedule")
@@ -86,34 +90,76 @@ def save_uploads(files: Mapping[str, UploadedFile]) -> list[RunInput]:
     return saved
 
 
-def resolve_server_paths(paths: Mapping[str, str]) -> list[RunInput]:
-    """Resolve paths (relative to the import directory, or absolute inside it)."""
+FOLDER = "the organization's import folder"
+
+
+def _escapes(path: Path, root: Path) -> bool:
+    """Whether ``path`` (or, for a directory, anything in it) resolves outside ``root``."""
+    if not path.resolve().is_relative_to(root):
+        return True
+    if path.is_dir():
+        return any(not p.resolve().is_relative_to(root) for p in path.rglob("*"))
+    return False
+
+
+def _server_input(kind: str, raw: str, root: Path) -> RunInput:
+    candidate = Path(raw)
+    if candidate.is_absolute():
+        raise InputError(
+            f"{kind}: absolute paths are not accepted; give the file's path inside {FOLDER} "
+            "(for example march/events.parquet)"
+        )
+    if ".." in candidate.parts:
+        raise InputError(f"{kind}: {raw!r} leads outside {FOLDER} ('..' is not allowed)")
+    path = root / candidate
+    if not path.exists():  # a dangling symbolic link counts as missing
+        raise InputError(f"{kind}: {raw!r} is not in {FOLDER}")
+    if _escapes(path, root):
+        raise InputError(
+            f"{kind}: {raw!r} leads outside {FOLDER} (a symbolic link to elsewhere is refused)"
+        )
+    resolved = path.resolve()
+    if resolved.is_file() and suffix_of(resolved.name) is None:
+        raise InputError(f"{kind}: {raw!r} is not a CSV or Parquet file")
+    return RunInput(kind, resolved, candidate.as_posix(), temporary=False)
+
+
+def resolve_server_paths(org_slug: str, paths: Mapping[str, str]) -> list[RunInput]:
+    """Resolve paths relative to the organization's import folder; refuse anything that is
+    absolute, uses ``..`` or resolves (symbolic links followed) outside that folder."""
     given = {k: p.strip() for k, p in paths.items() if k in INPUT_KINDS and p and p.strip()}
     _check_kinds(set(given))
-    root = import_dir()
-    out = []
-    for kind, raw in given.items():
-        candidate = Path(raw)
-        resolved = (candidate if candidate.is_absolute() else root / candidate).resolve()
-        if not resolved.is_relative_to(root):
-            raise InputError(f"{kind}: {raw!r} is outside the import directory {root}")
-        if not resolved.exists():
-            raise InputError(f"{kind}: {raw!r} does not exist in the import directory {root}")
-        if resolved.is_file() and suffix_of(resolved.name) is None:
-            raise InputError(f"{kind}: {raw!r} is not a CSV or Parquet file")
-        out.append(RunInput(kind, resolved, str(resolved.relative_to(root)), temporary=False))
-    return out
+    root = org_import_dir(org_slug)
+    if not root.is_dir():
+        raise InputError(
+            f"{FOLDER} has not been set up yet: ask your clinwell server's operator to put "
+            "the extracts there, or upload the files instead"
+        )
+    return [_server_input(kind, raw, root) for kind, raw in given.items()]
 
 
-def list_import_files(limit: int = 200) -> list[str]:
-    """CSV/Parquet files (relative paths) in the import directory, for the form's hints."""
-    root = import_dir()
+def recheck_server_inputs(org_slug: str, inputs: Mapping[str, Mapping[str, object]]) -> None:
+    """Before a run reads its server files: each still lies inside the organization's folder
+    (a symbolic link swapped in after the form was sent is refused too)."""
+    root = org_import_dir(org_slug)
+    for kind, item in inputs.items():
+        if item.get("temporary"):
+            continue
+        path = Path(str(item["path"]))
+        if not path.is_relative_to(root) or _escapes(path, root):
+            raise InputError(f"{kind}: {item.get('name')!r} leads outside {FOLDER}")
+
+
+def list_import_files(org_slug: str, limit: int = 200) -> list[str]:
+    """CSV/Parquet files (relative paths) in the organization's import folder, for the form's
+    hints; entries that resolve outside the folder are left out."""
+    root = org_import_dir(org_slug)
     if not root.is_dir():
         return []
     found = sorted(
-        str(p.relative_to(root))
+        p.relative_to(root).as_posix()
         for p in root.rglob("*")
-        if p.is_file() and suffix_of(p.name) is not None
+        if p.is_file() and suffix_of(p.name) is not None and not _escapes(p, root)
     )
     return found[:limit]
 

@@ -18,7 +18,7 @@ read from that wave's released results (the same release the results pages show)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,7 +37,6 @@ from clinwell.privacy import (
 )
 from clinwell.web.ehrburden.benchmarks import BENCHMARKS, Benchmark, comparability
 from clinwell.web.ehrburden.models import EhrRun
-from clinwell.web.ehrburden.services.chart import chart_spec
 from clinwell.web.orgs.models import Membership, Organization
 from clinwell.web.results.services.cache import results_for
 from clinwell.web.surveys.models import DEFAULT_MIN_N_SCORES, Wave
@@ -119,7 +118,11 @@ class UnitResult:
 
 
 @dataclass(frozen=True)
-class BenchmarkRow:
+class PublishedBenchmarkRow:
+    """A published EHR-use benchmark (:mod:`clinwell.web.ehrburden.benchmarks`), how
+    comparable the run's method is to it, and the released value of the report's top row
+    (the whole organization, or a leader's unit) beside it."""
+
     benchmark: Benchmark
     comparability: str
     ours: ReleasedEstimate | None
@@ -133,8 +136,7 @@ class EhrReport:
     policy_source: str
     wave: Wave | None
     wave_policy: DisclosurePolicy | None
-    benchmarks: tuple[BenchmarkRow, ...]
-    chart: dict[str, Any] | None = field(default=None)
+    benchmarks: tuple[PublishedBenchmarkRow, ...]
 
     @property
     def method(self) -> str:
@@ -284,7 +286,7 @@ def unit_results(membership: Membership, run: EhrRun, wave: Wave | None = None) 
     top = rows[0] if rows else None
     params = run.parameters
     marks = tuple(
-        BenchmarkRow(
+        PublishedBenchmarkRow(
             b,
             comparability(b, params),
             top.values.get(b.compare_to) if top is not None and b.compare_to else None,
@@ -292,5 +294,4 @@ def unit_results(membership: Membership, run: EhrRun, wave: Wave | None = None) 
         for b in BENCHMARKS
     )
     wave_policy = DisclosurePolicy(wave.min_n_scores, wave.min_n_comments) if wave else None
-    report = EhrReport(run, tuple(rows), policy, source, wave, wave_policy, marks)
-    return EhrReport(**{**report.__dict__, "chart": chart_spec(report.rows)})
+    return EhrReport(run, tuple(rows), policy, source, wave, wave_policy, marks)

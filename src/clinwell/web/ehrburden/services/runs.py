@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from clinwell.ehr import (
     EhrInputError,
@@ -30,7 +31,12 @@ from clinwell.web.accounts.models import User
 from clinwell.web.ehrburden.conf import memory_limit
 from clinwell.web.ehrburden.models import STAGES, EhrMetricRow, EhrRun
 from clinwell.web.ehrburden.services.actions import organization_action_map
-from clinwell.web.ehrburden.services.inputs import InputError, RunInput, discard
+from clinwell.web.ehrburden.services.inputs import (
+    InputError,
+    RunInput,
+    discard,
+    recheck_server_inputs,
+)
 from clinwell.web.ehrburden.services.mapping import RosterMatch, match_roster
 from clinwell.web.orgs.access import require_role
 from clinwell.web.orgs.models import Membership
@@ -67,8 +73,6 @@ def start_run(
     source: str = EhrRun.Source.UPLOAD,
 ) -> EhrRun:
     """Record a run and hand it to the background worker (django-tasks)."""
-    from clinwell.web.ehrburden.tasks import compute_ehr_run
-
     try:
         run = create_run(membership, user, inputs, params, source)
     except Exception:
@@ -163,6 +167,7 @@ def execute_run(run_id: int) -> str:
     if limit:
         engine["memory_limit"] = limit
     try:
+        recheck_server_inputs(run.organization.slug, run.inputs)
         result = compute_metrics(
             paths["events"],
             paths["schedule"],
@@ -192,3 +197,12 @@ def execute_run(run_id: int) -> str:
         discard(run.inputs)
     run.refresh_from_db()
     return str(run.status)
+
+
+@task()
+def compute_ehr_run(run_id: int) -> str:
+    """The background task computing a queued run (:func:`execute_run`). Defined here, beside
+    what it runs and :func:`start_run` that enqueues it, so that this module and
+    :mod:`clinwell.web.ehrburden.tasks` (which re-exports it, keeping the older task path)
+    import each other in one direction only."""
+    return execute_run(run_id)

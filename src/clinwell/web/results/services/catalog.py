@@ -11,6 +11,10 @@ A wave's instruments (its modules, in order) produce flat score columns
   score tagged with it;
 - ``driver``: predictors for the key-driver analysis of burnout.
 
+Every other scale and flag a wave collects (WHO-5, the 1–5 burnout level, ...) is released and
+reported too: after the headlines, in the heatmap's measure picker (:func:`measure_groups`),
+the trends table, the CSV export and the API.
+
 Flags are released as proportions (Wilson intervals), scores as means (t intervals).
 """
 
@@ -113,8 +117,6 @@ def _outputs(
             continue  # an instrument removed since the wave ran: nothing to show for it
         skipped = excluded.get(instrument_id, ())
         for out in instrument.outputs():
-            if not (out.tags.kpi or out.tags.domain or out.tags.driver):
-                continue
             scale = instrument.scale(out.scale)
             if sum(1 for i in scale.items if i not in skipped) < scale.min_answered:
                 continue  # the wave does not ask enough of its items: never scored
@@ -132,10 +134,10 @@ def wave_measures(
     """Every dashboard measure of a wave with the given instruments (in module order).
 
     KPI headlines come first (in :data:`KPIS` order), then domain headlines (in
-    :data:`DOMAINS` order), then every other tagged column. ``excluded`` (instrument id ->
-    linkIds the wave does not ask) drops the measures that cannot be scored without them,
-    e.g. ``org_wellbeing.burned_out`` in a wave that asks the single-item burnout measure
-    instead (``clinwell.web.surveys.services.waves.ASKED_BY``).
+    :data:`DOMAINS` order), then every other scale and flag of the instruments, in module
+    order. ``excluded`` (instrument id -> linkIds the wave does not ask) drops the measures
+    that cannot be scored without them, e.g. ``org_wellbeing.burned_out`` in a wave that asks
+    the single-item burnout measure instead (``clinwell.web.surveys.services.waves.ASKED_BY``).
     """
     outputs = _outputs(instrument_ids, excluded or {})
     chosen: dict[str, MeasureInfo] = {}
@@ -180,3 +182,34 @@ def heatmap_measures(measures: Sequence[MeasureInfo]) -> list[MeasureInfo]:
 def driver_measures(measures: Sequence[MeasureInfo]) -> list[MeasureInfo]:
     """Predictors of the key-driver analysis (scores tagged ``driver``)."""
     return [m for m in measures if m.driver]
+
+
+HEADLINE_GROUP = "headline"
+
+
+@dataclass(frozen=True)
+class MeasureGroup:
+    """A choice of the heatmap's measure picker: the headlines, or one instrument's outputs."""
+
+    key: str
+    label: str
+    measures: tuple[MeasureInfo, ...]
+
+
+def measure_groups(measures: Sequence[MeasureInfo]) -> list[MeasureGroup]:
+    """The headline measures, then every scale and flag of each instrument (module order)."""
+    groups = [MeasureGroup(HEADLINE_GROUP, "Headline measures", tuple(heatmap_measures(measures)))]
+    by_instrument: dict[str, list[MeasureInfo]] = {}
+    titles: dict[str, str] = {}
+    for m in measures:
+        by_instrument.setdefault(m.instrument, []).append(m)
+        titles.setdefault(m.instrument, m.instrument_title)
+    for instrument, found in by_instrument.items():
+        groups.append(MeasureGroup(instrument, f"All of {titles[instrument]}", tuple(found)))
+    return groups
+
+
+def pick_group(measures: Sequence[MeasureInfo], key: str | None) -> MeasureGroup:
+    """The picker's group ``key`` (unknown or empty: the headline measures)."""
+    groups = measure_groups(measures)
+    return next((g for g in groups if g.key == key), groups[0])

@@ -295,3 +295,16 @@ def comments_page(
             cell, query=context["query"], theme_key=theme_key, seed=seed
         )
     return context
+
+
+def report_themes(res: WaveResults, scope: Scope) -> dict[str, Any] | None:
+    """The scope's comment theme counts for the board report, from the release (None when
+    its comments were withheld by the gate or nobody commented)."""
+    summary = released_summary(res.cell(scope.unit_id))
+    if summary is None:
+        return None
+    return {
+        "count": summary["count"],
+        "rows": theme_rows(summary),
+        "sentiment": sentiment_row(summary),
+    }

@@ -29,7 +29,7 @@ from clinwell.web.results.services.significance import Q_LEVEL, mark_cells
 from clinwell.web.surveys.models import Response, Wave
 from clinwell.web.surveys.services.waves import wave_exclusions
 
-CACHE_VERSION = "results-4"  # 3: cells by group; 4: comment themes
+CACHE_VERSION = "results-5"  # 4: every scale released; cells by group; 5: comment themes
 
 
 def fingerprint(wave: Wave) -> str:

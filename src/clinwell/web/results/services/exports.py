@@ -1,27 +1,23 @@
-"""CSV of the published cells, the PDF board report, and the admins' comments page.
+"""CSV of the published cells and the admins' comments page (the PDF board report is the
+dashboard's: :mod:`clinwell.web.dashboard.presenters.board_report`).
 
-Both exports read the cache of released cells only (the privacy gate's output), scoped to
+The exports read the cache of released cells only (the privacy gate's output), scoped to
 what the member may see: a leader's files hold their subtree's cells and nothing else.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+from django.http import HttpResponse
 
 from clinwell.spreadsheet import SafeWriter
 from clinwell.web.orgs.access import visible_units
 from clinwell.web.orgs.models import Membership, Unit
 from clinwell.web.results.models import PublishedCell, group_pairs
-from clinwell.web.results.services import pages
 from clinwell.web.results.services.cache import WaveResults, results_for
-from clinwell.web.results.services.overview import overview_data
 from clinwell.web.results.services.scope import Scope, cut_dimensions
-from clinwell.web.results.services.trends import drivers_data
 from clinwell.web.surveys.models import Wave
 
 
@@ -84,73 +80,6 @@ def csv_response(
     SafeWriter(buffer).writerows(csv_rows(membership, wave, scope, all_groups))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     filename = f"clinwell-results-{membership.organization.slug}-wave{wave.pk}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _png(spec: dict[str, Any]) -> str:
-    import vl_convert
-
-    fixed = {**spec, "width": 560}
-    fixed.pop("usermeta", None)
-    data = vl_convert.vegalite_to_png(fixed, scale=2)
-    return "data:image/png;base64," + base64.b64encode(data).decode()
-
-
-def report_context(membership: Membership, context: dict[str, Any]) -> dict[str, Any]:
-    wave: Wave = context["wave"]
-    scope: Scope = context["scope"]
-    data = overview_data(membership, context["waves"], wave, scope)
-    res = results_for(wave)
-    measures, rows = pages.heat_rows(membership, wave, res, scope)
-    drivers = drivers_data(membership, wave, scope)
-    images = [
-        {"src": _png(card["chart"]), "alt": f"{card['label']} by wave"}
-        for card in data["kpis"]
-        if card["chart"]
-    ]
-    if drivers["chart"]:
-        images.append({"src": _png(drivers["chart"]), "alt": "Key drivers of burnout"})
-    return {
-        **context,
-        **data,
-        "measures": measures,
-        "rows": rows,
-        "drivers": drivers,
-        "images": images,
-        "organization": membership.organization,
-        "comment_themes": report_themes(res, scope),
-    }
-
-
-def report_themes(res: WaveResults, scope: Scope) -> dict[str, Any] | None:
-    """The scope's comment theme counts from the release (None when its comments were
-    withheld by the gate or nobody commented)."""
-    from clinwell.web.results.services.comment_page import (
-        released_summary,
-        sentiment_row,
-        theme_rows,
-    )
-
-    summary = released_summary(res.cell(scope.unit_id))
-    if summary is None:
-        return None
-    return {
-        "count": summary["count"],
-        "rows": theme_rows(summary),
-        "sentiment": sentiment_row(summary),
-    }
-
-
-def pdf_response(
-    request: HttpRequest, membership: Membership, context: dict[str, Any]
-) -> HttpResponse:
-    from weasyprint import HTML
-
-    html = render_to_string("results/report.html", report_context(membership, context), request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"clinwell-board-report-{membership.organization.slug}-wave{context['wave'].pk}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

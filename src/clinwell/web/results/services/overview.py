@@ -39,6 +39,7 @@ def overview_data(
         "kpis": pages.kpi_cards(membership, waves, wave, res, scope, cell),
         "domains": pages.domain_cards(membership, wave, res, scope, cell),
         "physicians": physicians,
+        "all_measures": pages.measure_values(res, cell),
     }
 
 

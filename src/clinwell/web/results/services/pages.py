@@ -27,6 +27,7 @@ from clinwell.web.results.services.present import (
     fmt_value,
     heat_class,
     national_comparison,
+    reference_class,
 )
 from clinwell.web.results.services.scope import Scope
 from clinwell.web.surveys.models import Wave
@@ -153,6 +154,7 @@ def kpi_cards(
                     chart_points,
                     m.is_proportion,
                     None if national is None else national["value"],
+                    reference_label="National (physicians)",
                 )
                 if len(chart_points) > 1
                 else None,
@@ -191,12 +193,29 @@ def domain_cards(
     return out
 
 
+def measure_values(res: WaveResults, cell: PublishedCell | None) -> list[dict[str, Any]]:
+    """Every measure of the wave (headlines first) with the scope's released estimate."""
+    published = cell is not None and not cell.suppressed
+    return [
+        {
+            "measure": m,
+            "est": estimate_view(m, cell.estimates.get(m.column) if published and cell else None),
+        }
+        for m in res.measures
+    ]
+
+
 def heat_rows(
-    membership: Membership, wave: Wave, res: WaveResults, root: Scope
+    membership: Membership,
+    wave: Wave,
+    res: WaveResults,
+    root: Scope,
+    columns: list[MeasureInfo] | None = None,
 ) -> tuple[list[MeasureInfo], list[dict[str, Any]]]:
     """The heatmap: the root group first, then each child unit (published, suppressed or
-    without responses); drill-down links only to units the member may see."""
-    measures = heatmap_measures(res.measures)
+    without responses); drill-down links only to units the member may see. ``columns``: the
+    measure picker's choice (default: the headline measures)."""
+    measures = heatmap_measures(res.measures) if columns is None else columns
     root_cell = res.cell(root.unit_id, root.group)
     parent_id = root.unit_id
     units = visible_units(membership)
@@ -246,7 +265,7 @@ def _heat_row(
                 "measure": m,
                 "value": fmt_value(m, None if not est else est.get("estimate")),
                 "interval": fmt_interval(m, est),
-                "heat": heat_class(m, est),
+                "heat": "heat-reference" if is_root else reference_class(m, est, mark),
                 "mark": mark,
                 "withheld": withheld,
                 "action_url": action_url(

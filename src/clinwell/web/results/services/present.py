@@ -52,6 +52,28 @@ def heat_class(m: MeasureInfo, est: dict[str, Any] | None) -> str:
     return f"heat-{min(int(badness(m, float(est['estimate'])) * 5), 4) + 1}"
 
 
+# The heatmap's colours compare each unit with a stated reference: the rest of the
+# organization. Colour only where the release's Benjamini-Hochberg mark says the difference is
+# clear; every other published cell is "not clearly different" (a neutral fill).
+REFERENCE_CLASSES = {
+    "better": "heat-better",
+    "worse": "heat-worse",
+    "same": "heat-same",
+}
+
+
+def reference_class(m: MeasureInfo, est: dict[str, Any] | None, mark: dict[str, Any]) -> str:
+    """``heat-better`` / ``heat-worse`` for a unit clearly better / worse than the rest of the
+    organization on ``m``, ``heat-same`` otherwise (``heat-none`` without an estimate)."""
+    if not est or est.get("estimate") is None:
+        return "heat-none"
+    direction = mark.get("direction")
+    if direction not in ("above", "below") or m.higher_is_worse is None:
+        return REFERENCE_CLASSES["same"]
+    worse = (direction == "above") == m.higher_is_worse
+    return REFERENCE_CLASSES["worse" if worse else "better"]
+
+
 def national_comparison(m: MeasureInfo, est: dict[str, Any] | None) -> dict[str, Any] | None:
     """This group versus the latest AMA Organizational Biopsy national figure for the KPI.
 

@@ -11,6 +11,7 @@ from clinwell.web.results.models import PublishedCell
 from clinwell.web.results.services import pages
 from clinwell.web.results.services.cache import results_for
 from clinwell.web.results.services.catalog import DOMAIN_LABELS, MeasureInfo
+from clinwell.web.results.services.quadrant import quadrant_data
 from clinwell.web.results.services.scope import Scope
 from clinwell.web.surveys.models import Wave
 
@@ -56,12 +57,24 @@ def _summary(m: MeasureInfo, points: list[dict[str, Any]]) -> str:
     )
 
 
-def drivers_data(membership: Membership, wave: Wave, scope: Scope) -> dict[str, Any]:
+def drivers_data(
+    membership: Membership, wave: Wave, scope: Scope, physicians_only: bool = False
+) -> dict[str, Any]:
+    """The scope's driver analysis with importance next to performance; a published unit
+    without its own analysis gets the organization's importance with its own scores.
+    ``physicians_only``: the group shown is physicians only (national figures apply)."""
     res = results_for(wave)
     # The driver analysis needs the responses of a whole unit; inside a cut the page says so
     # and shows the unit's analysis of everyone.
     cell = res.cell(scope.unit_id)
     analysis = None if cell is None or cell.suppressed else cell.drivers
+    own_reason = None
+    if cell is not None and not cell.suppressed and scope.unit_id is not None:
+        org = res.cell(None)
+        own = bool(analysis and "drivers" in analysis)
+        if not own and org is not None and org.drivers and "drivers" in org.drivers:
+            own_reason = (analysis or {}).get("unavailable", "")
+            analysis = org.drivers
     drivers = []
     if analysis and "drivers" in analysis:
         for d in analysis["drivers"]:
@@ -100,7 +113,23 @@ def drivers_data(membership: Membership, wave: Wave, scope: Scope) -> dict[str, 
         .defer("estimates", "marks", "comments", "drivers")
         .order_by("unit__full_name")
     )
+    quadrant: dict[str, Any] = {"quadrant": None}
+    if drivers and cell is not None:
+        quadrant = quadrant_data(
+            res,
+            cell,
+            drivers,
+            relative=scope.unit_id is not None,
+            physicians_only=physicians_only,
+        )
+        if quadrant["quadrant"]:
+            by_column = {r["column"]: r for r in quadrant["quadrant"]["rows"]}
+            for d in drivers:
+                d["q"] = by_column.get(d["column"])
     return {
+        **quadrant,
+        "importance_from": "organization" if own_reason is not None else "own",
+        "own_reason": own_reason,
         "cell": cell,
         "analysis": analysis,
         "drivers": drivers,

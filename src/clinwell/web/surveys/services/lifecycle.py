@@ -33,6 +33,7 @@ from clinwell.web.surveys.models import (
     Invitation,
     InvitationCount,
     Response,
+    ScheduledReminder,
     SubmissionReceipt,
     Wave,
 )
@@ -83,10 +84,12 @@ def reseal_in_random_order(wave: Wave) -> int:
 
 
 def forget_who_responded(wave: Wave) -> None:
-    """Counts per roster class stay; invitations and anonymous-link receipts go."""
+    """Counts per roster class stay; invitations, anonymous-link receipts and scheduled
+    reminders (with how many each reached: non-responders by date) go."""
     record_invitation_counts(wave)
     Invitation.objects.filter(wave=wave).delete()
     SubmissionReceipt.objects.filter(wave=wave).delete()
+    ScheduledReminder.objects.filter(wave=wave).delete()
 
 
 def close_wave(wave: Wave) -> bool:

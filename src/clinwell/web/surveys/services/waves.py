@@ -310,8 +310,8 @@ def launch_wave(wave: Wave) -> int:
         raise WaveError(
             "load the licensed item text of "
             + ", ".join(placeholders)
-            + " before launching (`clinwell instruments import FILE`, see docs/instruments.md),"
-            " or remove the module",
+            + " before launching (Surveys → the wave → Load the licensed text), or remove the"
+            " module",
             "modules",
         )
     if timezone.now() >= wave.closes_at:
