@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clinwell.instruments import get_instrument, score_frame
+from clinwell.instruments.attributes import NOT_STATED, get_attribute
 from clinwell.synth.survey import (
     COMMENTS,
     DEFAULT_INSTRUMENTS,
@@ -343,6 +344,8 @@ def test_demo_has_suppressible_units_and_the_improvers_act_from_wave_2() -> None
         ),
         (lambda: units_from_roster(pd.DataFrame({"unit": ["A"]})), "'role'"),
         (lambda: generate_wave(SurveySpec(units=(UnitSpec("A", 1),)), wave=-1), "wave"),
+        (lambda: SurveySpec(units=(UnitSpec("A", 1),), attributes=("religion",)), "attributes"),
+        (lambda: SurveySpec(units=(UnitSpec("A", 1),), gender_logit={"w": 1.0}), "gender_logit"),
     ],
 )
 def test_bad_specifications_name_the_field(make: object, field: str) -> None:
@@ -372,3 +375,80 @@ def test_any_small_organization_scores_cleanly(heads: list[int], seed: int, rate
         (wave.truth.expected_burnout["expected_burnout"] > 0)
         & (wave.truth.expected_burnout["expected_burnout"] < 1)
     ).all()
+
+
+# --- respondent attributes and the planted equity gap ------------------------------------
+
+
+def test_attributes_are_valid_codes_some_not_stated_and_deterministic() -> None:
+    spec = org(30, 60, attributes=("gender", "career_stage"))
+    wave = generate_wave(spec, 0, seed=9)
+    frame = wave.responses
+    assert list(frame.columns[:5]) == ["unit", "role", "tenure_band", "gender", "career_stage"]
+    for key in ("gender", "career_stage"):
+        codes = set(frame[key])
+        assert codes <= set(get_attribute(key).codes)
+        assert 0.01 < float((frame[key] == NOT_STATED).mean()) < 0.06
+    stated = frame[frame["career_stage"] != NOT_STATED]
+    assert set(stated.loc[stated["role"] == "resident", "career_stage"]) == {"in_training"}
+    senior = (stated["tenure_band"] == "gt20") & (stated["role"] != "resident")
+    assert set(stated.loc[senior, "career_stage"]) == {"late"}
+    again = generate_wave(spec, 0, seed=9).responses
+    pd.testing.assert_frame_equal(frame, again)
+
+
+def test_career_stage_alone_changes_no_answer_and_no_respondent() -> None:
+    plain = generate_wave(org(20, 30), 0, seed=3).responses
+    staged = generate_wave(org(20, 30, attributes=("career_stage",)), 0, seed=3).responses
+    pd.testing.assert_frame_equal(plain, staged.drop(columns="career_stage"))
+
+
+def test_gender_changes_who_burns_out_but_not_who_responds() -> None:
+    plain = generate_wave(org(20, 30), 0, seed=3).responses
+    gendered = generate_wave(org(20, 30, attributes=("gender",)), 0, seed=3).responses
+    for column in ("unit", "role", "tenure_band", "org_wellbeing.8"):
+        pd.testing.assert_series_equal(plain[column], gendered[column])
+
+
+def test_the_planted_gap_by_gender_matches_its_truth_in_a_large_organization() -> None:
+    spec = org(60, 300, response_rate=0.9, attributes=("gender",))
+    wave = generate_wave(spec, 0, seed=21)
+    flag = burnout_flag(wave.responses)
+    gender = wave.responses["gender"]
+    truth = wave.truth.expected_by_group.set_index(["attribute", "value"])
+    for value in ("woman", "man"):
+        observed = flag[gender == value].dropna()
+        p = float(truth.loc[("gender", value), "expected_burnout"])
+        se = math.sqrt(p * (1 - p) / observed.size)
+        assert abs(float(observed.mean()) - p) < 4 * se
+    # the truth's head counts are the roster's, split by the gender mix
+    roles = truth.loc["role"]
+    assert roles["headcount"].sum() == pytest.approx(60 * 300)
+    assert truth.loc["gender"]["headcount"].sum() == pytest.approx(60 * 300)
+    # the unit truth with gender agrees with the by-group truth
+    org_p = (roles["headcount"] * roles["expected_burnout"]).sum() / roles["headcount"].sum()
+    assert wave.truth.expected_org_burnout == pytest.approx(org_p)
+
+
+def test_the_demo_plants_gaps_of_ten_to_fifteen_points() -> None:
+    truth = generate_wave(demo_spec(), wave=2, seed=20261123).truth
+    assert 0.13 <= truth.expected_gap("gender", "woman", "man") <= 0.16
+    assert 0.09 <= truth.expected_gap("role", "resident") <= 0.12  # the web demo's roster: 0.13
+    data = truth.to_dict()
+    assert {row["value"] for row in data["expected_by_group"]} >= {"woman", "man", "resident"}
+    json.dumps(data, default=str)
+
+
+def test_the_demo_gender_gap_is_large_in_its_latest_closed_wave() -> None:
+    """The demo's Spring 2026 wave (wave 2): women's burnout is clearly above men's, as an
+    equity comparison at organization level shows (two-proportion z above 2)."""
+    wave = generate_wave(demo_spec(), wave=2, seed=20261123 % 2**31)
+    flag = burnout_flag(wave.responses)
+    gender = wave.responses["gender"]
+    women, men = flag[gender == "woman"].dropna(), flag[gender == "man"].dropna()
+    gap = float(women.mean() - men.mean())
+    se = math.sqrt(
+        women.mean() * (1 - women.mean()) / women.size + men.mean() * (1 - men.mean()) / men.size
+    )
+    assert gap > 0.10
+    assert gap / se > 2.0

@@ -110,3 +110,9 @@ def upload(tmp_path: Path) -> Callable[[str, str | bytes], io.BytesIO]:
         return stream
 
     return _upload
+
+
+@pytest.fixture(autouse=True)
+def _no_two_factor_enforcement(settings: pytest.FixtureRequest) -> None:
+    """Tests sign in with a password alone; tests/web/accounts/test_two_factor.py turns it on."""
+    settings.TWO_FACTOR_ENFORCED = False  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
     "ALLOWED_HOSTS": "wellbeing.example.org",
     "DATABASE_URL": "sqlite:////tmp/clinwell-check.sqlite3",
+    "AUDIT_HMAC_KEY": "y" * 20 + "-a-separate-audit-chain-key",
 }
 
 
@@ -40,6 +41,17 @@ def test_production_settings_pass_check_deploy_with_no_warnings(tmp_path: Path) 
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_check_deploy_warns_about_weakened_sign_in(tmp_path: Path) -> None:
+    env = {
+        **{k: v for k, v in PRODUCTION_ENV.items() if k != "AUDIT_HMAC_KEY"},
+        "TWO_FACTOR_ENFORCED": "false",
+        "ADMIN_ENABLED": "true",
+    }
+    done = run_manage(env, "check", "--deploy", tmp_path=tmp_path)
+    for warning in ("clinwell.W001", "clinwell.W002", "clinwell.W003"):
+        assert warning in done.stderr + done.stdout
 
 
 @pytest.mark.parametrize(

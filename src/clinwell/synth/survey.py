@@ -1,8 +1,10 @@
 """Synthetic survey waves with planted ground truth (pure: numpy, pandas, clinwell.instruments).
 
-One row per respondent: ``unit`` (slash path), ``role``, ``tenure_band``, one column per item
-linkId holding the *answer code* (nullable ``Int64`` for choice and whole-number items,
-``float64`` for decimal items; missing = NA), and ``comment`` (text or NA). Every frame scores
+One row per respondent: ``unit`` (slash path), ``role``, ``tenure_band``, a column per
+respondent attribute the spec asks (``gender``, ``career_stage``: option codes of
+:mod:`clinwell.instruments.attributes`), one column per item linkId holding the *answer code*
+(nullable ``Int64`` for choice and whole-number items, ``float64`` for decimal items;
+missing = NA), and ``comment`` (text or NA). Every frame scores
 through :func:`clinwell.instruments.score_frame`.
 
 Model, for respondent *i* in unit *u* at wave *w* (every factor "higher is better"):
@@ -29,10 +31,24 @@ Model, for respondent *i* in unit *u* at wave *w* (every factor "higher is bette
   hours + N(0, 7²)``; admin-burden counts log-normal (after-hours EHR hours and inbox volume
   rise as the documentation factor falls: they are *proxies* of that factor).
 - Missing answers: each item independently with probability ``missing_rate`` (MCAR).
+- Respondent attributes (only those in ``spec.attributes``; drawn from their own stream
+  ``(seed, 5, wave)``): gender from :data:`GENDER_MIX` by role (illustrative shares, not
+  sourced); career stage from role and tenure band (residents are in training; tenure under
+  6 years early, 6–20 mid, over 20 late career — tenure at the organization stands in for
+  career length), with :data:`ATTRIBUTE_NOT_STATED` of respondents choosing "prefer not to
+  say" for each. **Planted equity gap:** a respondent's burnout log-odds rise by
+  ``gender_logit`` of their gender (default +0.9 for women) on top of ``role_logit``
+  (residents +0.35; in :func:`demo_spec` +0.7). In the web demo's organization (its roster)
+  this makes women's expected burnout prevalence 14.2 percentage points above men's and
+  residents' 13.1 points above everyone else's (``SurveyTruth.expected_by_group``); large
+  enough that each of the demo's closed waves shows the gender gap at organization level
+  (two-proportion z from 2.2 to 3.4; tests/web/surveys/test_linkage.py checks the latest).
 
 Ground truth (:class:`SurveyTruth`): the planted factor and its output columns, ``β``, and
-each unit's population burnout, ``Σ_roles w_r · E[logistic(m_ur + s·Z)]`` with ``Z ~ N(0,1)``
-and ``s² = βᵀRβ``, by 40-point Gauss–Hermite quadrature. Respondents come from
+each unit's population burnout, ``Σ_roles w_r · Σ_g π_rg · E[logistic(m_ur + γ_g + s·Z)]``
+with ``Z ~ N(0,1)``, ``s² = βᵀRβ``, ``π_rg`` the gender mix of role r and ``γ_g`` its log-odds
+shift (one term, γ = 0, without gender), by 40-point Gauss–Hermite quadrature; and the
+organization's expected burnout by role and by gender (``expected_by_group``). Respondents come from
 ``(seed, wave)`` and each instrument from its own stream, so adding an instrument never changes
 the other instruments' answers. The Mini Z item roles (Mini Z 1.0 order: satisfaction, stress,
 burnout, control, documentation time, chaos, values, teamwork, EHR at home, EHR frustration)
@@ -53,6 +69,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from clinwell.instruments import Instrument, InstrumentError, get_instrument
+from clinwell.instruments.attributes import NOT_STATED
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -86,6 +103,28 @@ DEFAULT_ROLES = {"physician": 0.55, "app": 0.2, "nurse": 0.12, "resident": 0.1, 
 DEFAULT_TENURE = {"lt1": 0.1, "1to5": 0.3, "6to10": 0.25, "11to20": 0.22, "gt20": 0.13}
 DEFAULT_ROLE_LOGIT = {"app": -0.1, "nurse": 0.15, "resident": 0.35}
 ROLE_HOURS = {"app": -5.0, "nurse": -10.0, "resident": 10.0}
+SYNTH_ATTRIBUTES = ("gender", "career_stage")
+"""Respondent attributes the generator can draw (keys of ``instruments.attributes``)."""
+ATTRIBUTE_NOT_STATED = 0.03
+"""Share of respondents who choose "prefer not to say" for an attribute."""
+GENDER_MIX: dict[str, dict[str, float]] = {
+    "physician": {"woman": 0.45, "man": 0.53, "nonbinary": 0.01, "self_described": 0.01},
+    "app": {"woman": 0.72, "man": 0.26, "nonbinary": 0.01, "self_described": 0.01},
+    "nurse": {"woman": 0.86, "man": 0.12, "nonbinary": 0.01, "self_described": 0.01},
+    "resident": {"woman": 0.50, "man": 0.48, "nonbinary": 0.01, "self_described": 0.01},
+}
+"""Gender shares by role among those who state it (illustrative, not from a data set)."""
+DEFAULT_GENDER_MIX = {"woman": 0.6, "man": 0.38, "nonbinary": 0.01, "self_described": 0.01}
+DEFAULT_GENDER_LOGIT = {"woman": 0.9}
+"""The planted equity gap: burnout log-odds shift by gender (see the module docstring)."""
+CAREER_STAGE_BY_TENURE = {
+    "lt1": "early",
+    "1to5": "early",
+    "6to10": "mid",
+    "11to20": "mid",
+    "": "mid",
+}
+"""Career stage from the tenure band (residents: in training; no band: mid; others: late)."""
 BURNOUT_CUTS = (-2.0, 0.0, 1.9, 3.4)  # single item: cuts 1|2, 2|3, 3|4, 4|5 on y*
 LEAVE_CUTS = (-1.6, 0.0, 1.3, 2.6)
 COMMENTS: dict[str, tuple[str, ...]] = {
@@ -211,9 +250,11 @@ class SurveySpec:
     improvements: tuple[Improvement, ...] = ()
     missing_rate: float = 0.02
     comment_rate: float = 0.15
+    attributes: tuple[str, ...] = ()
+    gender_logit: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_GENDER_LOGIT))
 
     def __post_init__(self) -> None:
-        for name in ("units", "instruments", "improvements"):
+        for name in ("units", "instruments", "improvements", "attributes"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if not self.units:
             raise SynthSpecError("units: at least one unit is needed")
@@ -231,6 +272,14 @@ class SurveySpec:
             raise SynthSpecError("unit_sd, unit_burnout_sd: must be ≥ 0")
         if not self.instruments:
             raise SynthSpecError("instruments: at least one instrument is needed")
+        for key in self.attributes:
+            if key not in SYNTH_ATTRIBUTES:
+                raise SynthSpecError(
+                    f"attributes: cannot generate {key!r} (one of {SYNTH_ATTRIBUTES})"
+                )
+        for code in self.gender_logit:
+            if code not in DEFAULT_GENDER_MIX:
+                raise SynthSpecError(f"gender_logit: unknown gender code {code!r}")
         for iid in self.instruments:
             try:
                 get_instrument(iid)
@@ -253,7 +302,9 @@ class SurveyTruth:
     ``org_wellbeing.documentation_time``); ``proxy_scales`` are admin-burden columns that follow
     the planted factor; ``unit_effects`` has ``unit``, one column per factor (``μ_u`` this wave,
     improvements included) and ``burnout_logit`` (``b_u``); ``expected_burnout`` has ``unit,
-    wave, headcount, acted, expected_burnout``.
+    wave, headcount, acted, expected_burnout``; ``expected_by_group`` has the organization's
+    population burnout by ``role`` and (when generated) by ``gender``: ``attribute, value,
+    headcount, expected_burnout`` (head counts by gender are expected values).
     """
 
     wave: int
@@ -267,6 +318,19 @@ class SurveyTruth:
     unit_effects: pd.DataFrame
     expected_burnout: pd.DataFrame
     expected_org_burnout: float
+    expected_by_group: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def expected_gap(self, attribute: str, value: str, reference: str | None = None) -> float:
+        """Expected burnout of ``value`` minus that of ``reference`` (default: everyone else
+        in the organization), as a proportion."""
+        rows = self.expected_by_group[self.expected_by_group["attribute"] == attribute]
+        share = dict(zip(rows["value"], rows["expected_burnout"], strict=True))
+        heads = dict(zip(rows["value"], rows["headcount"], strict=True))
+        if reference is not None:
+            return float(share[value] - share[reference])
+        others = [v for v in share if v != value]
+        rest = sum(share[v] * heads[v] for v in others) / sum(heads[v] for v in others)
+        return float(share[value] - rest)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready summary (the two frames as lists of records), e.g. for ``truth.json``."""
@@ -281,6 +345,7 @@ class SurveyTruth:
             "intercept": self.intercept,
             "expected_org_burnout": self.expected_org_burnout,
             "expected_burnout": self.expected_burnout.to_dict(orient="records"),
+            "expected_by_group": self.expected_by_group.to_dict(orient="records"),
             "unit_effects": self.unit_effects.to_dict(orient="records"),
         }
 
@@ -325,39 +390,91 @@ def _effects(spec: SurveySpec, seed: int, wave: int) -> tuple[FloatArray, FloatA
     return mu, b
 
 
-def _expected(
+def _gender_mix(role: str) -> dict[str, float]:
+    return GENDER_MIX.get(role, DEFAULT_GENDER_MIX)
+
+
+def _cells_expected(
     spec: SurveySpec, wave: int, mu: FloatArray, b: FloatArray, cells: list[Cells]
 ) -> pd.DataFrame:
+    """Population P(burnout) of every (unit, role, gender) cell: ``unit`` (index), ``role``,
+    ``gender`` ("" without gender), ``weight`` (head count, or the role weights of a unit
+    nobody can be asked in, times the gender share) and ``p``."""
     beta = np.array([spec.coefficients()[f] for f in FACTORS])
     s = math.sqrt(float(beta @ FACTOR_CORR @ beta))
     x, w = np.polynomial.hermite.hermgauss(40)
     base = (spec.intercept + mu @ beta + b + spec.trend_per_wave * wave).tolist()
-    unit_of: list[int] = []
-    m: list[float] = []
-    weight: list[float] = []
+    with_gender = "gender" in spec.attributes
+    rows: dict[str, list[object]] = {"unit": [], "role": [], "gender": [], "weight": [], "m": []}
     for k, unit in enumerate(spec.units):
         mix: dict[str, float] = {}
         for (role, _), count in cells[k].items():
             mix[role] = mix.get(role, 0.0) + count
-        if not mix:  # nobody to ask: the role weights alone
+        heads = bool(mix)
+        if not heads:  # nobody to ask: the role weights alone
             mix = dict(unit.roles or DEFAULT_ROLES)
         total = sum(mix.values())
-        for role, share in mix.items():
-            unit_of.append(k)
-            m.append(base[k] + spec.role_logit.get(role, 0.0))
-            weight.append(share / total)
-    eta = np.array(m)[:, None] + math.sqrt(2.0) * s * x[None, :]
-    cell_p = (1.0 / (1.0 + np.exp(-eta))) @ w / math.sqrt(math.pi)
-    p = np.bincount(unit_of, weights=np.array(weight) * cell_p, minlength=len(spec.units))
+        for role, weight in mix.items():
+            share = weight if heads else weight / total
+            genders = _gender_mix(role).items() if with_gender else [("", 1.0)]
+            for gender, part in genders:
+                rows["unit"].append(k)
+                rows["role"].append(role)
+                rows["gender"].append(gender)
+                rows["weight"].append(share * part)
+                rows["m"].append(
+                    base[k] + spec.role_logit.get(role, 0.0) + spec.gender_logit.get(gender, 0.0)
+                    if with_gender
+                    else base[k] + spec.role_logit.get(role, 0.0)
+                )
+    eta = np.array(rows.pop("m"), dtype=np.float64)[:, None] + math.sqrt(2.0) * s * x[None, :]
+    frame = pd.DataFrame(rows)
+    frame["p"] = (1.0 / (1.0 + np.exp(-eta))) @ w / math.sqrt(math.pi)
+    return frame
+
+
+def _expected(
+    spec: SurveySpec, wave: int, mu: FloatArray, b: FloatArray, cells: list[Cells]
+) -> pd.DataFrame:
+    frame = _cells_expected(spec, wave, mu, b, cells)
+    unit_of = frame["unit"].to_numpy(dtype=np.int64)
+    weight = frame["weight"].to_numpy(dtype=np.float64)
+    total = np.bincount(unit_of, weights=weight, minlength=len(spec.units))
+    p = np.bincount(unit_of, weights=weight * frame["p"].to_numpy(), minlength=len(spec.units))
     return pd.DataFrame(
         {
             "unit": [u.path for u in spec.units],
             "wave": wave,
             "headcount": [u.headcount for u in spec.units],
             "acted": [any(i.applies(u.path, wave) for i in spec.improvements) for u in spec.units],
-            "expected_burnout": p,
+            "expected_burnout": np.divide(p, total, out=np.zeros_like(p), where=total > 0),
         }
     )
+
+
+def _expected_by_group(
+    spec: SurveySpec, wave: int, mu: FloatArray, b: FloatArray, cells: list[Cells]
+) -> pd.DataFrame:
+    """The organization's population burnout by role and, with gender, by gender (units
+    nobody can be asked in are left out)."""
+    frame = _cells_expected(spec, wave, mu, b, cells)
+    counted = [k for k, c in enumerate(cells) if c]
+    frame = frame[frame["unit"].isin(counted)]
+    frame = frame.assign(burned=frame["weight"] * frame["p"])
+    parts = []
+    for attribute in ("role", "gender") if "gender" in spec.attributes else ("role",):
+        sums = frame.groupby(attribute, sort=False)[["weight", "burned"]].sum()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "attribute": attribute,
+                    "value": sums.index.astype(str),
+                    "headcount": sums["weight"].to_numpy(),
+                    "expected_burnout": (sums["burned"] / sums["weight"]).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
 
 
 def expected_burnout(spec: SurveySpec, wave: int, seed: int) -> pd.DataFrame:
@@ -545,6 +662,41 @@ def _sample(
     return _Sample(who[perm], role[perm], tenure[perm], list(roles), list(tenures))
 
 
+def _attributes(
+    spec: SurveySpec, sample: _Sample, rng: np.random.Generator
+) -> dict[str, pd.Series]:
+    """The respondent attribute columns of ``spec.attributes`` (stored codes), and with
+    gender, ``_gender_logit``: each respondent's burnout log-odds shift by true gender."""
+    n = sample.unit.size
+    out: dict[str, pd.Series] = {}
+    roles = np.array(sample.roles, dtype=object)[sample.role] if n else np.array([], object)
+    tenures = np.array(sample.tenures, dtype=object)[sample.tenure] if n else np.array([], object)
+    if "gender" in spec.attributes:
+        codes = list(DEFAULT_GENDER_MIX)
+        cum = {r: np.cumsum([_gender_mix(r)[c] for c in codes]) for r in set(sample.roles)}
+        u = rng.random(n)
+        truth = np.array(
+            [codes[min(int(np.searchsorted(cum[r], x * cum[r][-1])), len(codes) - 1)]
+             for r, x in zip(roles, u, strict=True)],
+            dtype=object,
+        )  # fmt: skip
+        stated = rng.random(n) >= ATTRIBUTE_NOT_STATED
+        shift = np.array([spec.gender_logit.get(g, 0.0) for g in truth], dtype=np.float64)
+        out["gender"] = pd.Series(np.where(stated, truth, NOT_STATED), dtype="str")
+        out["_gender_logit"] = pd.Series(shift)
+    if "career_stage" in spec.attributes:
+        stage = np.array(
+            [
+                "in_training" if r == "resident" else CAREER_STAGE_BY_TENURE.get(t, "late")
+                for r, t in zip(roles, tenures, strict=True)
+            ],
+            dtype=object,
+        )
+        stated = rng.random(n) >= ATTRIBUTE_NOT_STATED
+        out["career_stage"] = pd.Series(np.where(stated, stage, NOT_STATED), dtype="str")
+    return out
+
+
 def _labels(codes: IntArray, names: list[str]) -> pd.Series:
     return pd.Series(pd.array(names, dtype="str").take(codes))
 
@@ -581,6 +733,9 @@ def generate_wave(
     factors = np.asfortranarray(mu[sample.unit] + noise)
     role_logit = np.array([spec.role_logit.get(r, 0.0) for r in sample.roles] or [0.0])
     eta = spec.intercept + factors @ beta + b[sample.unit] + role_logit[sample.role]
+    attributes = _attributes(spec, sample, _rng(seed, 5, wave))
+    if "gender" in attributes:
+        eta = eta + attributes.pop("_gender_logit").to_numpy(dtype=np.float64)
     ystar = eta + spec.trend_per_wave * wave + rng.logistic(size=n)
     culture = factors[:, FACTORS.index("culture")]
     yleave = -1.25 + 1.2 * (ystar > 0) - 0.6 * culture + rng.logistic(size=n)
@@ -597,6 +752,7 @@ def generate_wave(
         "unit": _labels(sample.unit, [u.path for u in spec.units]),
         "role": _labels(sample.role, sample.roles),
         "tenure_band": _labels(sample.tenure, sample.tenures),
+        **attributes,
     }
     for iid in spec.instruments:
         ins = get_instrument(iid)
@@ -623,6 +779,7 @@ def generate_wave(
         unit_effects=effects,
         expected_burnout=expected,
         expected_org_burnout=org,
+        expected_by_group=_expected_by_group(spec, wave, mu, b, cells),
     )
     return SyntheticWave(pd.DataFrame(data, index=pd.RangeIndex(n)), truth)
 
@@ -689,14 +846,25 @@ DEMO_IMPROVERS = (
     "Riverside Health/North Clinic/Family Medicine",
 )
 """Demo units that ran an action plan on documentation time."""
+DEMO_ATTRIBUTES = ("gender", "career_stage")
+"""The respondent attributes the demo's waves ask."""
+DEMO_ROLE_LOGIT = {**DEFAULT_ROLE_LOGIT, "resident": 0.7}
+"""Residents run hotter in the demo: part of its planted equity gap."""
 
 
-def demo_spec(units: Iterable[UnitSpec] | None = None, *, acted_from_wave: int = 2) -> SurveySpec:
+def demo_spec(
+    units: Iterable[UnitSpec] | None = None,
+    *,
+    acted_from_wave: int = 2,
+    attributes: tuple[str, ...] = DEMO_ATTRIBUTES,
+) -> SurveySpec:
     """The demo organization: past waves 0–2 and an open wave 3 (documentation time planted).
 
     Emergency Medicine runs hot; :data:`DEMO_IMPROVERS` improve their documentation factor by
-    0.7 SD from ``acted_from_wave``. Pass ``units`` (e.g. from :func:`units_from_roster`) to
-    follow a real roster; :data:`DEMO_SHIFTS` still apply to units with those paths.
+    0.7 SD from ``acted_from_wave``. Respondents state ``attributes`` (gender and career stage),
+    with the planted equity gap: women and residents have higher burnout (module docstring).
+    Pass ``units`` (e.g. from :func:`units_from_roster`) to follow a real roster;
+    :data:`DEMO_SHIFTS` still apply to units with those paths.
     """
     base = tuple(units) if units is not None else tuple(UnitSpec(p, h) for p, h in DEMO_UNITS)
     shaped = []
@@ -704,4 +872,9 @@ def demo_spec(units: Iterable[UnitSpec] | None = None, *, acted_from_wave: int =
         shift, logit = DEMO_SHIFTS.get(u.path, ({}, 0.0))
         shaped.append(replace(u, shift={**shift, **u.shift}, burnout_logit=u.burnout_logit + logit))
     improvements = tuple(Improvement(p, acted_from_wave, shift=0.7) for p in DEMO_IMPROVERS)
-    return SurveySpec(units=tuple(shaped), improvements=improvements)
+    return SurveySpec(
+        units=tuple(shaped),
+        improvements=improvements,
+        attributes=attributes,
+        role_logit=dict(DEMO_ROLE_LOGIT),
+    )

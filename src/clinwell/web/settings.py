@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "clinwell.web.audit",
     "clinwell.web.accounts",
     "clinwell.web.orgs",
     "clinwell.web.surveys",
@@ -110,6 +111,7 @@ INSTALLED_APPS = [
     "clinwell.web.consortium",
     "clinwell.web.dashboard",
     "clinwell.web.api",
+    "clinwell.web.governance",
     "ninja",
 ]
 
@@ -125,6 +127,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "clinwell.web.accounts.middleware.SessionLimitsMiddleware",
+    "clinwell.web.accounts.middleware.TwoFactorMiddleware",
+    # Records page views, exports and form posts in the audit trail (clinwell/web/audit/routes.py).
+    "clinwell.web.audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "clinwell.web.urls"
@@ -229,7 +235,13 @@ TASKS = {
 CLINWELL_SCHEDULE = [
     (60, "clinwell.web.surveys.tasks.close_due_waves"),
     (300, "clinwell.web.surveys.tasks.send_due_reminders"),
+    (86400, "clinwell.web.governance.tasks.apply_retention"),
 ]
+
+# The key of the audit trail's hash chain (docs/security.md, "Audit trail"). By default it is
+# derived from SECRET_KEY; set it separately so that SECRET_KEY can be rotated without the
+# chain failing verification, and keep it out of the database's reach.
+AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", "")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -275,8 +287,22 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clinwell <wellbeing@localhos
 # Invitations go out in throttled batches (mail servers rate-limit bulk senders).
 MAIL_BATCH_SIZE = env_int("MAIL_BATCH_SIZE", 100)
 MAIL_BATCH_PAUSE_SECONDS = float(env_str("MAIL_BATCH_PAUSE_SECONDS", "1.0" if PRODUCTION else "0"))
+# Invitations to join an organization (people and roles) expire after this many days.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # The public address of the site, used in e-mailed survey links.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after
+# sign-in (clinwell/web/accounts/middleware.py); the cookie itself lives no longer.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# Second sign-in factor (TOTP) required of superusers, administrators and analysts (and of
+# leaders and executives where their organization asks). On by default in production only,
+# so the demo signs in with a password alone.
+TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", default=PRODUCTION)
+# Django's own admin (superusers only) is off in production unless switched on.
+ADMIN_ENABLED = env_bool("ADMIN_ENABLED", default=not PRODUCTION)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -12,21 +12,28 @@ could have written it:
    were invited, else everyone on the roster (``orgs_person``) of the wave's organization;
 2. narrowed by every column the row shares with the pool's table or the roster (for example
    ``unit_id``, ``role``, ``tenure_band``): equal values only;
-3. narrowed by the day: a ``date`` column of the row equal to the pool's ``responded_on``.
+3. narrowed by the day: a ``date`` column of the row equal to the pool's ``responded_on``;
+4. narrowed by what colleagues know about each person beyond the roster — gender, race and
+   ethnicity, age band, career stage: if the attacker holds a table :data:`KNOWN`
+   (``person_id`` and one column per attribute), every column the row shares with it must
+   be equal too. The best guess over all attributes together is the intersection.
 
-Steps 1–3 are one SQL query per table (:func:`candidate_counts`), so the same attack runs on
+Steps 1–4 are one SQL query per table (:func:`candidate_counts`), so the same attack runs on
 SQLite and PostgreSQL. A row is *linked* when 1 to k−1 people remain (k = the wave's
 ``min_n_scores``): its author is determined (1) or narrowed below k.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 
 ROSTER = "orgs_person"
+KNOWN = "linkage_known_attributes"
+"""The attacker's background knowledge: per roster person, their self-described attributes."""
 SKIP_COLUMNS = {"id", "wave_id", "person_id", "status", "organization_id"}
 
 
@@ -88,13 +95,24 @@ def candidate_counts(table: str) -> list[tuple[Any, int, int, int]]:
     columns = tables[table]
     pool = _pool_table(tables)
     roster = tables.get(ROSTER, {})
+    known = tables.get(KNOWN, {})
     waves = _q("surveys_wave")
+    # Columns of the row that colleagues know for each person (absent table: none).
+    knowable = [c for c in columns if c in known and c not in SKIP_COLUMNS]
+
+    def knows(person: str) -> list[str]:
+        if not knowable:
+            return []
+        on_known = " AND ".join(f"k.{_q(c)} = t.{_q(c)}" for c in knowable)
+        return [f"EXISTS (SELECT 1 FROM {_q(KNOWN)} k WHERE k.person_id = {person} AND {on_known})"]
+
     selects = []
     params: list[Any] = []
     if pool is not None:
         pool_columns = tables[pool]
         shared = [c for c in columns if c in pool_columns and c not in SKIP_COLUMNS]
         on = [f"p.{_q(c)} = t.{_q(c)}" for c in shared]
+        on += knows("p.person_id")
         days = [c for c, kind in columns.items() if kind == "date"]
         if "responded_on" in pool_columns:
             on += [f"p.{_q('responded_on')} = t.{_q(c)}" for c in days]
@@ -114,6 +132,7 @@ def candidate_counts(table: str) -> list[tuple[Any, int, int, int]]:
         [
             "o.organization_id = w.organization_id",
             *[f"o.{_q(c)} = t.{_q(c)}" for c in shared_roster],
+            *knows(f"o.{_q('id')}"),
         ]
     )
     selects.append(
@@ -140,11 +159,28 @@ def candidate_counts(table: str) -> list[tuple[Any, int, int, int]]:
     return out
 
 
+def guesses(tables: list[str] | None = None) -> list[Link]:
+    """Every row of every attacked table with its number of possible authors."""
+    return [
+        Link(table, row_id, wave_id, candidates, k)
+        for table in tables or attacked_tables(_tables())
+        for row_id, wave_id, k, candidates in candidate_counts(table)
+    ]
+
+
 def links(tables: list[str] | None = None) -> list[Link]:
     """Every row whose author is determined or narrowed to fewer than k people."""
-    found = []
-    for table in tables or attacked_tables(_tables()):
-        for row_id, wave_id, k, candidates in candidate_counts(table):
-            if 1 <= candidates < k:
-                found.append(Link(table, row_id, wave_id, candidates, k))
-    return found
+    return [g for g in guesses(tables) if 1 <= g.candidates < g.k]
+
+
+def readable_values(skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, Any]]:
+    """(table, column, value) of every value in every table but ``skip``, read with SQL."""
+    with connection.cursor() as cursor:
+        names = connection.introspection.table_names(cursor)
+        for table in names:
+            if table in skip:
+                continue
+            cursor.execute(f"SELECT * FROM {_q(table)}")
+            columns = [c[0] for c in cursor.description]
+            for row in cursor.fetchall():
+                yield from ((table, c, v) for c, v in zip(columns, row, strict=True))

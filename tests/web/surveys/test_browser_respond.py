@@ -163,3 +163,43 @@ def test_keyboard_only_respondent(cast: Cast, live_server: Any, page: Any) -> No
     expect(
         page.get_by_role("heading", name=re.compile("your answers are recorded"))
     ).to_be_visible()
+
+
+def test_the_questions_about_the_respondent_on_a_phone(
+    cast: Cast, live_server: Any, browser: Any
+) -> None:
+    wave = make_wave(cast, attributes=["gender", "career_stage"])
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/s/{token_for(wave, 'card1@alpha.example')}/")
+    gender = page.get_by_role("group", name=re.compile("What is your gender"))
+    why = gender.get_by_text(re.compile("only ever shown for groups of at least 5"))
+    expect(why).to_be_visible()
+    assert serious_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # the progress bar counts the instruments' questions only
+    assert page.locator("[data-progress-text]").inner_text() == "0 of 12 answered"
+    context.close()
+
+
+def test_the_questions_about_the_respondent_without_javascript(
+    cast: Cast, live_server: Any, browser: Any
+) -> None:
+    wave = make_wave(cast, attributes=["gender", "career_stage"])
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/s/{token_for(wave, 'peds1@alpha.example')}/")
+    answer_survey(page)
+    gender = page.get_by_role("group", name=re.compile("What is your gender"))
+    gender.get_by_text("Non-binary").click()  # the whole option is the label
+    stage = page.get_by_role("group", name=re.compile("your career stage"))
+    stage.get_by_role("radio", name="Prefer not to say").check()
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("your answers are recorded"))
+    ).to_be_visible()
+    (response,) = opened(wave)
+    assert response.attributes == {"gender": "nonbinary", "career_stage": "not_stated"}
+    context.close()

@@ -60,3 +60,40 @@ def test_only_a_closed_wave_takes_past_responses(cast: Cast) -> None:
     wave = make_wave(cast)
     with pytest.raises(ImportValidationError, match="must be closed"):
         import_responses(wave, pd.DataFrame({"unit": [CARDIOLOGY], "role": ["physician"]}))
+
+
+def test_respondent_attributes_the_wave_asks_are_imported_sealed(cast: Cast) -> None:
+    wave = make_wave(cast, attributes=["gender", "career_stage"])
+    close_wave(wave)
+    frame = pd.DataFrame(
+        {
+            "unit": [CARDIOLOGY] * 3,
+            "role": ["physician", "nurse", "resident"],
+            "single_item_burnout.1": [4, 1, 3],
+            "gender": ["woman", None, "man"],
+            "age_band": ["40_49", "40_49", "40_49"],  # not asked by the wave: ignored
+        }
+    )
+    import_responses(wave, frame)
+    stored = sorted(tuple(sorted(r.attributes.items())) for r in opened(wave))
+    assert stored == sorted(
+        [
+            (("career_stage", "not_stated"), ("gender", "woman")),
+            (("career_stage", "not_stated"), ("gender", "not_stated")),
+            (("career_stage", "not_stated"), ("gender", "man")),
+        ]
+    )
+
+
+def test_an_unknown_attribute_code_is_named_by_row_and_column(cast: Cast) -> None:
+    wave = make_wave(cast, attributes=["gender"])
+    close_wave(wave)
+    frame = pd.DataFrame(
+        {"unit": [CARDIOLOGY] * 2, "role": ["physician"] * 2, "gender": ["man", "male"]}
+    )
+    with pytest.raises(ImportValidationError) as caught:
+        import_responses(wave, frame, filename="past.csv")
+    (error,) = caught.value.errors
+    assert (error.row, error.column) == (3, "gender")
+    assert "'male' is not one of the options" in error.message
+    assert Response.objects.filter(wave=wave).count() == 0

@@ -38,4 +38,5 @@ def member(request: HttpRequest, org_slug: str, *roles: str) -> Membership:
     membership = access_membership(user, org_slug)
     if roles:
         require_role(membership, *roles)
+    request.membership = membership  # type: ignore[attr-defined]  # the audit trail's organization
     return membership

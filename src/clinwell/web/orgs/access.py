@@ -9,11 +9,11 @@ subtree gets 404.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from clinwell.web.accounts.models import User
-from clinwell.web.orgs.models import Membership, Person, Unit
+from clinwell.web.orgs.models import AccessInvitation, Membership, Person, Unit
 
 Role = Membership.Role
 
@@ -50,13 +50,29 @@ def require_role(membership: Membership, *roles: str) -> None:
 
 
 def visible_units(membership: Membership) -> QuerySet[Unit]:
-    """Units the member may see: the whole tree, or a leader's subtree."""
+    """Units the member may see: the whole tree, or a leader's subtrees (main and extra)."""
     units = Unit.objects.filter(organization=membership.organization)
     if membership.is_org_wide:
         return units
     if membership.unit is None:  # excluded by the leader_has_unit constraint; fail closed
         return units.none()
-    return units.filter(tree_path__startswith=membership.unit.tree_path)
+    roots = Q(tree_path__startswith=membership.unit.tree_path)
+    for path in _extra_paths(membership):
+        roots |= Q(tree_path__startswith=path)
+    return units.filter(roots)
+
+
+def _extra_paths(membership: Membership) -> list[str]:
+    """A leader's extra subtrees, looked up once per membership object (one request)."""
+    cached: list[str] | None = getattr(membership, "_extra_paths", None)
+    if cached is None:
+        cached = list(
+            membership.extra_units.filter(organization=membership.organization).values_list(
+                "tree_path", flat=True
+            )
+        )
+        membership._extra_paths = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def top_unit(membership: Membership) -> Unit | None:
@@ -102,3 +118,41 @@ def require_plan_editor(membership: Membership) -> None:
     """403 for analysts and executives, who only view plans."""
     if not can_edit_plans(membership):
         raise PermissionDenied("Your role can view action plans but not change them.")
+
+
+def organization_members(membership: Membership) -> QuerySet[Membership]:
+    """Everyone with access to the organization (administrators only)."""
+    require_role(membership, Role.ADMIN)
+    return (
+        Membership.objects.filter(organization=membership.organization)
+        .select_related("user", "unit", "organization")
+        .prefetch_related("extra_units")
+        .order_by("role", "user__email")
+    )
+
+
+def access_member(membership: Membership, member_id: int) -> Membership:
+    """Another membership of the same organization, or 404 (administrators only)."""
+    member = organization_members(membership).filter(pk=member_id).first()
+    if member is None:
+        raise Http404("No such member")
+    return member
+
+
+def pending_invitations(membership: Membership) -> QuerySet[AccessInvitation]:
+    require_role(membership, Role.ADMIN)
+    return AccessInvitation.objects.filter(
+        organization=membership.organization, accepted_at__isnull=True, withdrawn_at__isnull=True
+    ).order_by("email")
+
+
+def access_invitation(membership: Membership, invitation_id: int) -> AccessInvitation:
+    invitation = (
+        pending_invitations(membership)
+        .select_related("organization")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation")
+    return invitation

@@ -60,6 +60,11 @@ class OrganizationSettingsForm(forms.Form):
             "responded (no answers); reminders work without it."
         ),
     )
+    require_two_factor = forms.BooleanField(
+        label="Require sign-in codes of unit leaders and executive viewers",
+        required=False,
+        help_text="Administrators and analysts always sign in with a code from an app.",
+    )
     roster_roles = forms.CharField(
         label="Roster roles",
         required=False,  # checked in clean: an empty list is refused, an absent one kept
@@ -79,6 +84,7 @@ class OrganizationSettingsForm(forms.Form):
             {
                 "state": organization.state,
                 "allow_nonresponder_export": organization.allow_nonresponder_export,
+                "require_two_factor": organization.require_two_factor,
                 "roster_roles": format_choices(organization.roster_roles),
                 "tenure_bands": format_choices(organization.tenure_bands),
             },
@@ -102,3 +108,60 @@ class OrganizationSettingsForm(forms.Form):
 
     def clean_tenure_bands(self) -> list[dict[str, str]] | None:
         return self._clean_choices(TENURE_BANDS)
+
+
+class _UnitChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class RoleForm(forms.Form):
+    """A role and, for a unit leader, the subtrees they see (the first is their main one)."""
+
+    role = forms.ChoiceField(label="Role", choices=[])
+    units = _UnitChoices(
+        label="Units (leaders only)",
+        queryset=None,
+        required=False,
+        help_text="A unit leader sees each chosen unit and everything below it.",
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        from clinwell.web.orgs.models import Membership, Unit
+
+        super().__init__(*args, **kwargs)
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = Membership.Role.choices
+        units = self.fields["units"]
+        assert isinstance(units, forms.ModelMultipleChoiceField)
+        units.queryset = Unit.objects.filter(organization=organization).order_by("full_name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("role") == "leader" and not cleaned.get("units"):
+            self.add_error("units", "Choose at least one unit for a unit leader.")
+        return cleaned
+
+
+class InviteForm(RoleForm):
+    email = forms.EmailField(label="E-mail address")
+
+    field_order = ["email", "role", "units"]  # noqa: RUF012  (Django's own attribute)
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label="Your name", max_length=200)
+    password1 = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return cleaned

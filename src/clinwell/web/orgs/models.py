@@ -47,6 +47,11 @@ class Organization(models.Model):
         default=False,
         help_text="Let administrators export who has not yet responded, for reminders.",
     )
+    require_two_factor = models.BooleanField(
+        "Require sign-in codes of unit leaders and executive viewers",
+        default=False,
+        help_text="Administrators and analysts always need them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -109,7 +114,11 @@ class Unit(models.Model):
 
 
 class Membership(models.Model):
-    """A user's role in one organization; a leader is scoped to one unit's subtree."""
+    """A user's role in one organization; a leader is scoped to one or more unit subtrees.
+
+    ``unit`` is the leader's main subtree (their reports open there); ``extra_units`` adds
+    more subtrees they see as well (a leader of two clinics in different sites).
+    """
 
     class Role(models.TextChoices):
         ADMIN = "admin", "Administrator"
@@ -130,6 +139,12 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         help_text="Leaders see only this unit and the units below it.",
+    )
+    extra_units = models.ManyToManyField(
+        Unit,
+        blank=True,
+        related_name="extra_memberships",
+        help_text="More subtrees a leader sees, beside their main unit.",
     )
 
     class Meta:
@@ -180,3 +195,37 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+
+class AccessInvitation(models.Model):
+    """An invitation to join an organization with a role, sent to one e-mail address.
+
+    Only the SHA-256 of the link's token is stored (the link itself is only in the e-mail):
+    a copy of the database does not let anyone accept an invitation. It is single-use,
+    expires (``INVITATION_DAYS``), and only the invited address can accept it.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="access_invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Membership.Role.choices)
+    unit_ids = models.JSONField(default=list, blank=True, help_text="A leader's subtrees")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.get_role_display()} at {self.organization}"
+
+    @property
+    def pending(self) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None

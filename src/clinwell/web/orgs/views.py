@@ -107,6 +107,7 @@ def settings_page(request: HttpRequest, membership: Membership) -> HttpResponse:
                 allow_nonresponder_export=form.cleaned_data["allow_nonresponder_export"],
                 roster_roles=form.cleaned_data["roster_roles"],
                 tenure_bands=form.cleaned_data["tenure_bands"],
+                require_two_factor=form.cleaned_data["require_two_factor"],
             )
         except ChoiceListError as exc:
             for field, problems in exc.errors.items():

@@ -28,6 +28,10 @@ class WaveResult(models.Model):
     policy = models.JSONField(default=dict)
     tests = models.PositiveIntegerField(default=0)
     q_level = models.FloatField(default=0.05)
+    frozen = models.BooleanField(
+        default=False,
+        help_text="Kept as released for good: the raw responses may be deleted (retention).",
+    )
 
     def __str__(self) -> str:
         return f"Results of wave {self.wave_id}"

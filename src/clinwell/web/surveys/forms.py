@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from clinwell.instruments import Instrument, load_library
+from clinwell.instruments.attributes import ATTRIBUTES
 from clinwell.web.surveys.models import DEFAULT_MIN_N_COMMENTS, DEFAULT_MIN_N_SCORES, Wave
 from clinwell.web.surveys.services.waves import ModuleChoice
 
@@ -61,6 +62,17 @@ class WaveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown at the top of the survey.",
     )
+    attributes = forms.MultipleChoiceField(
+        label="Questions about the respondent (optional)",
+        required=False,
+        choices=[(a.key, a.label) for a in ATTRIBUTES.values()],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Asked at the end of the survey; every one is optional to the respondent and offers "
+            "“Prefer not to say”. Results by these groups are shown only for groups of at "
+            "least the minimum group size. Locked at launch."
+        ),
+    )
 
     def __init__(self, *args: Any, wave: Wave | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,8 +106,10 @@ class WaveForm(forms.Form):
                     initial=list(module.excluded_items) if module else [],
                     disabled=locked,
                 )
+        if wave is not None:
+            self.fields["attributes"].initial = list(wave.attributes or [])
         if locked:
-            for name in ("opens_at", "time_zone", "min_n_scores", "min_n_comments"):
+            for name in ("opens_at", "time_zone", "min_n_scores", "min_n_comments", "attributes"):
                 self.fields[name].disabled = True
 
     def instrument_rows(self) -> list[dict[str, Any]]:
@@ -109,6 +123,18 @@ class WaveForm(forms.Form):
                 else None,
             }
             for instrument in self.instrument_list
+        ]
+
+    def attribute_rows(self) -> list[dict[str, Any]]:
+        """Each respondent attribute with its checkbox, question and categories."""
+        boxes = {box.data["value"]: box for box in self["attributes"]}
+        return [
+            {
+                "attribute": attribute,
+                "box": boxes[attribute.key],
+                "categories": ", ".join(label for _, label in attribute.choices),
+            }
+            for attribute in ATTRIBUTES.values()
         ]
 
     def _localize(self, value: Any, zone: str) -> Any:

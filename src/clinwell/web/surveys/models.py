@@ -44,6 +44,9 @@ class Wave(models.Model):
         "minimum group size for comments", default=DEFAULT_MIN_N_COMMENTS
     )
     intro = models.TextField(blank=True)
+    # Keys of clinwell.instruments.attributes.ATTRIBUTES the respondent form asks (optional
+    # to the respondent); fixed at launch with the questions.
+    attributes = models.JSONField(default=list, blank=True)
     launched_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -51,6 +51,7 @@ def _wave_initial(wave: Wave) -> dict[str, object]:
         "min_n_scores": wave.min_n_scores,
         "min_n_comments": wave.min_n_comments,
         "intro": wave.intro,
+        "attributes": list(wave.attributes or []),
     }
 
 
@@ -69,6 +70,7 @@ def create(request: HttpRequest, membership: Membership) -> HttpResponse:
                 min_n_scores=form.cleaned_data["min_n_scores"],
                 min_n_comments=form.cleaned_data["min_n_comments"],
                 intro=form.cleaned_data["intro"],
+                attributes=form.cleaned_data["attributes"],
             )
         except wave_service.WaveError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
@@ -105,6 +107,7 @@ def edit(request: HttpRequest, membership: Membership, wave_id: int) -> HttpResp
                 min_n_scores=data["min_n_scores"],
                 min_n_comments=data["min_n_comments"],
                 intro=data["intro"],
+                attributes=data["attributes"],
             )
         except wave_service.WaveError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
@@ -131,6 +134,7 @@ def detail(request: HttpRequest, membership: Membership, wave_id: int) -> HttpRe
         "units": visible_units(membership).order_by("full_name"),
         "monitoring": live_counts(wave),
         "question_count": build_form(wave).question_count,
+        "about_respondent": [q.attribute.label for q in build_form(wave).attributes],
     }
     return render(request, "surveys/detail.html", context)
 

@@ -71,6 +71,7 @@ def update_organization_settings(
     allow_nonresponder_export: bool,
     roster_roles: list[dict[str, str]] | None = None,
     tenure_bands: list[dict[str, str]] | None = None,
+    require_two_factor: bool | None = None,
 ) -> Organization:
     """Change the organization's state (support resources), non-responder export switch and,
     when given, its roster roles and tenure bands.
@@ -100,5 +101,9 @@ def update_organization_settings(
             setattr(organization, field, cleaned)
         organization.state = state.strip().upper()[:2]
         organization.allow_nonresponder_export = allow_nonresponder_export
-        organization.save(update_fields=["state", "allow_nonresponder_export", *changes])
+        fields = ["state", "allow_nonresponder_export", *changes]
+        if require_two_factor is not None:
+            organization.require_two_factor = require_two_factor
+            fields.append("require_two_factor")
+        organization.save(update_fields=fields)
     return organization

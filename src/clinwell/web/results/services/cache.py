@@ -85,17 +85,33 @@ def results_for(wave: Wave) -> WaveResults:
     if wave.status != Wave.Status.CLOSED:
         raise ValueError(f"wave {wave.pk} is not closed; results appear after a wave closes")
     meta = WaveResult.objects.filter(wave=wave).first()
+    if meta is not None and meta.frozen:
+        return WaveResults(wave, meta)  # the release stands after raw answers are deleted
     if meta is None or meta.fingerprint != fingerprint(wave):
         meta = compute_wave(wave)
     return WaveResults(wave, meta)
 
 
+def freeze(wave: Wave) -> WaveResults:
+    """Compute the wave's release if needed and keep it as it is for good (before
+    retention deletes the raw responses, so every result page stays identical)."""
+    results = results_for(wave)
+    WaveResult.objects.filter(pk=results.meta.pk).update(frozen=True)
+    results.meta.frozen = True
+    return results
+
+
 def invalidate(wave: Wave) -> None:
-    """Drop a wave's cached results (they are recomputed on the next read)."""
+    """Drop a wave's cached results (they are recomputed on the next read); a frozen
+    release (its raw responses deleted by retention) is kept."""
+    if WaveResult.objects.filter(wave=wave, frozen=True).exists():
+        return
     WaveResult.objects.filter(wave=wave).delete()
     PublishedCell.objects.filter(wave=wave).delete()
 
 
 def invalidate_organization(organization: Organization) -> None:
-    WaveResult.objects.filter(Q(wave__organization=organization)).delete()
-    PublishedCell.objects.filter(wave__organization=organization).delete()
+    frozen = WaveResult.objects.filter(wave__organization=organization, frozen=True)
+    kept = list(frozen.values_list("wave_id", flat=True))
+    WaveResult.objects.filter(Q(wave__organization=organization)).exclude(wave_id__in=kept).delete()
+    PublishedCell.objects.filter(wave__organization=organization).exclude(wave_id__in=kept).delete()

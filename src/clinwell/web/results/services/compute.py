@@ -47,7 +47,7 @@ def fingerprint(wave: Wave) -> str:
 
 def asked_attributes(wave: Wave) -> list[str]:
     """The respondent attributes the wave asked (fixed at launch), in a stable order."""
-    return sorted(getattr(wave, "attributes", None) or [])
+    return sorted(wave.attributes or [])
 
 
 def organization_names(wave: Wave) -> list[str]:

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from clinwell.instruments.attributes import NOT_STATED
 from clinwell.stats.multiple import benjamini_hochberg
 from clinwell.web.orgs.models import Membership
 from clinwell.web.results.services.cache import results_for
 from clinwell.web.results.services.catalog import KPI_LABELS, kpi_measures
-from clinwell.web.results.services.loading import NOT_STATED
 from clinwell.web.results.services.present import change, fmt_interval, fmt_value
 from clinwell.web.results.services.scope import Scope, cut_dimensions
 from clinwell.web.surveys.models import Wave

@@ -15,13 +15,12 @@ from operator import itemgetter
 import numpy as np
 import numpy.typing as npt
 
+from clinwell.instruments.attributes import NOT_STATED
 from clinwell.web.surveys.models import Response, Wave
 from clinwell.web.surveys.services.sealing import Opener, Payload
 
 FloatArray = npt.NDArray[np.float64]
 COMMENT_QUESTION = "comment"
-NOT_STATED = "not_stated"
-"""A respondent attribute left empty or answered "prefer not to say" (a group of its own)."""
 
 
 @dataclass(frozen=True)

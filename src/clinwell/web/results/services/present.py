@@ -161,8 +161,14 @@ def change(
         "upper": d.upper,
         "p": d.p_value,
         "method": d.method,
-        "display": f"{scale * d.estimate:+.{0 if m.is_proportion else 1}f}{unit}",
+        "display": _signed(scale * d.estimate, 0 if m.is_proportion else 1) + unit,
         "interval": f"{scale * d.lower:+.{0 if m.is_proportion else 1}f} to "
         f"{scale * d.upper:+.{0 if m.is_proportion else 1}f}",
         "clear": d.lower > 0 or d.upper < 0,
     }
+
+
+def _signed(value: float, digits: int) -> str:
+    """``+4``, ``-0.7``; a value that rounds to zero reads ``0`` (never ``-0``)."""
+    text = f"{value:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 
 from django.http import Http404
 
-from clinwell.instruments.attributes import ATTRIBUTES
+from clinwell.instruments.attributes import ATTRIBUTES, NOT_STATED
 from clinwell.web.orgs.access import access_unit, visible_units
 from clinwell.web.orgs.models import Membership, Organization, Unit
 from clinwell.web.results.services.cache import WaveResults, closed_waves, results_for
 from clinwell.web.results.services.compute import asked_attributes
-from clinwell.web.results.services.loading import NOT_STATED
 from clinwell.web.surveys.models import Wave
 
 ROLE = "role"

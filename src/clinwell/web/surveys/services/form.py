@@ -3,6 +3,10 @@
 Field names are ``q:<linkId>`` (answer codes), ``pna:<linkId>`` is never used — "prefer not
 to answer" is the option value ``pna`` of the same field, so the form works without
 JavaScript and a keyboard reaches every option.
+
+The wave's respondent attributes (``Wave.attributes``: gender, race and ethnicity, ...) follow
+the questions as optional single choices named ``a:<key>``; "Prefer not to say" is the
+option value ``not_stated``, which is also what an unanswered attribute is stored as.
 """
 
 from __future__ import annotations
@@ -13,6 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clinwell.instruments import Instrument, Item, Library, get_instrument, load_library
+from clinwell.instruments.attributes import (
+    AttributeValueError,
+    RespondentAttribute,
+    get_attribute,
+)
 from clinwell.web.surveys.models import Wave
 from clinwell.web.surveys.services.waves import wave_exclusions
 
@@ -39,17 +48,28 @@ class Section:
 
 
 @dataclass(frozen=True)
+class AttributeQuestion:
+    """An optional question about the respondent, with what the form says about it."""
+
+    attribute: RespondentAttribute
+    field_name: str
+    explanation: str  # why it is asked; shown only for groups of the wave's size
+
+
+@dataclass(frozen=True)
 class SurveyForm:
     sections: tuple[Section, ...]
+    attributes: tuple[AttributeQuestion, ...] = ()
 
     @property
     def question_count(self) -> int:
+        """The instruments' questions (the questions about the respondent come on top)."""
         return sum(len(s.questions) for s in self.sections)
 
     @property
     def minutes(self) -> int:
         """A reading estimate: about 12 seconds a question, rounded up, at least 2 minutes."""
-        return max(2, -(-self.question_count * 12 // 60))
+        return max(2, -(-(self.question_count + len(self.attributes)) * 12 // 60))
 
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
@@ -61,6 +81,8 @@ class ParsedAnswers:
     raw: dict[str, str] = field(default_factory=dict)
     comment: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    # Respondent attribute key -> stored code (``not_stated`` when left empty).
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 # Launched waves' forms, per process: {(wave pk, created at): (library, form)}.
@@ -106,7 +128,11 @@ def _build_form(wave: Wave) -> SurveyForm:
             number += 1
             questions.append(Question(item, f"q:{item.link_id}", number))
         sections.append(Section(instrument, tuple(questions)))
-    return SurveyForm(tuple(sections))
+    attributes = tuple(
+        AttributeQuestion(attribute, f"a:{attribute.key}", attribute.explanation(wave.min_n_scores))
+        for attribute in (get_attribute(key) for key in wave.attributes or [])
+    )
+    return SurveyForm(tuple(sections), attributes)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -126,7 +152,9 @@ def parse_answers(form: SurveyForm, data: Mapping[str, Any]) -> ParsedAnswers:
     an unanswered item counts as missing and the instrument's minimum-answered rule
     decides whether a scale can be scored), but a form with nothing answered at all is not
     accepted. An invalid value (a code that is not an option, a number out of range) is an
-    error naming the question.
+    error naming the question. Answers about the respondent (``form.attributes``) go to
+    ``attributes`` as codes, ``not_stated`` when left empty; they do not count as answering
+    the survey.
     """
     parsed = ParsedAnswers()
     for section in form.sections:
@@ -145,12 +173,23 @@ def parse_answers(form: SurveyForm, data: Mapping[str, Any]) -> ParsedAnswers:
                 continue
             answers[item.link_id] = value
         parsed.by_instrument[section.instrument.id] = answers
+    answered = any(parsed.raw.values())  # of the instruments' questions
+    for about in form.attributes:
+        raw = _printable(str(data.get(about.field_name, "") or ""))
+        parsed.raw[about.field_name] = raw.strip()
+        try:
+            parsed.attributes[about.attribute.key] = about.attribute.parse(raw)
+        except AttributeValueError:
+            parsed.errors[about.field_name] = (
+                f"Please choose one of the options for “{about.attribute.label}”, or "
+                "“Prefer not to say”."
+            )
     comment = _printable(str(data.get(COMMENT_FIELD, "") or "")).strip()
     if len(comment) > COMMENT_MAX:
         parsed.errors[COMMENT_FIELD] = f"Please keep your comment under {COMMENT_MAX} characters."
     parsed.comment = comment[:COMMENT_MAX]
     first = next((q for section in form.sections for q in section.questions), None)
-    if first is not None and not comment and not any(parsed.raw.values()):
+    if first is not None and not comment and not answered:
         # An empty form (an accidental tap on Submit) would use up a single-use link and
         # record a blank response; a deliberate skip is "Prefer not to answer".
         parsed.errors[first.field_name] = (

@@ -1,12 +1,14 @@
 """Record a past wave from a file of responses (e.g. a survey run before clinwell).
 
 The frame has one row per response: ``unit`` (a unit path of the organization), ``role``,
-optionally ``tenure_band`` and ``comment``, and one column per item linkId holding answer
-codes; columns of items the wave does not ask (left out, or asked by another module:
-``waves.ASKED_BY``) are ignored, and so is a ``submitted_on`` column (no day is kept with a
-response). Everything is validated first — unknown units or roles, invalid codes (by row and
-column, from the scoring engine) — and then stored sealed, in a random order, in one
-transaction, so a bad file changes nothing.
+optionally ``tenure_band`` and ``comment``, optionally a column per respondent attribute the
+wave asks (``gender``, ``race_ethnicity``, ``age_band``, ``career_stage``: option codes; empty
+or absent is ``not_stated``), and one column per item linkId holding answer codes; columns of
+items the wave does not ask (left out, or asked by another module: ``waves.ASKED_BY``), and
+attribute columns the wave does not ask, are ignored, and so is a ``submitted_on`` column (no
+day is kept with a response). Everything is validated first — unknown units or roles, invalid
+codes (by row and column, from the scoring engine or the attribute's options) — and then
+stored sealed, in a random order, in one transaction, so a bad file changes nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pandas as pd
 from django.db import transaction
 
 from clinwell.instruments import ScoringError, get_instrument, score_frame
+from clinwell.instruments.attributes import NOT_STATED, AttributeValueError, get_attribute
 from clinwell.web.orgs.models import Unit
 from clinwell.web.orgs.services.tabular import ImportValidationError, RowError
 from clinwell.web.surveys.models import Wave
@@ -78,6 +81,7 @@ def import_responses(
             )
         if tenure and tenure not in tenures:
             errors.append(RowError(line, "tenure_band", f"'{tenure}' is not a tenure band"))
+    attributes = _attribute_codes(wave, frame, errors)
     wave_modules = list(wave.modules.all())
     modules = [m.instrument_id for m in wave_modules]
     # Items the wave does not ask (left out, or asked by another module) are not imported.
@@ -120,11 +124,34 @@ def import_responses(
                     for name, value in score_rows[iid][i].items()
                 },
                 comment=text.strip() if isinstance(text, str) else "",
+                attributes={key: codes[i] for key, codes in attributes.items()},
             )
         )
     with transaction.atomic():
         store_sealed(wave, payloads)  # in a random order: the file's order is not kept
     return HistoryReport(len(payloads), sum(1 for p in payloads if p.comment))
+
+
+def _attribute_codes(
+    wave: Wave, frame: pd.DataFrame, errors: list[RowError]
+) -> dict[str, list[str]]:
+    """Per attribute the wave asks, each row's code (``not_stated`` when empty or absent);
+    a value that is not an option is an error at its row and column."""
+    out: dict[str, list[str]] = {}
+    for key in wave.attributes or []:
+        attribute = get_attribute(key)
+        if key not in frame.columns:
+            out[key] = [NOT_STATED] * len(frame)
+            continue
+        codes = []
+        for offset, value in enumerate(frame[key].tolist()):
+            try:
+                codes.append(attribute.parse(str(value) if _present(value) else ""))
+            except AttributeValueError as exc:
+                errors.append(RowError(offset + 2, key, str(exc)))
+                codes.append(NOT_STATED)
+        out[key] = codes
+    return out
 
 
 def _present(value: Any) -> bool:

@@ -3,7 +3,8 @@
 A submission arrives either with a personal invitation token or through a unit's
 anonymous link (with a one-time form nonce). Either way the stored :class:`Response` is a
 random id, the wave and a sealed blob (:mod:`~clinwell.web.surveys.services.sealing`) holding
-the unit, role, tenure band, answers, scores and comment — nothing readable, and nothing
+the unit, role, tenure band, answers about the respondent (gender, ...), answers, scores and
+comment — nothing readable, and nothing
 that points back at the invitation, the nonce or the person.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 from django.db import connection
 
 from clinwell.instruments import get_instrument
+from clinwell.instruments.attributes import NOT_STATED
 from clinwell.instruments.single import score_one
 from clinwell.web.surveys.models import (
     AnonymousLink,
@@ -109,6 +111,8 @@ def _response_row(
         },
         scores={name: value for per in scores.values() for name, value in per.items()},
         comment=parsed.comment,
+        # Every attribute the wave asks, and only those: not answered is "not stated".
+        attributes={key: parsed.attributes.get(key, NOT_STATED) for key in wave.attributes or []},
     )
     response_id = uuid.uuid4()
     return (

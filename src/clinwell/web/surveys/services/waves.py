@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinwell.instruments import Instrument, UnknownInstrumentError, get_instrument
+from clinwell.instruments.attributes import UnknownAttributeError, check_keys
 from clinwell.web.accounts.models import User
 from clinwell.web.orgs.models import Organization, Unit
 from clinwell.web.surveys.models import (
@@ -176,6 +177,14 @@ def _check_modules(modules: Sequence[ModuleChoice]) -> None:
                 raise WaveError(f"{link_id} is required by {instrument.title}", "modules")
 
 
+def _check_attributes(attributes: Iterable[str]) -> list[str]:
+    """The respondent attributes to ask, in form order (an unknown key is refused)."""
+    try:
+        return check_keys(attributes)
+    except UnknownAttributeError as exc:
+        raise WaveError(str(exc), "attributes") from exc
+
+
 def create_wave(
     organization: Organization,
     *,
@@ -187,10 +196,14 @@ def create_wave(
     min_n_scores: int = 5,
     min_n_comments: int = 10,
     intro: str = "",
+    attributes: Sequence[str] = (),
 ) -> Wave:
+    """A draft wave. ``attributes``: keys of ``clinwell.instruments.attributes.ATTRIBUTES``,
+    the optional questions about the respondent its form asks."""
     _check_window(opens_at, closes_at, time_zone)
     _check_thresholds(min_n_scores, min_n_comments)
     _check_modules(modules)
+    asked = _check_attributes(attributes)
     with transaction.atomic():
         wave = Wave.objects.create(
             organization=organization,
@@ -201,6 +214,7 @@ def create_wave(
             min_n_scores=min_n_scores,
             min_n_comments=min_n_comments,
             intro=intro,
+            attributes=asked,
         )
         _replace_modules(wave, modules)
     return wave
@@ -230,10 +244,21 @@ def update_wave(
     min_n_scores: int,
     min_n_comments: int,
     intro: str = "",
+    attributes: Sequence[str] | None = None,
 ) -> Wave:
-    """Change a wave. After launch only the name, intro and closing time may change."""
+    """Change a wave. After launch only the name, intro and closing time may change.
+
+    ``attributes`` (the questions about the respondent) is left as it is when ``None``.
+    """
     _check_window(opens_at, closes_at, time_zone)
+    asked = list(wave.attributes or []) if attributes is None else _check_attributes(attributes)
     if wave.thresholds_locked:
+        if asked != list(wave.attributes or []):
+            raise WaveError(
+                "the questions about the respondent cannot change once a wave opens: "
+                "respondents may already have answered them",
+                "attributes",
+            )
         if (min_n_scores, min_n_comments) != (wave.min_n_scores, wave.min_n_comments):
             raise WaveError(
                 "privacy thresholds are locked once a wave opens: respondents were told them",
@@ -252,6 +277,7 @@ def update_wave(
         wave.name, wave.intro = name, intro
         wave.opens_at, wave.closes_at, wave.time_zone = opens_at, closes_at, time_zone
         wave.min_n_scores, wave.min_n_comments = min_n_scores, min_n_comments
+        wave.attributes = asked
         wave.save()
         if not wave.thresholds_locked:
             _replace_modules(wave, modules)

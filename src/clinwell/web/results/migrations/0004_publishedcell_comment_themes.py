@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('results', '0002_published_cell_groups'),
+        ('results', '0003_waveresult_frozen'),
     ]
 
     operations = [
