@@ -10,7 +10,8 @@ checks that the classifier finds them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -230,4 +231,59 @@ def generate_comments(
             text = opener + _after_opener(text)
         ordered = tuple(k for k in THEME_KEYS if k in themes)
         out.append(PlantedComment(text, ordered, sentiment))
+    return out
+
+
+#: The demo organization's planted comment themes: (unit path, first wave, weights). The
+#: last matching rule wins; "" matches every unit. Documentation (the demo's planted driver)
+#: dominates everywhere, Emergency Medicine also writes about violence and staffing, Radiology
+#: (a better culture) about meaning and teamwork, and the two units that acted on documentation
+#: time from the third wave (``DEMO_IMPROVERS`` in :mod:`clinwell.synth.survey`) write less
+#: about it from then on.
+DEMO_COMMENT_THEMES: Final[tuple[tuple[str, int, Mapping[str, float]], ...]] = (
+    ("", 0, {"ehr_documentation": 5.0}),
+    (
+        "Riverside Health/Main Campus/Emergency Medicine",
+        0,
+        {"safety_violence": 10.0, "workload_staffing": 4.0, "ehr_documentation": 3.0},
+    ),
+    (
+        "Riverside Health/Lakeside Hospital/Radiology",
+        0,
+        {"positive_meaning": 4.0, "teamwork_culture": 3.0, "ehr_documentation": 1.0},
+    ),
+    ("Riverside Health/Main Campus/Medicine/Hospital Medicine", 2, {"positive_meaning": 1.5}),
+    ("Riverside Health/North Clinic/Family Medicine", 2, {"positive_meaning": 1.5}),
+)
+DEMO_COMMENT_RATE: Final = 0.35
+
+
+def demo_theme_weights(unit: str, wave: int) -> Mapping[str, float]:
+    """The planted theme weights of one demo unit in one wave (:data:`DEMO_COMMENT_THEMES`)."""
+    chosen: Mapping[str, float] = {}
+    for path, first_wave, weights in DEMO_COMMENT_THEMES:
+        if (path == "" or unit == path) and wave >= first_wave:
+            chosen = weights
+    return chosen
+
+
+def demo_comments(
+    units: Sequence[str], *, wave: int, seed: int, rate: float = DEMO_COMMENT_RATE
+) -> list[str]:
+    """A comment ("" for none) for each response of a demo wave, given each response's unit
+    path: about ``rate`` of respondents comment, with their unit's planted themes."""
+    _rate("rate", rate)
+    out = [""] * len(units)
+    rows: dict[str, list[int]] = {}
+    for i, unit in enumerate(units):
+        rows.setdefault(unit, []).append(i)
+    for unit, positions in sorted(rows.items()):
+        unit_seed = (seed * 7919 + wave * 104729 + zlib.crc32(unit.encode())) % 2**32
+        rng = np.random.default_rng(unit_seed)
+        chosen = [p for p in positions if rng.random() < rate]
+        texts = generate_comments(
+            len(chosen), seed=unit_seed + 1, theme_weights=demo_theme_weights(unit, wave)
+        )
+        for position, comment in zip(chosen, texts, strict=True):
+            out[position] = comment.text
     return out

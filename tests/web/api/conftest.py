@@ -20,10 +20,10 @@ from clinwell.web.api.tokens import create_token
 from clinwell.web.surveys.models import Invitation, Wave
 from clinwell.web.surveys.services.sealing import Channel
 from tests.web.conftest import Cast
-from tests.web.results.conftest import clean_wave, waves
+from tests.web.results.conftest import clean_wave, comment_waves, waves
 from tests.web.sealed import payload, store
 
-__all__ = ["ApiClient", "api", "clean_wave", "open_wave", "token_for", "waves"]
+__all__ = ["ApiClient", "api", "clean_wave", "comment_waves", "open_wave", "token_for", "waves"]
 
 ROLES = ["owner", "leader", "analyst", "executive"]
 

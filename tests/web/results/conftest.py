@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
+from clinwell.synth.comments import generate_comments
 from clinwell.synth.scores import MODULES, synthetic_scores
 from clinwell.web.orgs.models import Organization, Unit
 from clinwell.web.surveys.models import Wave, WaveModule
@@ -112,6 +113,47 @@ def clean_wave(cast: Cast) -> Wave:
         unit = cast.unit(cast.alpha, path)
         add_responses(wave, unit, n, 700 + i, shift=0.3 * (i == 3), comments=comments.get(path, []))
     return wave
+
+
+# Comment themes (tests/web/results/test_comments.py, tests/web/api/test_themes.py).
+DUPLICATE = "The night shift is chronically short of nurses and nobody covers sick calls."
+IDENTIFYING = (
+    "Card One shouted at me in the hallway; call me at 612-555-0199 or mail card1@alpha.example"
+)
+MASKED = (
+    "[name removed] shouted at me in the hallway; call me at [phone removed] "
+    "or mail [e-mail removed]"
+)
+PEDS = "Alpha Health/Site B/Pediatrics"
+CARDIO = "Alpha Health/Site A/Medicine/Cardiology"
+SURGERY = "Alpha Health/Site A/Surgery"
+
+
+def _texts(n: int, seed: int, **weights: float) -> list[str]:
+    return [c.text for c in generate_comments(n, seed=seed, theme_weights=weights, repeat_rate=0)]
+
+
+@pytest.fixture
+def comment_waves(cast: Cast) -> tuple[Wave, Wave]:
+    """Two closed waves. Latest: Pediatrics (520 respondents) writes mostly about safety, with
+    one sentence six times and one identifying comment; Cardiology (30) about the EHR;
+    Surgery (7) is below the comment threshold (10). The older wave: Pediatrics about pay."""
+    older = closed_wave(cast.alpha, "Autumn 2025", 200)
+    latest = closed_wave(cast.alpha, "Spring 2026", 20)
+    sizes = {"Alpha Health/Site A/Medicine": 10, CARDIO: 30, SURGERY: 7, PEDS: 520}
+    comments = {
+        latest.pk: {
+            PEDS: [*_texts(24, 1, safety_violence=12.0), *[DUPLICATE] * 6, IDENTIFYING],
+            CARDIO: _texts(14, 2, ehr_documentation=20.0),
+            SURGERY: ["Surgery note about the operating room schedule"] * 3,
+        },
+        older.pk: {PEDS: _texts(20, 3, compensation_recognition=12.0)},
+    }
+    for wave in (older, latest):
+        for i, (path, n) in enumerate(sizes.items()):
+            texts = comments[wave.pk].get(path, [])
+            add_responses(wave, cast.unit(cast.alpha, path), n, 40 + i, comments=texts)
+    return older, latest
 
 
 # Physicians and nurses per unit path. Surgery's 3 nurses are too few; hiding them alone

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from clinwell.comments import THEME_KEYS
+from clinwell.comments import theme as comment_theme
 from clinwell.knowledge import burnout_levels, intervention, nam_plan
 from clinwell.knowledge.suggest import LEVEL_SHARE
 from clinwell.web.actions import services
@@ -19,6 +21,7 @@ from clinwell.web.actions.impact import plan_impact
 from clinwell.web.actions.models import ActionPlan
 from clinwell.web.actions.suggestions import (
     ANY_LEVEL,
+    SuggestionRequest,
     level_choices,
     parse_level,
     suggestion_request,
@@ -68,7 +71,9 @@ def _measure_label(name: str) -> str:
 
 
 def _start_context(request: HttpRequest, membership: Membership) -> dict[str, Any]:
-    """Read ``?source&measure&domain&unit&wave&level&intervention`` into initial values."""
+    """Read ``?source&measure&domain&unit&wave&level&intervention&theme`` into initial values
+    (``theme``: a comment theme from the results' comments page; its interventions are
+    preselected)."""
     get = request.GET
     initial: dict[str, Any] = {"owner": request.user.pk, "status": "proposed"}
     source = get.get("source", "other")
@@ -99,6 +104,12 @@ def _start_context(request: HttpRequest, membership: Membership) -> dict[str, An
         initial["title"] = f"Improve {measure.label.lower()}{where}"
     if get.get("intervention"):
         initial["interventions"] = [get["intervention"]]
+    theme = comment_theme(get["theme"]) if get.get("theme") in THEME_KEYS else None
+    if theme is not None:
+        where = f" in {unit.name}" if unit is not None else ""
+        initial["title"] = f"Address {theme.label.lower()}{where}"
+        initial["description"] = f"Started from the comment theme “{theme.label}”."
+        initial["interventions"] = list(theme.interventions)
     return {
         "initial": initial,
         "measure": measure,
@@ -108,10 +119,11 @@ def _start_context(request: HttpRequest, membership: Membership) -> dict[str, An
         "domain_label": term_label(domain) if domain else None,
         "level": parse_level(get.get("level"), initial["source"]),
         "level_choices": level_choices(),
+        "theme": theme,
         # the starting point, carried by the level selector's GET form
         "start_query": [
             (key, get[key])
-            for key in ("source", "measure", "domain", "unit", "wave", "intervention")
+            for key in ("source", "measure", "domain", "unit", "wave", "intervention", "theme")
             if get.get(key)
         ],
     }
@@ -138,6 +150,8 @@ def new(request: HttpRequest, membership: Membership) -> HttpResponse:
     req = suggestion_request(
         start["initial"]["source"], start["measure"], start["domain"], start["level"]
     )
+    if start["theme"] is not None and req.is_empty:  # suggest for the theme's drivers
+        req = SuggestionRequest(start["theme"].drivers, None, None, start["level"])
     suggestions = suggestions_for(req)
     measured = measured_effects(membership.organization)
     rank_measured = bool(measured) and request.GET.get("rank") == "measured"

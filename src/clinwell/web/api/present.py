@@ -96,3 +96,42 @@ def comments_body(membership: Membership, wave: Wave) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def themes_body(membership: Membership, wave: Wave) -> dict[str, Any]:
+    """Comment theme and sentiment counts of every visible released cell (null = withheld:
+    the group is below the comment threshold, suppressed, or nobody commented)."""
+    from clinwell.comments import themes
+    from clinwell.web.results.services.comment_page import released_summary
+
+    res = results_for(wave)
+    cells = []
+    for cell in scoped_cells(membership, res):
+        summary = released_summary(cell)
+        cells.append(
+            {
+                "unit_id": cell.unit_id,
+                "unit": _unit_label(membership, cell),
+                "suppressed": cell.suppressed,
+                "comments": None if summary is None else summary["count"],
+                "themes": None if summary is None else summary["themes"],
+                "negative": None if summary is None else summary["negative"],
+                "sentiment": None if summary is None else summary["sentiment"],
+            }
+        )
+    return {
+        "wave": wave_body(wave),
+        "min_n_comments": res.meta.policy.get("min_n_comments"),
+        "themes": [
+            {
+                "key": t.key,
+                "label": t.label,
+                "description": t.description,
+                "items": list(t.items),
+                "nam_priority_areas": list(t.nam_priority_areas),
+                "interventions": list(t.interventions),
+            }
+            for t in themes()
+        ],
+        "cells": cells,
+    }

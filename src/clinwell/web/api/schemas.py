@@ -175,3 +175,29 @@ ERRORS: dict[int, type[Schema]] = {
     429: Error,
 }
 """Error bodies every endpoint may answer with (documented in the OpenAPI schema)."""
+
+
+class CommentTheme(Schema):
+    key: str
+    label: str
+    description: str
+    items: list[str]
+    nam_priority_areas: list[int]
+    interventions: list[str]
+
+
+class ThemeCell(Schema):
+    unit_id: int | None
+    unit: str
+    suppressed: bool
+    comments: int | None
+    themes: dict[str, int] | None
+    negative: dict[str, int] | None
+    sentiment: dict[str, int] | None
+
+
+class WaveThemes(Schema):
+    wave: Wave
+    min_n_comments: int | None
+    themes: list[CommentTheme]
+    cells: list[ThemeCell]

@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError, Throttled
 from ninja.operation import Operation
 
 from clinwell.web.api.auth import BearerToken
-from clinwell.web.api.endpoints import knowledge, orgs, waves
+from clinwell.web.api.endpoints import knowledge, orgs, themes, waves
 from clinwell.web.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from clinwell.web.throttles import (
     ANON_RATE,
@@ -71,6 +71,7 @@ api = ClinwellAPI(
 api.add_router("", orgs.router)
 api.add_router("", waves.router)
 api.add_router("", knowledge.router)
+api.add_router("", themes.router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -49,7 +49,9 @@ class PublishedCell(models.Model):
     ``estimates`` maps a measure column to ``{"estimate", "lower", "upper", "n", "sd"}`` or
     ``None`` (withheld); a suppressed cell has ``n`` NULL and nothing else. ``marks`` holds
     BH-significant differences from the rest of the organization; ``drivers`` a key-driver
-    analysis (when the cell is large enough); ``comments`` released comment lists (admins).
+    analysis (when the cell is large enough); ``comments`` released comment lists (admins);
+    ``comment_themes`` their theme and sentiment counts, computed with the release
+    (:mod:`clinwell.web.results.services.comment_themes`).
     """
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
@@ -63,6 +65,7 @@ class PublishedCell(models.Model):
     marks = models.JSONField(default=dict)
     drivers = models.JSONField(null=True)
     comments = models.JSONField(null=True)
+    comment_themes = models.JSONField(null=True)
 
     class Meta:
         constraints: ClassVar = [

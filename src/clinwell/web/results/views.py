@@ -11,15 +11,16 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from clinwell.web.orgs.access import Role, can_edit_plans
+from clinwell.web.orgs.access import can_edit_plans
 from clinwell.web.orgs.decorators import org_view
 from clinwell.web.orgs.models import Membership
 from clinwell.web.results.services import pages
 from clinwell.web.results.services.cache import closed_waves
 from clinwell.web.results.services.catalog import measure_groups, pick_group
+from clinwell.web.results.services.comment_page import comments_page
 from clinwell.web.results.services.cost import cost_context
 from clinwell.web.results.services.equity import equity_data
-from clinwell.web.results.services.exports import comments_data, csv_response
+from clinwell.web.results.services.exports import csv_response
 from clinwell.web.results.services.overview import overview_data, physicians_in_scope
 from clinwell.web.results.services.scope import (
     Scope,
@@ -137,12 +138,23 @@ def equity(request: HttpRequest, membership: Membership) -> HttpResponse:
     return render(request, "results/equity.html", context)
 
 
-@org_view(Role.ADMIN)
+@org_view()
 def comments(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Theme counts for every role; the comments themselves for roles that may read them."""
     context = _base(request, membership, "comments")
     if context["wave"] is None:
         return _empty(request, context)
-    context.update(comments_data(membership, context["wave"], context["scope"]))
+    context.update(
+        comments_page(
+            membership,
+            context["waves"],
+            context["wave"],
+            context["scope"],
+            query=request.GET.get("q", "")[:200],
+            theme_key=request.GET.get("theme") or None,
+            can_plan=context["can_plan"],
+        )
+    )
     return render(request, "results/comments.html", context)
 
 

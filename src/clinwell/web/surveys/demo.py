@@ -16,6 +16,7 @@ import pandas as pd
 from django.utils import timezone
 
 from clinwell.instruments import get_instrument
+from clinwell.synth.comments import demo_comments
 from clinwell.synth.survey import DEMO_ATTRIBUTES, demo_spec, generate_wave, units_from_roster
 from clinwell.web.demo import DemoContext
 from clinwell.web.orgs.models import Organization, Unit
@@ -56,6 +57,12 @@ def _at(day: date, hour: int) -> datetime:
 def _roster_frame(org: Organization) -> pd.DataFrame:
     rows = org.people.filter(active=True).values_list("unit__full_name", "role", "tenure_band")
     return pd.DataFrame(list(rows), columns=["unit", "role", "tenure_band"])
+
+
+def _plant_comments(frame: pd.DataFrame, wave: int, seed: int) -> None:
+    """Comments with the demo's planted themes (``DEMO_COMMENT_THEMES`` in
+    :mod:`clinwell.synth.comments`), which the results' comments page finds."""
+    frame["comment"] = demo_comments(frame["unit"].astype(str).tolist(), wave=wave, seed=seed)
 
 
 def _past_wave(
@@ -115,6 +122,7 @@ def load(context: DemoContext) -> None:
     waves = []
     for index, (name, opens, closes) in enumerate(PAST_WAVES):
         synthetic = generate_wave(spec, wave=index, seed=context.seed % 2**31)
+        _plant_comments(synthetic.responses, index, context.seed)
         waves.append(_past_wave(org, index, name, opens, closes, synthetic.responses))
         context.log(f"Past wave '{name}': {len(synthetic.responses)} responses.")
     context.objects["past_waves"] = waves
@@ -135,6 +143,7 @@ def load(context: DemoContext) -> None:
     started = generate_wave(
         spec, wave=len(PAST_WAVES), seed=context.seed % 2**31, response_rate=0.3
     )
+    _plant_comments(started.responses, len(PAST_WAVES), context.seed)
     answered = _answer_open_wave(open_wave, started.responses)
     context.log(f"Open wave '{OPEN_WAVE}': {answered} responses so far.")
     link = ensure_anonymous_link(

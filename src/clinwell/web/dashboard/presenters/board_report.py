@@ -21,6 +21,7 @@ from clinwell.web.results import charts
 from clinwell.web.results.services import pages
 from clinwell.web.results.services.cache import results_for
 from clinwell.web.results.services.catalog import KPI_LABELS, MeasureInfo, kpi_measures
+from clinwell.web.results.services.comment_page import report_themes
 from clinwell.web.results.services.scope import Scope
 from clinwell.web.surveys.models import Wave
 
@@ -28,7 +29,7 @@ FONT = "DejaVu Sans"
 PAPERS = {"letter": "Letter", "a4": "A4"}
 DEFAULT_PAPER = "letter"
 # In order; each is dashboard/report/_<name>.html. Page breaks: the summary is page 1.
-SECTIONS = ["summary", "charts", "units", "drivers", "plans", "cost"]
+SECTIONS = ["summary", "charts", "units", "drivers", "themes", "plans", "cost"]
 CHART_WIDTH = 300  # px: two charts side by side on the page
 CHART_HEIGHT = 130
 DRIVERS_IN_CHART = 10
@@ -109,6 +110,8 @@ def report_context(
         "drivers_chart": None,
         "measures": [],
         "rows": [],
+        # comment themes have their own threshold (comments), independent of the scores'
+        "comment_themes": report_themes(results_for(wave), scope),
     }
     if board["state"] != "published":
         return context

@@ -2,8 +2,9 @@
 
 Steps: open the sealed responses (one query), release the unit tree through the privacy
 gate (one request: every measure and the comments), mask names, e-mail addresses and phone
-numbers in the released comments, mark significant units (BH), run the key-driver analyses,
-and replace the wave's cached rows in one transaction.
+numbers in the released comments, label the released comments with themes and sentiment
+(:mod:`.comment_themes`), mark significant units (BH), run the key-driver analyses, and replace
+the wave's cached rows in one transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from clinwell.privacy.masking import NameMasker
 from clinwell.web.orgs.models import Membership, Person, Unit
 from clinwell.web.results.models import PublishedCell, WaveResult
 from clinwell.web.results.services.catalog import heatmap_measures, wave_measures
+from clinwell.web.results.services.comment_themes import label_cells
 from clinwell.web.results.services.drivers import attach_drivers
 from clinwell.web.results.services.gate import CellData, run_gate, unit_path
 from clinwell.web.results.services.loading import load_wave
@@ -27,7 +29,7 @@ from clinwell.web.results.services.significance import Q_LEVEL, mark_cells
 from clinwell.web.surveys.models import Response, Wave
 from clinwell.web.surveys.services.waves import wave_exclusions
 
-CACHE_VERSION = "results-4"  # 4: every scale released; cells by group
+CACHE_VERSION = "results-5"  # 4: every scale released; cells by group; 5: comment themes
 
 
 def fingerprint(wave: Wave) -> str:
@@ -93,6 +95,7 @@ def compute_wave(wave: Wave) -> WaveResult:
     cells = run_gate(data, paths, measures, policy)
     everyone = [c for c in cells if not c.group]
     mask_comments(everyone, organization_names(wave))
+    comment_themes = label_cells(everyone)
     tests = mark_cells(everyone, heatmap_measures(measures), Q_LEVEL)
     attach_drivers(everyone, data, _descendants(units), measures)
     stamp = fingerprint(wave)
@@ -112,6 +115,7 @@ def compute_wave(wave: Wave) -> WaveResult:
                     marks=c.marks,
                     drivers=c.drivers,
                     comments=c.comments,
+                    comment_themes=None if c.group else comment_themes.get(c.unit_id),
                 )
                 for c in cells
             ],
