@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -65,11 +67,18 @@ def run(label: str, args: list[str], timeout: float) -> list[dict[str, object]] 
     """Run `clinwell tabulate` under /usr/bin/time; print wall and peak memory."""
     clinwell = str(Path(sys.executable).with_name("clinwell"))
     command = ["/usr/bin/time", "-f", "%e %M", clinwell, "tabulate", *args]
+    # Its own session, so that a timeout stops the command itself, not only /usr/bin/time.
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
         print(f"{label:<44} did not finish in {timeout:.0f} s")
         return None
+    done = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     wall, peak_kb = done.stderr.strip().splitlines()[-1].split()
     if done.returncode != 0:
         print(f"{label:<44} failed: {done.stderr.strip()[:300]}")
