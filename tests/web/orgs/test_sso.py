@@ -241,6 +241,7 @@ def test_a_callback_in_another_browser_is_refused(
     # a forged state in the right browser is refused too
     forged = back.replace("state=", "state=x")
     assert started_here.get(forged).status_code == 403
+    assert started_here.get("/accounts/sso/callback/?state=%C3%A9&code=x").status_code == 403
     assert _signed_in_as(started_here) is None
 
 
@@ -401,3 +402,16 @@ def test_configure_sso_refuses_a_domain_of_another_organization(
 def test_the_secret_is_never_stored(configured: SingleSignOn) -> None:
     row = SingleSignOn.objects.filter(pk=configured.pk).values().get()
     assert SECRET not in json.dumps(row, default=str)
+
+
+def test_a_site_superuser_is_never_signed_in_by_an_organizations_provider(
+    configured: SingleSignOn, provider: Provider
+) -> None:
+    User.objects.create_superuser(f"nora@{DOMAIN}", PASSWORD)
+    client = Client()
+    answer = _sign_in(client, provider, PEOPLE[0])
+    assert answer.status_code == 403
+    assert _signed_in_as(client) is None
+    # ... and keeps signing in with the password
+    ok = Client().post("/accounts/login/", {"username": f"nora@{DOMAIN}", "password": PASSWORD})
+    assert ok.status_code == 302

@@ -77,7 +77,8 @@ def provider_for_email(email: str) -> SingleSignOn | None:
 def password_refused(email: str) -> str | None:
     """Why password sign-in is refused for this address (its domain uses SSO), or None."""
     sso = provider_for_email(email)
-    if sso is None:
+    if sso is None or User.objects.filter(email__iexact=email, is_superuser=True).exists():
+        # A site superuser never signs in through an organization's provider.
         return None
     return (
         f"Addresses at {domain_of(email)} sign in through {sso.organization.name}'s "
@@ -316,13 +317,15 @@ def complete(
     ``pending`` is what :func:`start` asked the browser's session to keep; a callback whose
     state is not that session's (another browser, a replay) is refused.
     """
-    if not pending or not state or not secrets.compare_digest(str(pending.get("state")), state):
+    expected = str((pending or {}).get("state") or "").encode()
+    if not expected or not secrets.compare_digest(expected, state.encode()):
         raise SingleSignOnError("This sign-in was not started in this browser; please retry.")
+    assert pending is not None
     if timezone.now().timestamp() - float(pending.get("since", 0)) > PENDING_SECONDS:
         raise SingleSignOnError("This sign-in took too long; please retry.")
     sso = (
         SingleSignOn.objects.select_related("organization")
-        .filter(pk=pending.get("sso"), enabled=True)
+        .filter(pk=int(pending.get("sso") or 0), enabled=True)
         .first()
     )
     if sso is None:
@@ -366,6 +369,12 @@ def person_for(sso: SingleSignOn, email: str, *, name: str = "", ip: str | None 
             )
         if not user.is_active:
             raise SingleSignOnError("This account is disabled.")
+        if user.is_superuser or user.is_staff:
+            # An organization's provider is trusted for its organization's people only,
+            # never for the site's superusers (they sign in with a password and a code).
+            raise SingleSignOnError(
+                "This account administers the whole site: sign in with its password."
+            )
         invitation = (
             AccessInvitation.objects.filter(
                 organization=sso.organization,
