@@ -213,6 +213,39 @@ def test_an_open_invitation_is_accepted_at_the_first_sign_in(
     assert client.get("/o/alpha/results/").status_code == 200
 
 
+def test_no_second_factor_is_asked_after_a_single_sign_on(
+    configured: SingleSignOn, provider: Provider, cast: Cast, settings: Any
+) -> None:
+    settings.TWO_FACTOR_ENFORCED = True  # an analyst must have a code with a password
+    invite(cast.alpha, email=f"ivan@{DOMAIN}", role="analyst", by=cast.owner)
+    client = Client()
+    assert _sign_in(client, provider, PEOPLE[1]).status_code == 302
+    assert client.get("/o/alpha/results/").status_code == 200  # not sent to the code set-up
+    # the same rule still holds for a password sign-in
+    password_analyst = Client()
+    password_analyst.post(
+        "/accounts/login/", {"username": cast.analyst.email, "password": PASSWORD}
+    )
+    answer = password_analyst.get("/o/alpha/results/")
+    assert answer.status_code == 302
+    assert answer["Location"] == "/accounts/two-factor/"
+
+
+def test_the_secret_can_come_from_a_file_and_its_absence_is_clear(
+    configured: SingleSignOn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(SECRET + "\n")
+    configured.client_secret_env = ""
+    configured.client_secret_file = str(secret_file)
+    configured.save()
+    assert sso.client_secret(configured) == SECRET
+    secret_file.unlink()
+    answer = Client().post("/accounts/sso/", {"email": f"nora@{DOMAIN}"})
+    assert answer.status_code == 400
+    assert "client secret file cannot be read" in answer.content.decode()
+
+
 def test_an_address_outside_the_providers_domains_is_refused(
     configured: SingleSignOn, provider: Provider
 ) -> None:

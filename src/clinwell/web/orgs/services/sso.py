@@ -44,6 +44,8 @@ SCOPE = "openid email profile"
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256"]
 HTTP_TIMEOUT_SECONDS = 10
 DISCOVERY_CACHE_SECONDS = 3600
+# The provider's keys are fetched again (key rotation) at most this often.
+JWKS_REFRESH_SECONDS = 300
 # A sign-in started at the provider must come back within this time.
 PENDING_SECONDS = 600
 # Clock difference allowed between the provider and this server.
@@ -198,6 +200,8 @@ def discovery(sso: SingleSignOn) -> dict[str, Any]:
 
 def _keys(sso: SingleSignOn, *, refresh: bool = False) -> KeySet:
     key = f"clinwell:oidc-jwks:{sso.issuer}"
+    if refresh and not cache.add(f"{key}:refreshed", 1, JWKS_REFRESH_SECONDS):
+        refresh = False  # refreshed a moment ago: a bad token cannot make us hammer the provider
     jwks = None if refresh else cache.get(key)
     if not isinstance(jwks, dict):
         jwks = _get_json(str(discovery(sso)["jwks_uri"]))
