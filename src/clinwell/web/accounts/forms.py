@@ -34,7 +34,7 @@ class SingleSignOnForm(forms.Form):
     """ "Sign in with your organization": the e-mail address picks the provider."""
 
     email = forms.EmailField(
-        label="Work e-mail address",
+        label="Work e-mail",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
