@@ -48,6 +48,8 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "accounts/login/": (302, 302, 302, 302, 302, 200),
     "accounts/login/code/": (302, 302, 302, 302, 302, 302),
     "accounts/logout/": (405, 405, 405, 405, 405, 405),
+    "accounts/sso/": (405, 405, 405, 405, 405, 405),
+    "accounts/sso/callback/": (403, 403, 403, 403, 403, 403),
     "accounts/two-factor/": (200, 200, 200, 200, 200, 302),
     "accounts/two-factor/recovery-codes/": (302, 302, 302, 302, 302, 302),
     "api/consortium/v1/": (404, 404, 404, 404, 404, 404),

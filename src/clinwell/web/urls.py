@@ -23,6 +23,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("clinwell.web.accounts.urls")),
+    path("accounts/sso/", include("clinwell.web.orgs.sso_urls")),
     path("invitations/", include("clinwell.web.orgs.public_urls")),
     path("api/", include("clinwell.web.api.urls")),
     path("o/<slug:org_slug>/", include(org_patterns)),

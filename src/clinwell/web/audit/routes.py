@@ -101,6 +101,8 @@ NOT_RECORDED: dict[str, str] = {
     "accounts:two_factor_verify": "the code step of sign-in (recorded by the sign-in signals)",
     "accounts:two_factor_setup": "the person's own authenticator set-up",
     "accounts:recovery_codes": "the person's own recovery codes",
+    "sso:start": "the start of a single sign-on (recorded by the sign-in signals when it ends)",
+    "sso:callback": "the end of a single sign-on: recorded by the sign-in signals",
     "surveys:create": "a form; its post is recorded as a change",
     "surveys:edit": "a form; its post is recorded as a change",
     "surveys:preview": "the questionnaire without answers",

@@ -229,3 +229,44 @@ class AccessInvitation(models.Model):
     @property
     def pending(self) -> bool:
         return self.accepted_at is None and self.withdrawn_at is None
+
+
+class SingleSignOn(models.Model):
+    """An organization's OpenID Connect provider (docs/security.md, "Single sign-on").
+
+    The client secret is never stored here: only the name of the environment variable or
+    the path of the file that holds it. The provider is trusted only for addresses in its
+    own :class:`SingleSignOnDomain` rows.
+    """
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="single_sign_on"
+    )
+    issuer = models.URLField(help_text="The provider's issuer URL (discovery is read from it)")
+    client_id = models.CharField(max_length=255)
+    client_secret_env = models.CharField(
+        max_length=100, blank=True, help_text="Environment variable holding the client secret"
+    )
+    client_secret_file = models.CharField(
+        max_length=500, blank=True, help_text="File holding the client secret"
+    )
+    enabled = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"single sign-on of {self.organization} via {self.issuer}"
+
+
+class SingleSignOnDomain(models.Model):
+    """An e-mail domain whose addresses sign in through one provider (one provider a domain)."""
+
+    single_sign_on = models.ForeignKey(
+        SingleSignOn, on_delete=models.CASCADE, related_name="domains"
+    )
+    domain = models.CharField(max_length=253, unique=True)
+
+    class Meta:
+        ordering: ClassVar = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain

@@ -31,6 +31,8 @@ EXPORTED: dict[str, str] = {
     "orgs.Membership_extra_units": "membership__organization",
     "orgs.Person": "organization",
     "orgs.AccessInvitation": "organization",
+    "orgs.SingleSignOn": "organization",  # the secret is not in it (only where it is read)
+    "orgs.SingleSignOnDomain": "single_sign_on__organization",
     "accounts.User": "memberships__organization",
     "surveys.Wave": "organization",
     "surveys.WaveModule": "wave__organization",

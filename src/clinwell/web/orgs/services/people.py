@@ -188,29 +188,47 @@ def accept_invitation(
             candidate = User(email=invitation.email, full_name=full_name.strip())
             validate_password(password, candidate)
             user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
-        organization = invitation.organization
-        units = list(Unit.objects.filter(organization=organization, pk__in=invitation.unit_ids))
-        if invitation.role == Role.LEADER and not units:
-            raise PeopleError("The units of this invitation no longer exist; ask for a new one.")
-        membership = Membership.objects.filter(user=user, organization=organization).first()
-        before = _describe(membership)
-        membership, _ = Membership.objects.update_or_create(
-            user=user,
-            organization=organization,
-            defaults={"role": invitation.role, "unit": units[0] if units else None},
-        )
-        membership.extra_units.set(units[1:])
-        invitation.accepted_at = timezone.now()
-        invitation.save(update_fields=["accepted_at"])
-        _audit(
-            organization,
-            user,
-            f"{user.email} accepted the invitation as {membership.get_role_display()}",
-            ip,
-            email=user.email,
-            before=before,
-            after=_describe(membership),
-        )
+        membership = _accept(invitation, user, ip)
+    return membership
+
+
+def accept_open_invitation(
+    invitation: AccessInvitation, *, user: User, ip: str | None = None
+) -> Membership:
+    """Accept a pending invitation for ``user`` (whose address a trusted provider verified)."""
+    with transaction.atomic():
+        invitation = AccessInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.pending or invitation.expires_at <= timezone.now():
+            raise PeopleError("This invitation has expired, was withdrawn or was used.")
+        if user.email.lower() != invitation.email.lower():
+            raise PeopleError(f"This invitation is for {invitation.email}.")
+        return _accept(invitation, user, ip)
+
+
+def _accept(invitation: AccessInvitation, user: User, ip: str | None) -> Membership:
+    organization = invitation.organization
+    units = list(Unit.objects.filter(organization=organization, pk__in=invitation.unit_ids))
+    if invitation.role == Role.LEADER and not units:
+        raise PeopleError("The units of this invitation no longer exist; ask for a new one.")
+    membership = Membership.objects.filter(user=user, organization=organization).first()
+    before = _describe(membership)
+    membership, _ = Membership.objects.update_or_create(
+        user=user,
+        organization=organization,
+        defaults={"role": invitation.role, "unit": units[0] if units else None},
+    )
+    membership.extra_units.set(units[1:])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    _audit(
+        organization,
+        user,
+        f"{user.email} accepted the invitation as {membership.get_role_display()}",
+        ip,
+        email=user.email,
+        before=before,
+        after=_describe(membership),
+    )
     return membership
 
 
