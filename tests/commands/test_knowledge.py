@@ -11,6 +11,11 @@ runner = CliRunner()
 
 
 def _run(*args: str) -> tuple[int, str]:
+    from clinwell.commands import knowledge
+
+    # The module's console took its width when first imported (a test worker has no
+    # terminal); the listings are checked at a wide terminal's width.
+    knowledge.console.width = 200
     result = runner.invoke(app, ["knowledge", *args], env={"COLUMNS": "200"})
     return result.exit_code, result.output
 

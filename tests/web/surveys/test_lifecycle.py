@@ -35,7 +35,7 @@ def test_a_wave_past_its_end_is_closed_and_its_results_computed_without_a_reques
     wave.refresh_from_db()
     assert wave.status == Wave.Status.CLOSED
     result = WaveResult.objects.get(wave=wave)  # computed by the task the close queued
-    organization = PublishedCell.objects.get(wave=wave, unit__isnull=True)
+    organization = PublishedCell.objects.get(wave=wave, unit__isnull=True, group="")
     assert organization.n == len(EMAILS)
     assert result.fingerprint
 

@@ -74,6 +74,7 @@ VIEWS: frozenset[str] = frozenset(
         "api-v1:get_wave",
         "api-v1:wave_results",
         "api-v1:wave_comments",
+        "api-v1:wave_themes",
         "consortium-api-v1:list_contributions",
         "consortium-api-v1:my_position",
         "consortium-api-v1:pooled_evidence",

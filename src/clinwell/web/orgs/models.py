@@ -50,6 +50,9 @@ class Organization(models.Model):
     require_two_factor = models.BooleanField(
         "Require sign-in codes of unit leaders and executive viewers",
         default=False,
+        # A database default too: code written against an older schema (an upgrade's data
+        # migration, a rolling deploy) can still insert organizations.
+        db_default=False,
         help_text="Administrators and analysts always need them.",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from ninja import Path
+from ninja import Path, Query
 
 OrgSlug = Annotated[
     str,
@@ -15,3 +15,12 @@ OrgSlug = Annotated[
     ),
 ]
 WaveId = Annotated[int, Path(description="A wave's id.", ge=1, le=2**63 - 1)]
+
+CutValue = Annotated[
+    str,
+    Query(
+        description="A code of the cut's dimension (e.g. physician, woman); empty = no cut.",
+        pattern=r"^[-a-zA-Z0-9_]*$",
+        max_length=60,
+    ),
+]

@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 
 from clinwell.web.api import schemas
 from clinwell.web.api.auth import member
-from clinwell.web.api.endpoints.params import OrgSlug, WaveId
+from clinwell.web.api.endpoints.params import CutValue, OrgSlug, WaveId
 from clinwell.web.api.pagination import Pagination
 from clinwell.web.api.present import comments_body, results_body, wave_body
 from clinwell.web.orgs.access import Role
@@ -84,12 +84,12 @@ def wave_results(
     request: HttpRequest,
     org_slug: OrgSlug,
     wave_id: WaveId,
-    role: str = "",
-    tenure: str = "",
-    gender: str = "",
-    race_ethnicity: str = "",
-    age_band: str = "",
-    career_stage: str = "",
+    role: CutValue = "",
+    tenure: CutValue = "",
+    gender: CutValue = "",
+    race_ethnicity: CutValue = "",
+    age_band: CutValue = "",
+    career_stage: CutValue = "",
 ) -> dict[str, Any]:
     """Every published cell of the unit tree the caller may see, with the wave's measures,
     for everyone or for one cut: a ``role`` and at most one attribute (``tenure`` band, or

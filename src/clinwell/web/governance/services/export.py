@@ -40,6 +40,8 @@ EXPORTED: dict[str, str] = {
     "surveys.AnonymousLink": "wave__organization",
     "surveys.InvitationCount": "wave__organization",
     "surveys.MailJob": "wave__organization",
+    "surveys.WaveEmail": "wave__organization",
+    "surveys.ScheduledReminder": "wave__organization",
     "results.WaveResult": "wave__organization",
     "results.PublishedCell": "wave__organization",
     "actions.ActionPlan": "organization",

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organization',
             name='require_two_factor',
-            field=models.BooleanField(default=False, help_text='Administrators and analysts always need them.', verbose_name='Require sign-in codes of unit leaders and executive viewers'),
+            field=models.BooleanField(default=False, db_default=False, help_text='Administrators and analysts always need them.', verbose_name='Require sign-in codes of unit leaders and executive viewers'),
         ),
     ]
