@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 SUDO   := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
-PYTEST_ARGS ?=
+# Two workers (this machine's two cores), whole files per worker so module-scoped worlds
+# are built once; pass PYTEST_ARGS= to run serially.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: demo test lint typecheck imports pytest lock system-deps serve clean
 

@@ -27,10 +27,14 @@ def test_demo_admin_sees_the_unit_tree_and_roster(demo: str, page: Any) -> None:
 
     page.get_by_role("link", name="View the unit tree").click()
     tree = page.get_by_role("list", name="Units")
+    tree.wait_for()
     assert tree.get_by_role("link", name="Cardiology").is_visible()
     assert tree.get_by_role("link", name="Lakeside Hospital").is_visible()
     tree.get_by_role("link", name="Cardiology").click()
-    assert page.get_by_role("heading", name="Cardiology").is_visible()
+    page.wait_for_url("**/units/*/")  # a click does not wait for the next page
+    heading = page.get_by_role("heading", name="Cardiology")
+    heading.wait_for()
+    assert heading.is_visible()
 
     page.goto(f"{demo}/o/riverside/roster/")
     assert page.get_by_role("heading", name="Roster").is_visible()
