@@ -234,11 +234,12 @@ def _decide(
     attribute_depth: int | None,
     two_way_depth: int,
 ) -> _Decision:
-    """Greedy, largest units first: role × attribute cells at the top units, then one-way
-    attribute cells from the organization down. A candidate is kept only if every key region
-    it changes still passes, and every key region stays a signed sum of published T cells:
-    a one-way anchor shows its unit total, a two-way anchor its unit × role cell, and a
-    one-way anchor below a two-way anchor the unit × role cell of that role."""
+    """Greedy, largest units first: at each unit its one-way attribute cells, then (at the top
+    levels) its role × attribute cells, largest roles first. A candidate is kept only if
+    every key region it changes still passes, and every key region stays a signed sum of
+    published T cells: a one-way anchor shows its unit total, a two-way anchor its unit ×
+    role cell, and a one-way anchor below a two-way anchor the unit × role cell of that
+    role."""
     n_groups = group_leaf.size
     live = np.flatnonzero(present != 0)
     under_lists: dict[int, list[int]] = {}
@@ -276,28 +277,37 @@ def _decide(
 
     top_down = sorted(under, key=lambda u: (units.depth[u], u))
     for u in top_down:
+        # The unit's one-way cells first: a cut by one attribute is what most readers ask
+        # for, and role × attribute cells tried first could leave a remainder of small
+        # roles whose region no longer passes.
+        groups = under[u]
+        one_way_allowed = bool(t_total[u]) and (
+            attribute_depth is None or units.depth[u] <= attribute_depth
+        )
+        if one_way_allowed:
+            roles_below = {int(group_role[g]) for g in groups.tolist() if anchor2[g] >= 0}
+            if all(t_role.get((u, r), False) for r in roles_below) and attempt(groups, anchor1, u):
+                decision.one_way.add(u)
         if units.depth[u] > two_way_depth:
             continue
-        for role in sorted({int(r) for r in group_role[under[u]].tolist()}):
+        roles_here = [int(r) for r in group_role[groups].tolist()]
+        # the largest roles first: they are the likeliest to pass and leave the rest intact
+        by_size = sorted(set(roles_here), key=lambda r: (-roles_here.count(r), r))
+        for role in by_size:
             if not t_role.get((u, role), False):
                 continue
-            groups = under[u]
             moved = groups[group_role[groups] == role]
             # the lowest two-way anchor wins: groups already under a deeper one stay there
             moved = moved[
                 (anchor2[moved] < 0) | (units.depth[np.maximum(anchor2[moved], 0)] < units.depth[u])
             ]
+            # a one-way anchor below u shows its unit × role cell for the moved groups
+            lower = anchor1[moved]
+            deeper = lower[(lower >= 0) & (units.depth[np.maximum(lower, 0)] > units.depth[u])]
+            if any(not t_role.get((int(a), role), False) for a in set(deeper.tolist())):
+                continue
             if moved.size and attempt(moved, anchor2, u):
                 decision.two_way.add((u, role))
-    for u in top_down:
-        if not t_total[u] or (attribute_depth is not None and units.depth[u] > attribute_depth):
-            continue
-        moved = under[u]
-        roles_below = {int(group_role[g]) for g in moved.tolist() if anchor2[g] >= 0}
-        if not all(t_role.get((u, r), False) for r in roles_below):
-            continue
-        if attempt(moved, anchor1, u):
-            decision.one_way.add(u)
     return decision
 
 

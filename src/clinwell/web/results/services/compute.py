@@ -29,7 +29,7 @@ from clinwell.web.results.services.significance import Q_LEVEL, mark_cells
 from clinwell.web.surveys.models import Response, Wave
 from clinwell.web.surveys.services.waves import wave_exclusions
 
-CACHE_VERSION = "results-5"  # 4: every scale released; cells by group; 5: comment themes
+CACHE_VERSION = "results-6"  # 4: every scale; cells by group; 5: comment themes; 6: one-way first
 
 
 def fingerprint(wave: Wave) -> str:
