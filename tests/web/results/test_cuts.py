@@ -140,3 +140,11 @@ def test_the_equity_view_finds_the_planted_gap_and_controls_the_family(
         assert gap["clear_after_control"] == (gap["q"] <= 0.05)
     tenure = next(s for s in response.context["sections"] if s["name"] == "tenure")
     assert tenure["reference"] is None  # every respondent is in one band: nothing to compare
+
+
+def test_values_fewer_than_k_respondents_gave_are_merged_into_not_stated() -> None:
+    from clinwell.web.results.services.gate import coarsened
+
+    values = ["woman"] * 6 + ["man"] * 5 + ["nonbinary"] * 2 + ["not_stated"]
+    assert coarsened(values, 5) == ["woman"] * 6 + ["man"] * 5 + ["not_stated"] * 3
+    assert coarsened(values, 1) == values

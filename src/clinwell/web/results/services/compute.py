@@ -29,7 +29,7 @@ from clinwell.web.results.services.significance import Q_LEVEL, mark_cells
 from clinwell.web.surveys.models import Response, Wave
 from clinwell.web.surveys.services.waves import wave_exclusions
 
-CACHE_VERSION = "results-6"  # 4: every scale; cells by group; 5: comment themes; 6: one-way first
+CACHE_VERSION = "results-7"  # 4: scales; 5: themes; 6: one-way first; 7: rare values merged
 
 
 def fingerprint(wave: Wave) -> str:

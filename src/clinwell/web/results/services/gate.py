@@ -12,6 +12,7 @@ everything shown (:mod:`clinwell.privacy.groups`, docs/privacy.md "Results by gr
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clinwell.instruments.attributes import NOT_STATED
 from clinwell.privacy import (
     ALL,
     Dimension,
@@ -60,10 +62,24 @@ def unit_path(tree_path: str) -> str:
     return tree_path.strip("/")
 
 
+def coarsened(values: Sequence[str], k: int) -> list[str]:
+    """An attribute's values with every value fewer than ``k`` respondents of the wave gave
+    merged into :data:`NOT_STATED` ("not stated or another answer").
+
+    Such a value can never be published at any unit, and under the witness rule one value
+    that cannot be published keeps the whole attribute from being published at a unit
+    (docs/privacy.md, "Results by group"): merging it costs nothing that could be shown.
+    """
+    counts = Counter(values)
+    rare = {value for value, n in counts.items() if n < k and value != NOT_STATED}
+    return [NOT_STATED if value in rare else value for value in values]
+
+
 def build_request(
-    data: WaveData, paths: dict[int, str], measures: Sequence[MeasureInfo]
+    data: WaveData, paths: dict[int, str], measures: Sequence[MeasureInfo], k: int = 1
 ) -> GroupRequest:
-    """The wave's request: unit tree × role, attributes, measures and the comments."""
+    """The wave's request: unit tree × role, attributes (values fewer than ``k`` respondents
+    gave merged, :func:`coarsened`), measures and the comments."""
     unit_values = [paths[int(u)] for u in data.unit_ids.tolist()]
     gate_measures: list[Measure] = []
     for m in measures:
@@ -75,8 +91,8 @@ def build_request(
     if any(data.comments):
         texts = [text or None for text in data.comments]
         gate_measures.append(Measure.comments(COMMENT_PREFIX + COMMENT_QUESTION, texts))
-    attributes = [Dimension(TENURE, data.tenure_bands)]
-    attributes += [Dimension(key, values) for key, values in data.attributes.items()]
+    attributes = [Dimension(TENURE, coarsened(data.tenure_bands, k))]
+    attributes += [Dimension(key, coarsened(values, k)) for key, values in data.attributes.items()]
     return GroupRequest(
         unit=Dimension(UNIT, unit_values, hierarchical=True),
         role=Dimension(ROLE, data.roles),
@@ -175,7 +191,7 @@ def run_gate(
     policy: DisclosurePolicy,
 ) -> list[CellData]:
     """Release the wave's cells through :func:`clinwell.privacy.groups.release_groups`."""
-    request = build_request(data, paths, measures)
+    request = build_request(data, paths, measures, policy.min_n_scores)
     table = release_groups(request, policy)
     cells = released_cells(table)
     mark_protecting(cells, table, request, policy.min_n_scores)
