@@ -78,6 +78,10 @@ def seal_existing(apps, schema_editor):
         else:
             for rid, payload in payloads:
                 Response.objects.filter(pk=rid).update(sealed=seal(wave.pk, uuid.UUID(str(rid)), payload))
+    if schema_editor.connection.vendor == "postgresql":
+        # The rows rewritten above leave deferred foreign-key checks pending; PostgreSQL
+        # refuses the ALTER TABLEs that follow in this transaction until they have run.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
