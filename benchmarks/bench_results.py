@@ -68,6 +68,16 @@ GENDER_NOT_STATED = 0.05
 ORG_SLUG = "bench"
 
 
+def services() -> tuple[Any, Any]:
+    """The compute and gate modules, typed loosely: the benchmark replaces their functions."""
+    import importlib
+
+    return (
+        importlib.import_module("clinwell.web.results.services.compute"),
+        importlib.import_module("clinwell.web.results.services.gate"),
+    )
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
@@ -197,14 +207,16 @@ def build(responses: int, seed: int, attributes: bool, single_class: bool, comme
             mix = GENDER_MIX.get(role, DEFAULT_GENDER_MIX)
             codes = [*mix, "not_stated"]
             p = [share * (1 - GENDER_NOT_STATED) for share in mix.values()] + [GENDER_NOT_STATED]
-            rows = [i for i, r in enumerate(roles) if r == role]
-            for i, pick in zip(rows, rng.choice(len(codes), len(rows), p=p), strict=True):
+            members = [i for i, r in enumerate(roles) if r == role]
+            for i, pick in zip(members, rng.choice(len(codes), len(members), p=p), strict=True):
                 genders[i] = codes[pick]
     texts = [""] * responses
     if comments > 0:
         chosen = np.flatnonzero(rng.random(responses) < comments)
-        for i, comment in zip(chosen, generate_comments(len(chosen), seed=seed), strict=True):
-            texts[i] = comment.text
+        for position, comment in zip(
+            chosen.tolist(), generate_comments(len(chosen), seed=seed), strict=True
+        ):
+            texts[position] = comment.text
     now = timezone.now()
     wave = Wave.objects.create(
         organization=org,
@@ -220,7 +232,7 @@ def build(responses: int, seed: int, attributes: bool, single_class: bool, comme
     chunk = 10_000
     for start in range(0, responses, chunk):
         stop = min(start + chunk, responses)
-        rows = synthetic_scores(rng, stop - start)
+        scores = synthetic_scores(rng, stop - start)
         store_sealed(
             wave,
             [
@@ -234,7 +246,7 @@ def build(responses: int, seed: int, attributes: bool, single_class: bool, comme
                     comment=texts[i],
                     attributes={"gender": genders[i]} if attributes else {},
                 )
-                for i, s in zip(range(start, stop), rows, strict=True)
+                for i, s in zip(range(start, stop), scores, strict=True)
             ],
         )
     admin = User.objects.create_user("admin@bench.example", "bench-password-123", full_name="A")
@@ -270,8 +282,7 @@ REST = "rest: unit query + cache write"
 
 def instrument(steps: Steps) -> dict[str, Any]:
     """Wrap the functions compute_wave calls (module globals looked up at call time)."""
-    from clinwell.web.results.services import compute, gate
-
+    compute, gate = services()
     captured: dict[str, Any] = {}
     release = gate.release_groups
 
@@ -296,8 +307,7 @@ def instrument(steps: Steps) -> dict[str, Any]:
 
 
 def cold_call(wave: Any, label: str) -> tuple[Steps, Any]:
-    from clinwell.web.results.services import compute
-
+    compute, _ = services()
     steps = Steps()
     captured = instrument(steps)
     rss_before = _status("VmRSS")
@@ -324,8 +334,7 @@ _ORIGINALS: dict[tuple[object, str], Any] = {}
 
 
 def remember_originals() -> None:
-    from clinwell.web.results.services import compute, gate
-
+    compute, gate = services()
     for module, names in (
         (
             compute,
