@@ -94,11 +94,19 @@ def attention_sentence(attention: list[dict[str, Any]]) -> str | None:
     )
 
 
-def drivers_sentence(drivers: list[dict[str, Any]]) -> str | None:
+def drivers_sentence(drivers: list[dict[str, Any]], borrowed_from: str = "") -> str | None:
+    """``borrowed_from``: whose analysis the importance comes from when the group is too
+    small for its own (e.g. "everyone in Site A")."""
     if not drivers:
         return None
     share = sum(float(d["share"]) for d in drivers)
     names = [d["label"] for d in drivers]
+    if borrowed_from:
+        return (
+            f"This group is too small for a driver analysis of its own; among {borrowed_from}, "
+            f"the strongest drivers of burnout are {_join(names)} "
+            f"({100 * share:.0f}% of the explained variance together)."
+        )
     return (
         f"The strongest drivers of burnout here are {_join(names)} "
         f"({100 * share:.0f}% of the explained variance together)."
@@ -130,11 +138,24 @@ def plans_sentence(plans: dict[str, Any] | None) -> str | None:
     return f"{opened}; {done} {'are' if done != 1 else 'is'} done."
 
 
+def _borrowed(summary: dict[str, Any]) -> str:
+    found = summary.get("drivers_all") or {}
+    if found.get("importance_from", "own") == "own":
+        return ""
+    return str(found.get("importance_label", ""))
+
+
 def summary_sentences(summary: dict[str, Any], plans: dict[str, Any] | None) -> list[str]:
     """The summary paragraph of the overview page and the board report, one sentence each."""
     if summary["state"] != "published":
         return []
-    first = f"{summary['n']:,} people in {summary['scope'].label} answered {summary['wave'].name}"
+    scope = summary["scope"]
+    first = f"{summary['n']:,} people in {scope.label} answered {summary['wave'].name}"
+    if scope.group:
+        first = (
+            f"This report covers {scope.group_label} in {scope.label} only: {summary['n']:,} "
+            f"of them answered {summary['wave'].name}"
+        )
     if summary["previous"] is not None and any(r["change"] for r in summary["rows"]):
         first += f"; changes are since {summary['previous'].name}"
     out = [first + "."]
@@ -142,7 +163,7 @@ def summary_sentences(summary: dict[str, Any], plans: dict[str, Any] | None) -> 
     for extra in (
         national_sentence(summary["rows"]),
         attention_sentence(summary["attention"]),
-        drivers_sentence(summary["drivers"]),
+        drivers_sentence(summary["drivers"], _borrowed(summary)),
         cost_sentence(summary["cost"]),
         plans_sentence(plans),
     ):
