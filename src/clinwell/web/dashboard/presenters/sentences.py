@@ -73,9 +73,16 @@ def national_sentence(rows: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def attention_sentence(attention: list[dict[str, Any]]) -> str | None:
+def attention_sentence(attention: list[dict[str, Any]], group: str = "") -> str | None:
+    """``group``: the cut's label; units are tested against the rest of the organization for
+    everyone only, so inside a cut the sentence names the highest burnout and claims no test."""
     if not attention:
         return None
+    if group:
+        names = [a["unit"].name for a in attention if a["burnout"]]
+        if not names:
+            return None
+        return f"Among {group}, the highest burnout is in {_join(names)}."
     clear = [a for a in attention if a["clear"]]
     if clear:
         parts = [f"{a['unit'].name} ({_join([w.lower() for w in a['worse']])})" for a in clear]
@@ -103,7 +110,7 @@ def drivers_sentence(drivers: list[dict[str, Any]], borrowed_from: str = "") -> 
     names = [d["label"] for d in drivers]
     if borrowed_from:
         return (
-            f"This group is too small for a driver analysis of its own; among {borrowed_from}, "
+            f"This group has no driver analysis of its own; among {borrowed_from}, "
             f"the strongest drivers of burnout are {_join(names)} "
             f"({100 * share:.0f}% of the explained variance together)."
         )
@@ -162,7 +169,7 @@ def summary_sentences(summary: dict[str, Any], plans: dict[str, Any] | None) -> 
     out += [headline_sentence(r) for r in summary["rows"]]
     for extra in (
         national_sentence(summary["rows"]),
-        attention_sentence(summary["attention"]),
+        attention_sentence(summary["attention"], scope.group_label if scope.group else ""),
         drivers_sentence(summary["drivers"], _borrowed(summary)),
         cost_sentence(summary["cost"]),
         plans_sentence(plans),

@@ -19,9 +19,12 @@ its own analysis by the same rule, on exactly that group's respondents: the unit
 whose role and attribute values are the group's, with attribute values fewer than ``k``
 respondents gave merged into "not stated" as the release merged them
 (:func:`~clinwell.web.results.services.gate.coarsened`), so the rows are the very respondents
-the released cell counts. Groups are analysed at units of depth at most
-:data:`GROUP_DEPTH` (the organization and its top units: the levels where a group can be
-large enough; measured in docs/performance.md).
+the released cell counts; cells of exactly the same respondents (the organization and a
+single root unit, a group that is everyone) share one analysis. Groups are analysed at
+units of depth at most :data:`GROUP_DEPTH` only — the organization, a system's root and its
+sites — because each analysis costs time in proportion to its rows (measured at 100,000
+responses in docs/performance.md); a group deeper down is labelled so (``capped``) and the
+page shows its unit's importance with the group's own scores.
 """
 
 from __future__ import annotations
@@ -33,15 +36,19 @@ import numpy as np
 import numpy.typing as npt
 
 from clinwell.stats import StatsInputError, relative_weights
-from clinwell.web.results.services.catalog import MeasureInfo
 from clinwell.web.results.models import group_pairs
+from clinwell.web.results.services.catalog import MeasureInfo
 from clinwell.web.results.services.gate import ROLE, TENURE, CellData, coarsened
 from clinwell.web.results.services.loading import WaveData
 
 EVENTS_PER_DRIVER = 5
-GROUP_DEPTH: int | None = None
+GROUP_DEPTH: int | None = 2
 """Group cells (unit x role / attribute) get an analysis at units of at most this depth
-(the organization is 0; None = every unit)."""
+(the organization is 0, a root unit 1, its children 2; None = every unit)."""
+CAPPED = (
+    "groups get a driver analysis of their own at the organization and its top two levels "
+    "of units only"
+)
 MIN_N = 30
 MIN_ANSWERED = 0.8
 """Driver items answered by fewer respondents than this (organization-wide) are left out, so
@@ -185,6 +192,7 @@ def attach_drivers(
     x_all = np.column_stack([data.values[d.column] for d in drivers])
     y_all = data.values[outcome.column]
     masks = _Rows(data, descendants, k)
+    done: dict[bytes, dict[str, Any]] = {}  # the same respondents are analysed once
     for cell in cells:
         if cell.suppressed:
             continue  # a hidden group never gets an analysis
@@ -193,11 +201,15 @@ def attach_drivers(
             and group_depth is not None
             and _depth(cell.unit_id, depths or {}) > group_depth
         ):
+            cell.drivers = {**_unavailable(CAPPED), "capped": True}
             continue
         problem = _events_ok(cell, outcome, needed)
         if problem is not None:
             cell.drivers = _unavailable(problem)
             continue
         rows = masks.cell(cell)
-        cell.drivers = analyse(x_all[rows], y_all[rows], drivers)
+        key = np.packbits(rows).tobytes()
+        if key not in done:
+            done[key] = analyse(x_all[rows], y_all[rows], drivers)
+        cell.drivers = dict(done[key])
         cell.drivers["outcome"] = outcome.column

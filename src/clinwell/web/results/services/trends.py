@@ -61,7 +61,8 @@ def _own(cell: PublishedCell | None) -> dict[str, Any] | None:
     """The cell's own analysis, if it is published and has one."""
     if cell is None or cell.suppressed or not cell.drivers or "drivers" not in cell.drivers:
         return None
-    return cell.drivers
+    found: dict[str, Any] = cell.drivers
+    return found
 
 
 def drivers_data(
@@ -82,15 +83,15 @@ def drivers_data(
     analysis = None if cell is None or cell.suppressed else cell.drivers
     own_reason = None
     importance_from = "own"
-    if cell is not None and not cell.suppressed and (scope.unit_id is not None or scope.group):
-        if _own(cell) is None:
-            own_reason = (analysis or {}).get("unavailable", "")
-            unit = _own(res.cell(scope.unit_id)) if scope.group else None
-            org = _own(res.cell(None))
-            if unit is not None and scope.unit_id is not None:
-                analysis, importance_from = unit, "unit"
-            elif org is not None:
-                analysis, importance_from = org, "organization"
+    narrower = scope.unit_id is not None or bool(scope.group)
+    if cell is not None and not cell.suppressed and narrower and _own(cell) is None:
+        own_reason = (analysis or {}).get("unavailable", "")
+        unit = _own(res.cell(scope.unit_id)) if scope.group else None
+        org = _own(res.cell(None))
+        if unit is not None and scope.unit_id is not None:
+            analysis, importance_from = unit, "unit"
+        elif org is not None:
+            analysis, importance_from = org, "organization"
     drivers = []
     if analysis and "drivers" in analysis:
         for d in analysis["drivers"]:
@@ -150,10 +151,9 @@ def drivers_data(
             "unit": f"everyone in {scope.label}",
             "organization": f"everyone in {membership.organization.name}",
         }[importance_from],
-        "group_label": (
-            f"{scope.group_label} in {scope.label}" if scope.group else scope.label
-        ),
+        "group_label": (f"{scope.group_label} in {scope.label}" if scope.group else scope.label),
         "own_reason": own_reason,
+        "capped": bool(cell is not None and cell.drivers and cell.drivers.get("capped")),
         "cell": cell,
         "analysis": analysis,
         "drivers": drivers,
