@@ -66,12 +66,13 @@ def headline_rows(
     *,
     population: str = ALL_ROLES,
     physicians: PublishedCell | None = None,
+    compare: bool = True,
 ) -> list[dict[str, Any]]:
     """Each KPI: value and interval, change since the previous wave, national comparison.
 
     The national figures describe physicians: with ``physicians`` (the released cell of the
     same unit's physicians) each KPI is compared through that cell, never through a mixed
-    population."""
+    population. ``compare=False``: no national comparison at all (a cut of another group)."""
     rows = []
     before_kpis = {} if before_res is None else kpi_measures(before_res.measures)
     for key, m in kpi_measures(res.measures).items():
@@ -95,7 +96,7 @@ def headline_rows(
                 "change": delta,
                 "direction": _direction(m, delta),
                 "tone": tone(m, delta),
-                "national": _national(m, est, population, physicians),
+                "national": _national(m, est, population, physicians) if compare else None,
             }
         )
     return rows
@@ -123,7 +124,8 @@ def _adverse(m: MeasureInfo, mark: dict[str, Any]) -> bool:
 def units_needing_attention(
     membership: Membership, res: WaveResults, scope: Scope, limit: int = ATTENTION_LIMIT
 ) -> list[dict[str, Any]]:
-    """Up to ``limit`` published units in the scope, most in need of attention first.
+    """Up to ``limit`` published units in the scope (the scope's group of respondents in
+    each), most in need of attention first.
 
     A unit ranks by the number of headline measures on which it is clearly worse than the
     rest of the organization (Benjamini–Hochberg marks of the release), then by its burnout
@@ -135,7 +137,7 @@ def units_needing_attention(
         units = units.filter(tree_path__startswith=scope.unit.tree_path).exclude(pk=scope.unit.pk)
     cells = [
         c
-        for c in res.cells(list(units.values_list("pk", flat=True)))
+        for c in res.cells(list(units.values_list("pk", flat=True)), scope.group)
         if c.unit is not None and not c.suppressed
     ]
     measures = heatmap_measures(res.measures)
@@ -183,8 +185,13 @@ def board_summary(
 ) -> dict[str, Any]:
     """Headline rows, units needing attention, top drivers and the cost range of a wave.
 
-    ``wave`` defaults to the latest closed wave, ``scope`` to the member's own. ``state``:
-    ``no_wave``, ``none`` (no responses in the scope), ``suppressed`` or ``published``.
+    ``wave`` defaults to the latest closed wave, ``scope`` to the member's own (with its cut:
+    the scope's group of respondents, :attr:`Scope.group`). ``state``: ``no_wave``, ``none``
+    (no responses in the scope), ``suppressed`` or ``published``.
+
+    National figures (physicians) are compared with a cut of exactly physicians, with the
+    unit's physicians when there is no cut, and never with another group. The turnover cost
+    (of physicians) is estimated for everyone and for physicians only.
     """
     waves = closed_waves(membership.organization)
     scope = scope or scope_for(membership, None)
@@ -208,7 +215,7 @@ def board_summary(
     index = next(i for i, w in enumerate(waves) if w.pk == wave.pk)
     previous = waves[index - 1] if index > 0 else None
     res = results_for(wave)
-    cell = res.cell(scope.unit_id)
+    cell = res.cell(scope.unit_id, scope.group)
     summary.update(wave=wave, previous=previous, earlier=previous)
     summary["state"] = (
         "none" if cell is None else ("suppressed" if cell.suppressed else "published")
@@ -217,14 +224,19 @@ def board_summary(
         return summary
     assert cell is not None
     before_res = None if previous is None else results_for(previous)
-    before_cell = None if before_res is None else before_res.cell(scope.unit_id)
+    before_cell = None if before_res is None else before_res.cell(scope.unit_id, scope.group)
+    if scope.is_physicians:
+        population = PHYSICIANS
     rows = headline_rows(
         res,
         cell,
         before_res,
         before_cell,
         population=population,
-        physicians=res.cell(scope.unit_id, "role=physician") if population != PHYSICIANS else None,
+        physicians=res.cell(scope.unit_id, "role=physician")
+        if population != PHYSICIANS and not scope.group
+        else None,
+        compare=not scope.group or scope.is_physicians,
     )
     drivers = drivers_data(membership, wave, scope)
     burnout = next((r for r in rows if r["key"] == "burnout"), None)
@@ -239,6 +251,8 @@ def board_summary(
         drivers_all=drivers,
         cost=turnover_cost_range(
             None if burnout is None else burnout["raw"], physicians_in_scope(membership, scope)
-        ),
+        )
+        if not scope.group or scope.is_physicians
+        else None,
     )
     return summary

@@ -73,9 +73,16 @@ def national_sentence(rows: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def attention_sentence(attention: list[dict[str, Any]]) -> str | None:
+def attention_sentence(attention: list[dict[str, Any]], group: str = "") -> str | None:
+    """``group``: the cut's label; units are tested against the rest of the organization for
+    everyone only, so inside a cut the sentence names the highest burnout and claims no test."""
     if not attention:
         return None
+    if group:
+        names = [a["unit"].name for a in attention if a["burnout"]]
+        if not names:
+            return None
+        return f"Among {group}, the highest burnout is in {_join(names)}."
     clear = [a for a in attention if a["clear"]]
     if clear:
         parts = [f"{a['unit'].name} ({_join([w.lower() for w in a['worse']])})" for a in clear]
@@ -94,11 +101,19 @@ def attention_sentence(attention: list[dict[str, Any]]) -> str | None:
     )
 
 
-def drivers_sentence(drivers: list[dict[str, Any]]) -> str | None:
+def drivers_sentence(drivers: list[dict[str, Any]], borrowed_from: str = "") -> str | None:
+    """``borrowed_from``: whose analysis the importance comes from when the group is too
+    small for its own (e.g. "everyone in Site A")."""
     if not drivers:
         return None
     share = sum(float(d["share"]) for d in drivers)
     names = [d["label"] for d in drivers]
+    if borrowed_from:
+        return (
+            f"This group has no driver analysis of its own; among {borrowed_from}, "
+            f"the strongest drivers of burnout are {_join(names)} "
+            f"({100 * share:.0f}% of the explained variance together)."
+        )
     return (
         f"The strongest drivers of burnout here are {_join(names)} "
         f"({100 * share:.0f}% of the explained variance together)."
@@ -130,19 +145,32 @@ def plans_sentence(plans: dict[str, Any] | None) -> str | None:
     return f"{opened}; {done} {'are' if done != 1 else 'is'} done."
 
 
+def _borrowed(summary: dict[str, Any]) -> str:
+    found = summary.get("drivers_all") or {}
+    if found.get("importance_from", "own") == "own":
+        return ""
+    return str(found.get("importance_label", ""))
+
+
 def summary_sentences(summary: dict[str, Any], plans: dict[str, Any] | None) -> list[str]:
     """The summary paragraph of the overview page and the board report, one sentence each."""
     if summary["state"] != "published":
         return []
-    first = f"{summary['n']:,} people in {summary['scope'].label} answered {summary['wave'].name}"
+    scope = summary["scope"]
+    first = f"{summary['n']:,} people in {scope.label} answered {summary['wave'].name}"
+    if scope.group:
+        first = (
+            f"This report covers {scope.group_label} in {scope.label} only: {summary['n']:,} "
+            f"of them answered {summary['wave'].name}"
+        )
     if summary["previous"] is not None and any(r["change"] for r in summary["rows"]):
         first += f"; changes are since {summary['previous'].name}"
     out = [first + "."]
     out += [headline_sentence(r) for r in summary["rows"]]
     for extra in (
         national_sentence(summary["rows"]),
-        attention_sentence(summary["attention"]),
-        drivers_sentence(summary["drivers"]),
+        attention_sentence(summary["attention"], scope.group_label if scope.group else ""),
+        drivers_sentence(summary["drivers"], _borrowed(summary)),
         cost_sentence(summary["cost"]),
         plans_sentence(plans),
     ):

@@ -3,7 +3,8 @@
 Steps: open the sealed responses (one query), release the unit tree through the privacy
 gate (one request: every measure and the comments), mask names, e-mail addresses and phone
 numbers in the released comments, label the released comments with themes and sentiment
-(:mod:`.comment_themes`), mark significant units (BH), run the key-driver analyses, and replace
+(:mod:`.comment_themes`), mark significant units (BH), run the key-driver analyses (units and
+the published groups in them), and replace
 the wave's cached rows in one transaction.
 """
 
@@ -29,7 +30,8 @@ from clinwell.web.results.services.significance import Q_LEVEL, mark_cells
 from clinwell.web.surveys.models import Response, Wave
 from clinwell.web.surveys.services.waves import wave_exclusions
 
-CACHE_VERSION = "results-7"  # 4: scales; 5: themes; 6: one-way first; 7: rare values merged
+CACHE_VERSION = "results-8"  # 4: scales; 5: themes; 6: one-way first; 7: rare values merged;
+# 8: driver analyses of groups
 
 
 def fingerprint(wave: Wave) -> str:
@@ -97,7 +99,8 @@ def compute_wave(wave: Wave) -> WaveResult:
     mask_comments(everyone, organization_names(wave))
     comment_themes = label_cells(everyone)
     tests = mark_cells(everyone, heatmap_measures(measures), Q_LEVEL)
-    attach_drivers(everyone, data, _descendants(units), measures)
+    depths = {pk: len(paths[pk].split("/")) for pk in units}
+    attach_drivers(cells, data, _descendants(units), measures, policy.min_n_scores, depths)
     stamp = fingerprint(wave)
     with transaction.atomic():
         PublishedCell.objects.filter(wave=wave).delete()

@@ -57,24 +57,41 @@ def _summary(m: MeasureInfo, points: list[dict[str, Any]]) -> str:
     )
 
 
+def _own(cell: PublishedCell | None) -> dict[str, Any] | None:
+    """The cell's own analysis, if it is published and has one."""
+    if cell is None or cell.suppressed or not cell.drivers or "drivers" not in cell.drivers:
+        return None
+    found: dict[str, Any] = cell.drivers
+    return found
+
+
 def drivers_data(
     membership: Membership, wave: Wave, scope: Scope, physicians_only: bool = False
 ) -> dict[str, Any]:
-    """The scope's driver analysis with importance next to performance; a published unit
-    without its own analysis gets the organization's importance with its own scores.
-    ``physicians_only``: the group shown is physicians only (national figures apply)."""
+    """The scope's driver analysis with importance next to performance.
+
+    The scope's own analysis (a unit's, or inside a cut the group's own) when it has one;
+    otherwise a published unit or group too small for its own analysis gets the importance
+    of the nearest analysis of everyone — its unit's (for a group), else the organization's —
+    with its own released scores (``importance_from``: ``own``, ``unit`` or
+    ``organization``). ``physicians_only``: the group shown is physicians only (national
+    figures apply); a cut of exactly physicians is one.
+    """
+    physicians_only = physicians_only or scope.is_physicians
     res = results_for(wave)
-    # The driver analysis needs the responses of a whole unit; inside a cut the page says so
-    # and shows the unit's analysis of everyone.
-    cell = res.cell(scope.unit_id)
+    cell = res.cell(scope.unit_id, scope.group)
     analysis = None if cell is None or cell.suppressed else cell.drivers
     own_reason = None
-    if cell is not None and not cell.suppressed and scope.unit_id is not None:
-        org = res.cell(None)
-        own = bool(analysis and "drivers" in analysis)
-        if not own and org is not None and org.drivers and "drivers" in org.drivers:
-            own_reason = (analysis or {}).get("unavailable", "")
-            analysis = org.drivers
+    importance_from = "own"
+    narrower = scope.unit_id is not None or bool(scope.group)
+    if cell is not None and not cell.suppressed and narrower and _own(cell) is None:
+        own_reason = (analysis or {}).get("unavailable", "")
+        unit = _own(res.cell(scope.unit_id)) if scope.group else None
+        org = _own(res.cell(None))
+        if unit is not None and scope.unit_id is not None:
+            analysis, importance_from = unit, "unit"
+        elif org is not None:
+            analysis, importance_from = org, "organization"
     drivers = []
     if analysis and "drivers" in analysis:
         for d in analysis["drivers"]:
@@ -100,11 +117,11 @@ def drivers_data(
                     ),
                 }
             )
-    # Units (within the member's view) with their own analysis, for navigation.
+    # Units (within the member's view) with their own analysis of the group, for navigation.
     analysed = (
         PublishedCell.objects.filter(
             wave=wave,
-            group="",
+            group=scope.group,
             unit__in=visible_units(membership),
             suppressed=False,
             drivers__has_key="drivers",
@@ -119,7 +136,7 @@ def drivers_data(
             res,
             cell,
             drivers,
-            relative=scope.unit_id is not None,
+            relative=scope.unit_id is not None or bool(scope.group),
             physicians_only=physicians_only,
         )
         if quadrant["quadrant"]:
@@ -128,8 +145,15 @@ def drivers_data(
                 d["q"] = by_column.get(d["column"])
     return {
         **quadrant,
-        "importance_from": "organization" if own_reason is not None else "own",
+        "importance_from": importance_from,
+        "importance_label": {
+            "own": scope.group_label or scope.label,
+            "unit": f"everyone in {scope.label}",
+            "organization": f"everyone in {membership.organization.name}",
+        }[importance_from],
+        "group_label": (f"{scope.group_label} in {scope.label}" if scope.group else scope.label),
         "own_reason": own_reason,
+        "capped": bool(cell is not None and cell.drivers and cell.drivers.get("capped")),
         "cell": cell,
         "analysis": analysis,
         "drivers": drivers,
