@@ -126,3 +126,20 @@ def test_an_attribute_with_too_many_values_is_refused() -> None:
             role=Dimension("role", ["md"] * 20),
             attributes=(Dimension("age", values),),
         )
+
+
+def test_rare_values_shown_above_do_not_hide_a_unit_below() -> None:
+    """The organization shows "non-binary" and "not stated" (five each); each unit holds
+    only three of each. A unit's woman/man cells are still published: a leak that told its
+    non-binary from its not-stated members would have to break the same pairs in the other
+    unit too (both show neither value), and the attacker finds nothing."""
+    rows: list[Row] = []
+    for unit, rare in (("U0", 3), ("U1", 3)):
+        for gender, count in (("w", 20), ("m", 20), ("x", rare), ("n", rare)):
+            rows += [{"unit": unit, "role": "md", "gender": gender, "tenure": "new"}] * count
+    table = _release(rows, [1.0] * len(rows), 5, 0)
+    published = _published(table)
+    shown = {(c["unit"], c["gender"]) for c in published if c["role"] == "*"}
+    assert {("*", "x"), ("*", "n"), ("U0", "w"), ("U0", "m"), ("U1", "w"), ("U1", "m")} <= shown
+    assert ("U0", "x") not in shown  # three of them: withheld with "not stated"
+    assert attack(rows, published, {"unit"}, 5) == []

@@ -8,7 +8,6 @@ suppressed group can be recovered by adding and subtracting published cells.
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -64,6 +63,7 @@ def _read(path: Path) -> pd.DataFrame:
 
 def _measure(path: Path, frame: pd.DataFrame, column: str) -> Measure:
     import numpy as np
+    import pandas as pd
 
     from clinwell.privacy import Measure
 
@@ -72,19 +72,18 @@ def _measure(path: Path, frame: pd.DataFrame, column: str) -> Measure:
     if present and all(v in _TRUE | _FALSE for v in present):
         values = [np.nan if v == "" else (1.0 if v.lower() in _TRUE else 0.0) for v in raw]
         return Measure.proportion(column, values)
-    numbers = np.full(len(raw), np.nan)
-    for row, text in enumerate(raw):
-        if text == "":
-            continue
-        try:
-            numbers[row] = float(text)
-        except ValueError:
-            raise TabulateError(
-                f"{path}, row {row + 2}, column {column!r}: {text!r} is neither a number "
-                "nor true/false"
-            ) from None
-        if not np.isfinite(numbers[row]):
-            raise TabulateError(f"{path}, row {row + 2}, column {column!r}: {text!r} is not finite")
+    text = pd.Series(raw, dtype=object)
+    blank = (text == "").to_numpy()
+    numbers = pd.to_numeric(text.where(~blank, None), errors="coerce").to_numpy(dtype=float)
+    bad = np.flatnonzero(~blank & ~np.isfinite(numbers))
+    if bad.size:
+        row = int(bad[0])
+        reason = (
+            "is not finite"
+            if raw[row].lower().lstrip("+-") in {"inf", "infinity", "nan"}
+            else ("is neither a number nor true/false")
+        )
+        raise TabulateError(f"{path}, row {row + 2}, column {column!r}: {raw[row]!r} {reason}")
     return Measure.mean(column, numbers)
 
 
@@ -168,7 +167,12 @@ def tabulate(
         err.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
         raise typer.Exit(1) from None
     if output_format is OutputFormat.json:
-        sys.stdout.write(json.dumps(table.records(), indent=2, allow_nan=False) + "\n")
+        import orjson  # a large table's JSON in a tenth of json's time
+
+        # NaN never reaches a record: estimates are None where undefined
+        sys.stdout.flush()
+        sys.stdout.buffer.write(orjson.dumps(table.records(), option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.flush()
     else:
         writer = SafeWriter(sys.stdout, lineterminator="\n")
         writer.writerow(table.csv_header())

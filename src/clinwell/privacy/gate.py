@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from clinwell.privacy.lattice import Lattice, build_lattice
 from clinwell.privacy.policy import DisclosurePolicy, RequestError
@@ -139,18 +140,25 @@ def _answered(measure: Measure) -> npt.NDArray[np.bool_]:
     return np.asarray(~np.isnan(measure.numbers))
 
 
-def _numeric(
-    lattice: Lattice, measure: Measure, published: npt.NDArray[np.bool_], confidence: float
+def cell_estimates(
+    atom_of_response: npt.NDArray[np.int64],
+    member: sp.csr_matrix,
+    measure: Measure,
+    published: npt.NDArray[np.bool_],
+    confidence: float,
 ) -> list[ReleasedEstimate | None]:
+    """One measure's estimate in every cell (rows of ``member``, a cells × atoms 0/1 matrix),
+    ``None`` where not ``published``: the mean (a proportion for 0/1 measures) with its Wilson
+    or t interval, from each cell's answered count n, Σ(x − c) and Σ(x − c)² with c the
+    measure's overall mean (shifted sums keep the variance exact to rounding)."""
     values = measure.numbers
     ok = ~np.isnan(values)
     shift = float(values[ok].mean()) if ok.any() else 0.0
     if measure.kind is MeasureKind.PROPORTION:
         shift = 0.0
     centred = np.where(ok, values - shift, 0.0)
-    atoms = lattice.atom_of_response
-    size = lattice.atom_sizes.size
-    member = lattice.membership
+    atoms = atom_of_response
+    size = member.shape[1]
     n = np.asarray(member @ np.bincount(atoms, weights=ok, minlength=size))
     s1 = np.asarray(member @ np.bincount(atoms, weights=centred, minlength=size))
     s2 = np.asarray(member @ np.bincount(atoms, weights=centred * centred, minlength=size))
@@ -164,7 +172,7 @@ def _numeric(
         mean = mean + shift
         lower, upper = t_bounds(mean, sd, n, confidence)
     out: list[ReleasedEstimate | None] = []
-    for c in range(lattice.n_cells):
+    for c in range(member.shape[0]):
         if not published[c]:
             out.append(None)
             continue
@@ -243,7 +251,13 @@ def release(
         if measure.kind is MeasureKind.COMMENTS:
             texts[measure.name] = _comments(lattice, measure, published)
         else:
-            numeric[measure.name] = _numeric(lattice, measure, published, request.confidence)
+            numeric[measure.name] = cell_estimates(
+                lattice.atom_of_response,
+                lattice.membership,
+                measure,
+                published,
+                request.confidence,
+            )
     total = np.asarray(lattice.membership @ lattice.atom_sizes.astype(np.float64))
     cells = []
     for c in range(lattice.n_cells):

@@ -1,5 +1,5 @@
 """Results by group: the unit tree × role through the exact gate, respondent attributes by
-a witness rule that keeps the joint release as safe, in linear time.
+a witness rule that keeps the joint release as safe, in about linear time.
 
 Guarantee (docs/privacy.md, "Results by group"): the same as :func:`clinwell.privacy.release`
 for the whole joint release — no linear combination of published cells (unit totals, unit ×
@@ -8,51 +8,63 @@ role cells, unit × attribute cells, role × attribute cells) isolates a group o
 
 How. The unit tree and its role breakdowns (table *T*) go through the exact gate. Attribute
 cells (gender, tenure band, ...) are then added by a rule proved to keep the joint span free
-of leaks whenever *T*'s is:
+of leaks whenever *T*'s is. Each attribute is decided on its own; an attribute cell at a unit
+(one-way) or at a unit and role (two-way) may show only some of its values — the others'
+cells are withheld together (their sum is derivable, so it must hold 0 or at least k).
 
 Let a *group* be one (unit, role) pair of a response (the response's own unit, the finest
-node of *T*). For a published attribute cell structure, every vector of the joint span is
-``x = L + H`` with ``L`` in *T*'s span (a function of the group) and ``H`` a sum, over the
-attribute cells on a group's unit path, of a function of that group's attribute values.
-Groups with the same published attribute cells on their path (the same *key*) share the
-same ``H``. Suppose ``x`` is a leak: 0/1 with total at most ``k − 1``. Then at most ``k − 1``
-groups hold a member with ``x = 1`` (*dirty* groups); on every other group ``x`` is 0 on all
-its members, so ``H`` takes one value on all the attribute combinations present in it. If a
-clean group holds two members with the same values of every other attribute but different
-values ``v``, ``v'`` of attribute ``b`` (a *witness* of ``v``–``v'``), then ``h_b(v) = h_b(v')``
-for its key. The rule publishes an attribute's cells only where, in every key region, each
-way of splitting the values present into two sides is crossed by witnesses in at least ``k``
-groups: whatever ``k − 1`` groups are dirty, a clean witness remains across every split, so
-``H`` is constant on each key region. Each key region is, by construction, a signed sum of
-published *T* cells (the unit totals of one-way anchors, the unit × role cells of two-way
-anchors and of the one-way anchors below them), so ``x`` lies in *T*'s span — where the exact
-gate guarantees no leak. Contradiction: no leak exists. A published attribute cell of
-``0 < n < k`` members cannot pass the rule (at most ``n`` groups hold its value), so primary
-suppression is implied.
+node of *T*). Every vector of the joint span is ``x = L + Σ_b H_b`` with ``L`` in *T*'s span
+(a function of the group) and ``H_b(g, v)`` the sum, over the published cells of attribute
+``b`` on group ``g``'s path, of a coefficient of the value ``v`` (0 for a value the cell does
+not show). Groups with the same lowest one-way and two-way anchors (the same *key*) share
+``H_b``. A *witness pair* is two members of one group with the same values of every other
+attribute and different values ``v``, ``w`` of ``b``: where ``x`` is equal on both,
+``H_b(g, v) = H_b(g, w)``. Suppose ``x`` is a leak: 0/1 with at most ``k − 1`` ones.
 
-Everything here is counting: groups × bit masks of values × the splits of at most a dozen
-values.
+* Within a key region, if ``H_b`` is not constant on the values present, take the split of
+  the region's value classes by the level sets of ``H_b`` (a class: a value some cell on the
+  path shows, or all the values no cell shows, which ``H_b`` cannot tell apart). Every
+  witness pair across the split must have ``x`` unequal, and breaking all of them in one
+  *bucket* (members of a group with the same other values) takes ``min(members on one side,
+  members on the other)`` ones of ``x``. Groups with the same *pair signature* for values
+  ``v``, ``w`` (the cells on their path that show ``v`` or ``w``) share ``H_b(v) − H_b(w)``,
+  so every ``(v, w)`` witness pair in all of them must be broken too.
+* The rule publishes a cell only if, in every key region and for every split, the region's
+  own buckets plus the pooled ``(v, w)`` buckets of the best pair across the split cost at
+  least ``k`` ones. So ``H_b`` is constant on every key region.
+* Each key region is, by construction, a signed sum of published *T* cells (a one-way anchor
+  shows its unit total, a two-way anchor its unit × role cell, and a one-way anchor below a
+  two-way anchor the unit × role cell of that role), so ``x`` lies in *T*'s span — where
+  the exact gate guarantees no leak. Contradiction: no leak exists. A published cell of
+  ``0 < n < k`` members would itself be a leak, so primary suppression is implied.
+
+The cells are chosen greedily, largest units first, each showing as many values as pass
+(:class:`_Rule`); a final check of every region against the final pools (:func:`_failing`)
+withdraws any cell a later one undermined. A measure starts from the respondents' cells and
+keeps those that pass on its own answered counts (:func:`_verified`). Everything here is
+counting: groups × buckets × the splits of at most a dozen values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from clinwell.privacy.gate import (
     ReleasedCell,
-    ReleasedEstimate,
     ReleasedTable,
+    cell_estimates,
     release,
 )
 from clinwell.privacy.policy import DisclosurePolicy, RequestError
 from clinwell.privacy.request import ALL, Dimension, Measure, MeasureKind, TableRequest
-from clinwell.stats.means import t_bounds
-from clinwell.stats.proportions import wilson_bounds
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -140,15 +152,7 @@ def _units(values: Sequence[str]) -> _Units:
     )
 
 
-@dataclass
-class _Groups:
-    """(leaf unit, role) groups, and for each attribute the witness masks of each group."""
-
-    leaf: IntArray  # group -> leaf node
-    role: IntArray  # group -> role code
-    of_response: IntArray
-
-
+@cache
 def _splits(mask: int) -> list[int]:
     """Every way to split the set bits of ``mask`` in two (each split once, by one side)."""
     bits = [b for b in range(mask.bit_length()) if mask >> b & 1]
@@ -167,59 +171,567 @@ def _splits(mask: int) -> list[int]:
 
 @dataclass(frozen=True)
 class _Witnesses:
-    """Witness masks as flat arrays: ``group[i]`` holds a witness with value mask ``mask[i]``."""
+    """What breaking witness pairs costs an attacker, per group (its *buckets* are its
+    members with the same values of every other attribute).
 
-    group: IntArray
-    mask: IntArray
+    ``cost[g, column[side]]``: the sum over the buckets of group ``g`` of min(members with a
+    value in ``side``, members with a value outside it) — breaking every witness pair of a
+    bucket across that split needs that many members in the leak. ``side`` is a set of value
+    bits holding value 0, so that a split and its mirror image share a column.
+    ``pair_cost[g, pair[(v, w)]]``: the same for the pairs of values ``v`` and ``w`` alone.
+    """
+
+    cost: npt.NDArray[np.int32]
+    column: dict[int, int]
+    full: int
+    pair_cost: npt.NDArray[np.int32]
+    pair: dict[tuple[int, int], int]
+
+    def side_column(self, side: int) -> int:
+        """The column of the split with ``side`` on one side."""
+        return self.column[side if side & 1 else self.full ^ side]
 
 
-def _witness_masks(
-    groups: IntArray, codes: IntArray, others: IntArray, members: BoolArray
+def _witness_costs(
+    groups: IntArray,
+    codes: IntArray,
+    n_values: int,
+    others: IntArray,
+    members: BoolArray,
+    n_groups: int,
 ) -> _Witnesses:
-    """Per group, the value masks (two or more values) of members with the same values of
-    the other attributes: the witnesses that group holds for this attribute."""
+    """The cost tables of :class:`_Witnesses` for one attribute and one count."""
+    full = (1 << n_values) - 1
+    sides = list(range(1, full, 2))  # value 0 on the side, not every value
+    column = {side: i for i, side in enumerate(sides)}
+    pairs = list(combinations(range(n_values), 2))
+    cost = np.zeros((n_groups, len(sides)), dtype=np.int32)
+    pair_cost = np.zeros((n_groups, len(pairs)), dtype=np.int32)
+    witnesses = _Witnesses(cost, column, full, pair_cost, {p: i for i, p in enumerate(pairs)})
     keep = np.flatnonzero(members)
-    if keep.size == 0:
-        return _Witnesses(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    key = np.stack([groups[keep], others[keep]], axis=1)
-    uniq, inverse = np.unique(key, axis=0, return_inverse=True)
-    masks = np.zeros(uniq.shape[0], dtype=np.int64)
-    np.bitwise_or.at(masks, inverse.ravel(), np.left_shift(1, codes[keep]).astype(np.int64))
-    several = (masks & (masks - 1)) != 0  # two or more values
-    pairs = np.unique(np.stack([uniq[several, 0], masks[several]], axis=1), axis=0)
-    return _Witnesses(pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64))
-
-
-def _region_passes(region: IntArray, witnesses: _Witnesses, present: IntArray, k: int) -> bool:
-    """Every split of the values present in ``region`` is crossed by witnesses of >= k groups."""
-    if region.size == 0:
-        return True
-    values = int(np.bitwise_or.reduce(present[region]))
-    splits = _splits(values)
-    if not splits:
-        return True
-    if region.size < k:
-        return False
-    inside = np.zeros(present.size, dtype=bool)
-    inside[region] = True
-    chosen = inside[witnesses.group]
-    groups, masks = witnesses.group[chosen], witnesses.mask[chosen]
-    if masks.size == 0:
-        return False
-    for side in splits:
-        other = values & ~side
-        crossing = groups[((masks & side) != 0) & ((masks & other) != 0)]
-        if np.unique(crossing).size < k:
-            return False
-    return True
+    if keep.size == 0 or not sides:
+        return witnesses
+    span = int(others.max()) + 1
+    bucket_key = groups[keep] * span + others[keep]
+    buckets, bucket_of = np.unique(bucket_key, return_inverse=True)
+    counts = np.bincount(
+        bucket_of.ravel() * n_values + codes[keep], minlength=buckets.size * n_values
+    ).reshape(buckets.size, n_values)
+    several = np.count_nonzero(counts, axis=1) >= 2  # only these hold witness pairs
+    counts, owner = counts[several].astype(np.int32), buckets[several] // span
+    if owner.size == 0:
+        return witnesses
+    in_side = np.array([[side >> v & 1 for side in sides] for v in range(n_values)], dtype=np.int32)
+    total = counts.sum(axis=1, dtype=np.int32)[:, None]
+    for start in range(0, owner.size, 4096):  # bounded memory with a dozen values
+        part = counts[start : start + 4096] @ in_side
+        np.add.at(
+            cost,
+            owner[start : start + 4096],
+            np.minimum(part, total[start : start + 4096] - part),
+        )
+    for i, (v, w) in enumerate(pairs):
+        np.add.at(pair_cost[:, i], owner, np.minimum(counts[:, v], counts[:, w]))
+    return witnesses
 
 
 @dataclass
 class _Decision:
-    """Where one attribute's cells are published, for one count (respondents or a measure)."""
+    """Where one attribute's cells are published, for one count (respondents or a measure):
+    per unit node (one-way) and per (unit node, role code) (two-way), the bit mask of the
+    values whose cells are shown; the other values' cells are withheld."""
 
-    one_way: set[int] = field(default_factory=set)  # unit nodes
-    two_way: set[tuple[int, int]] = field(default_factory=set)  # (unit node, role code)
+    one_way: dict[int, int] = field(default_factory=dict)
+    two_way: dict[tuple[int, int], int] = field(default_factory=dict)
+    # (unit node, role code or -1 for one-way) -> when the cell was published
+    order: dict[tuple[int, int], int] = field(default_factory=dict)
+
+
+def _candidates(counts: IntArray, k: int) -> list[int]:
+    """Value masks to try at one anchor, most shown first: every value with at least k
+    members, then without the smallest of them, and so on; a mask whose withheld rest holds
+    1 to k − 1 members is skipped (the rest would be derivable)."""
+    order = [int(v) for v in np.argsort(-counts, kind="stable") if counts[v] >= k]
+    total = int(counts.sum())
+    out = []
+    while order:
+        mask = sum(1 << v for v in order)
+        rest = total - sum(int(counts[v]) for v in order)
+        if not 0 < rest < k:
+            out.append(mask)
+        order.pop()
+    return out
+
+
+Key = tuple[int, int, int]
+"""A key region: (lowest one-way anchor, lowest two-way anchor, its role), -1 for none."""
+
+
+class _Rule:
+    """The witness rule's state for one attribute and one count: the published cells, each
+    group's lowest anchors and key region, and for every pair of values each group's *pair
+    signature* (the cells on its path that show either value) with the witness costs pooled
+    per signature.
+
+    Groups with the same pair signature have the same difference H(v) − H(w) whatever the
+    coefficients (a cell showing neither value adds 0 to both), so a leak that makes a key
+    region's H differ between v and w must break every (v, w) witness pair in all of them.
+    A signature is encoded exactly by the deepest one-way cell and the deepest two-way cell
+    showing either value (the cells above them on a path are the same for every group that
+    shares them): ``(one-way node + 1) · M + (two-way node + 1) · roles + its role``.
+    """
+
+    def __init__(
+        self,
+        units: _Units,
+        group_leaf: IntArray,
+        group_role: IntArray,
+        witnesses: _Witnesses,
+        group_counts: IntArray,
+        k: int,
+    ) -> None:
+        self.units, self.leaf, self.role, self.witnesses, self.k = (
+            units,
+            group_leaf,
+            group_role,
+            witnesses,
+            k,
+        )
+        n_values = group_counts.shape[1]
+        self.n_roles = int(group_role.max()) + 1 if group_role.size else 1
+        self.span = (len(units.labels) + 1) * self.n_roles  # M above
+        self.present = (group_counts > 0).astype(np.int64) @ (np.int64(1) << np.arange(n_values))
+        self.live = np.flatnonzero(self.present != 0)
+        self.pairs = sorted(witnesses.pair, key=witnesses.pair.__getitem__)
+        self.decision = _Decision()
+        n_groups = group_leaf.size
+        self.anchor1 = np.full(n_groups, -1, dtype=np.int64)
+        self.anchor2 = np.full(n_groups, -1, dtype=np.int64)
+        self.regions: dict[Key, set[int]] = {(-1, -1, -1): set(self.live.tolist())}
+        self.signature = np.zeros((len(self.pairs), n_groups), dtype=np.int64)
+        self.pool: dict[tuple[int, int], int] = {
+            (p, 0): int(witnesses.pair_cost[self.live, p].sum()) for p in range(len(self.pairs))
+        }
+        # pools a passing key region counted on, with the size it needs (and the reverse)
+        self.counted_on: dict[tuple[int, int], dict[Key, int]] = {}
+        self.counted_by: dict[Key, list[tuple[int, int]]] = {}
+
+    def cell_id(self, node: int, role: int = -1) -> int:
+        """One integer per cell: the unit node (one-way), or past them (two-way)."""
+        return node if role < 0 else len(self.units.labels) + node * self.n_roles + role
+
+    def key_of(self, g: int) -> Key:
+        a2 = int(self.anchor2[g])
+        return int(self.anchor1[g]), a2, int(self.role[g]) if a2 >= 0 else -1
+
+    def shown_on_path(self, key: Key) -> int:
+        """The values some published cell on the key's path shows on its own."""
+        a1, a2, role = key
+        mask, node = 0, a1
+        while node >= 0:
+            mask |= self.decision.one_way.get(node, 0)
+            node = int(self.units.parent[node])
+        node = a2
+        while node >= 0:
+            mask |= self.decision.two_way.get((node, role), 0)
+            node = int(self.units.parent[node])
+        return mask
+
+    def needs(self, key: Key) -> list[tuple[tuple[int, int], int]] | None:
+        """Whether every split of the region's value classes costs a leak at least k members:
+        its own buckets across the split, plus, for the best pair of values across it, the
+        buckets of every other group with the same pair signature.
+
+        The classes: each value present that a cell on the region's path shows on its own,
+        and the rest of the values present together (no published cell tells them apart).
+        None if it fails; else the pools it counted on, each with the size it needs."""
+        members = self.regions.get(key)
+        if not members:
+            return []
+        region = np.fromiter(members, dtype=np.int64, count=len(members))
+        first = int(region[0])
+
+        def pool_of(p: int) -> tuple[tuple[int, int], int]:
+            pool = (p, int(self.signature[p, first]))
+            return pool, self.pool.get(pool, 0)
+
+        return self._test(region, self.shown_on_path(key), pool_of)
+
+    def _test(
+        self, region: IntArray, shown: int, pool_of: Callable[[int], tuple[tuple[int, int], int]]
+    ) -> list[tuple[tuple[int, int], int]] | None:
+        """:meth:`needs` for the groups ``region``, the values ``shown`` on their path and
+        ``pool_of(pair)``: the pool of their pair signature and its size."""
+        needed: list[tuple[tuple[int, int], int]] = []
+        values = int(np.bitwise_or.reduce(self.present[region]))
+        singles = values & shown
+        classes = [1 << v for v in range(singles.bit_length()) if singles >> v & 1]
+        if values & ~shown:
+            classes.append(values & ~shown)
+        if len(classes) < 2:
+            return needed
+        w = self.witnesses
+        sides = [
+            sum(classes[c] for c in range(len(classes)) if chosen >> c & 1)
+            for chosen in _splits((1 << len(classes)) - 1)
+        ]
+        own = w.cost[region][:, [w.side_column(side) for side in sides]].sum(axis=0).tolist()
+        inside: list[int] | None = None
+        for side, spent in zip(sides, own, strict=True):
+            if spent >= self.k:
+                continue
+            if inside is None:
+                inside = w.pair_cost[region].sum(axis=0).tolist()
+            bonus = 0
+            best = (-1, 0)
+            for p, (v, x) in enumerate(self.pairs):
+                if not (values >> v & 1 and values >> x & 1):
+                    continue
+                if (side >> v & 1) == (side >> x & 1):
+                    continue  # not across the split
+                pool, size = pool_of(p)
+                if size - inside[p] > bonus:
+                    bonus, best = size - inside[p], pool
+            if spent + bonus < self.k:
+                return None
+            needed.append((best, self.k - spent + inside[best[0]]))
+        return needed
+
+    def _new_code(self, old: IntArray, node: int, role: int) -> IntArray:
+        """Pair signature codes once a cell at ``node`` (two-way for ``role`` >= 0) shows
+        either value of the pair."""
+        if role < 0:
+            out: IntArray = (node + 1) * self.span + old % self.span
+            return out
+        out = old // self.span * self.span + (node + 1) * self.n_roles + role
+        return out
+
+    def _new_regions_pass(
+        self, moved: IntArray, covered: IntArray, node: int, role: int, mask: int
+    ) -> bool:
+        """The key regions the cell would create pass, computed without publishing it (most
+        candidates fail here, and publishing moves every covered group's signatures)."""
+        if role < 0:
+            other = self.anchor2[moved]
+            group_keys = other * (self.n_roles + 1) + np.where(other >= 0, self.role[moved] + 1, 0)
+        else:
+            group_keys = self.anchor1[moved]
+        by_key: dict[int, list[int]] = {}
+        for g, group_key in zip(moved.tolist(), group_keys.tolist(), strict=True):
+            by_key.setdefault(group_key, []).append(g)
+        shows = {p for p, (v, w) in enumerate(self.pairs) if (mask >> v | mask >> w) & 1}
+        new_codes: dict[int, IntArray] = {}
+        published: dict[Any, int] = self.decision.one_way if role < 0 else self.decision.two_way
+        cell: Any = node if role < 0 else (node, role)
+        published[cell] = mask
+        try:
+            for groups in by_key.values():
+                region = np.array(groups, dtype=np.int64)
+                first = groups[0]
+                if role < 0:
+                    a2 = int(self.anchor2[first])
+                    key = (node, a2, int(self.role[first]) if a2 >= 0 else -1)
+                else:
+                    key = (int(self.anchor1[first]), node, role)
+
+                def pool_of(p: int, first: int = first) -> tuple[tuple[int, int], int]:
+                    if p not in shows:
+                        pool = (p, int(self.signature[p, first]))
+                        return pool, self.pool.get(pool, 0)
+                    if p not in new_codes:
+                        new_codes[p] = self._new_code(self.signature[p, covered], node, role)
+                    code = int(self._new_code(self.signature[p, [first]], node, role)[0])
+                    size = int(self.witnesses.pair_cost[covered[new_codes[p] == code], p].sum())
+                    return (p, code), size
+
+                if self._test(region, self.shown_on_path(key), pool_of) is None:
+                    return False
+            return True
+        finally:
+            del published[cell]
+
+    def publish(self, node: int, role: int, covered: IntArray, mask: int) -> list[Any]:
+        """Show ``mask`` at the cell and move the covered groups' signatures; the undo log."""
+        undo: list[Any] = []
+        for p, (v, w) in enumerate(self.pairs):
+            if not (mask >> v | mask >> w) & 1:
+                continue
+            old = self.signature[p, covered]
+            if role < 0:
+                new = (node + 1) * self.span + old % self.span
+            else:
+                new = old // self.span * self.span + (node + 1) * self.n_roles + role
+            cost = self.witnesses.pair_cost[covered, p]
+            self._move(p, old, new, cost)
+            self.signature[p, covered] = new
+            undo.append((p, covered, old, new, cost))
+        return undo
+
+    def _move(self, p: int, old: IntArray, new: IntArray, cost: npt.NDArray[np.int32]) -> None:
+        pool = self.pool
+        if old.size < 256:  # a clinic's groups: a plain loop beats numpy's overhead
+            for a, b, c in zip(old.tolist(), new.tolist(), cost.tolist(), strict=True):
+                pool[(p, a)] -= c
+                pool[(p, b)] = pool.get((p, b), 0) + c
+            return
+        for codes, sign in ((old, -1), (new, 1)):
+            ids, inverse = np.unique(codes, return_inverse=True)
+            sums = np.bincount(inverse.ravel(), weights=cost, minlength=ids.size)
+            for code, amount in zip(ids.tolist(), sums.tolist(), strict=True):
+                pool[(p, code)] = pool.get((p, code), 0) + sign * round(amount)
+
+    def unpublish(self, undo: list[Any]) -> None:
+        for p, covered, old, new, cost in reversed(undo):
+            self._move(p, new, old, cost)
+            self.signature[p, covered] = old
+
+    def _rekey(self, moved: IntArray, anchors: IntArray, values: IntArray) -> None:
+        """Set ``anchors[moved] = values`` and move the groups between key regions."""
+        for g in moved.tolist():
+            self.regions[self.key_of(g)].discard(g)
+        anchors[moved] = values
+        for g in moved.tolist():
+            self.regions.setdefault(self.key_of(g), set()).add(g)
+
+    def attempt(self, moved: IntArray, covered: IntArray, node: int, role: int, mask: int) -> bool:
+        """Publish the cell (one-way if ``role`` < 0) if every key region it changes passes
+        and no pool another region counted on shrinks below its need; else undo it."""
+        if not self._new_regions_pass(moved, covered, node, role, mask):
+            return False
+        anchors = self.anchor1 if role < 0 else self.anchor2
+        published: dict[Any, int] = self.decision.one_way if role < 0 else self.decision.two_way
+        cell: Any = node if role < 0 else (node, role)
+        before_keys = {self.key_of(int(g)) for g in moved.tolist()}
+        before = anchors[moved].copy()
+        self._rekey(moved, anchors, np.full(moved.size, node, dtype=np.int64))
+        published[cell] = mask
+        undo = self.publish(node, role, covered, mask)
+        after_keys = {self.key_of(int(g)) for g in moved.tolist()}
+        touched = {key for key in before_keys | after_keys if not (key[0] < 0 and key[1] < 0)}
+        found: dict[Key, list[tuple[tuple[int, int], int]]] = {}
+        # the new regions first: they are the likeliest to fail
+        for key in sorted(touched, key=lambda key: key not in after_keys):
+            needed = self.needs(key)
+            if needed is None:
+                break
+            found[key] = needed
+        else:
+            if self._pools_hold(undo, touched):
+                self.decision.order[(node, role)] = len(self.decision.order)
+                for key, needed in found.items():
+                    self._record(key, needed)
+                return True
+        self._rekey(moved, anchors, before)
+        del published[cell]
+        self.unpublish(undo)
+        return False
+
+    def _pools_hold(self, undo: list[Any], touched: set[Key]) -> bool:
+        """No pool that shrank is now smaller than another key region counted on."""
+        for p, _, old, _, _ in undo:
+            for code in set(old.tolist()):
+                for key, amount in self.counted_on.get((p, code), {}).items():
+                    if key not in touched and self.pool[(p, code)] < amount:
+                        return False
+        return True
+
+    def _record(self, key: Key, needed: list[tuple[tuple[int, int], int]]) -> None:
+        for pool in self.counted_by.pop(key, []):
+            self.counted_on.get(pool, {}).pop(key, None)
+        for pool, amount in needed:
+            by_key = self.counted_on.setdefault(pool, {})
+            by_key[key] = max(by_key.get(key, 0), amount)
+        self.counted_by[key] = [pool for pool, _ in needed]
+
+    def settle(self) -> None:
+        """:func:`_settle` on the cells published so far."""
+        _settle(
+            self.units, self.leaf, self.role, self.present, self.witnesses, self.decision, self.k
+        )
+
+
+def _settle(
+    units: _Units,
+    group_leaf: IntArray,
+    group_role: IntArray,
+    present: IntArray,
+    witnesses: _Witnesses,
+    decision: _Decision,
+    k: int,
+) -> None:
+    """Check every key region with :func:`_failing` (a later cell can take groups out of a
+    pool an earlier region counted on); withdraw the latest cell on the path of each region
+    that fails, and check again until none does."""
+    while failing := _failing(units, group_leaf, group_role, present, witnesses, decision, k):
+        for a1, a2, role in failing:
+            cells = [(a1, -1)] if a1 >= 0 else []
+            if a2 >= 0:
+                cells.append((a2, role))
+            node, r = max(cells, key=lambda cell: decision.order.get(cell, -1))
+            if r < 0:
+                decision.one_way.pop(node, None)
+            else:
+                decision.two_way.pop((node, r), None)
+
+
+def _verified(
+    units: _Units,
+    group_leaf: IntArray,
+    group_role: IntArray,
+    witnesses: _Witnesses,
+    group_counts: IntArray,
+    t_total: BoolArray,
+    t_role: dict[tuple[int, int], bool],
+    k: int,
+    start: _Decision,
+    groups_under: Mapping[int, IntArray],
+) -> _Decision:
+    """Another count's cells (a measure's answered counts), from the respondents' cells: each
+    kept where its T cell is published for this count, showing the values with at least k
+    members here, then :func:`_settle`. Far cheaper than a greedy run per measure, and as
+    safe: the final check is the same."""
+    decision = _Decision(order=dict(start.order))
+    answered = group_counts.sum(axis=1) > 0
+
+    def shown(mask: int, counts: IntArray) -> int:
+        kept = [v for v in range(counts.size) if counts[v] >= k and mask >> v & 1]
+        rest = int(counts.sum()) - sum(int(counts[v]) for v in kept)
+        return 0 if 0 < rest < k else sum(1 << v for v in kept)
+
+    for (node, r), mask in start.two_way.items():
+        if not t_role.get((node, r), False) or node not in groups_under:
+            continue
+        in_role = groups_under[node][group_role[groups_under[node]] == r]
+        if (kept := shown(mask, group_counts[in_role].sum(axis=0))) != 0:
+            decision.two_way[(node, r)] = kept
+    for node, mask in start.one_way.items():
+        if not t_total[node] or node not in groups_under:
+            continue
+        # a one-way anchor below a two-way anchor shows the unit × role cell of that role
+        above = set()
+        ancestor = int(units.parent[node])
+        while ancestor >= 0:
+            above |= {r for (a, r) in decision.two_way if a == ancestor}
+            ancestor = int(units.parent[ancestor])
+        below = groups_under[node]
+        roles_here = {int(r) for r in group_role[below[answered[below]]].tolist()}
+        if any(not t_role.get((node, r), False) for r in above & roles_here):
+            continue
+        if (kept := shown(mask, group_counts[groups_under[node]].sum(axis=0))) != 0:
+            decision.one_way[node] = kept
+    present = (group_counts > 0).astype(np.int64) @ (
+        np.int64(1) << np.arange(group_counts.shape[1])
+    )
+    _settle(units, group_leaf, group_role, present, witnesses, decision, k)
+    return decision
+
+
+def _failing(
+    units: _Units,
+    group_leaf: IntArray,
+    group_role: IntArray,
+    present: IntArray,
+    witnesses: _Witnesses,
+    decision: _Decision,
+    k: int,
+) -> list[Key]:
+    """The key regions of ``decision`` that fail the witness rule, computed from the
+    published cells alone and all at once (the same test as :meth:`_Rule.needs`).
+
+    A group's pair signature is encoded exactly by its deepest one-way cell showing either
+    value and its deepest two-way cell showing either: the cells above those on its path are
+    the same for every group that shares them."""
+    live = np.flatnonzero(present != 0)
+    if live.size == 0:
+        return []
+    n_nodes = len(units.labels)
+    n_roles = int(group_role.max()) + 1
+    depth = int(units.depth.max())
+    path = np.full((live.size, depth + 1), -1, dtype=np.int64)
+    for i, g in enumerate(live.tolist()):
+        chain = units.ancestors[int(group_leaf[g])]
+        path[i, : len(chain)] = chain[::-1]
+    role = group_role[live]
+    one_mask = np.zeros(n_nodes + 1, dtype=np.int64)  # index -1: no node
+    for node, mask in decision.one_way.items():
+        one_mask[node] = mask
+    two_mask = np.zeros((n_nodes + 1, n_roles), dtype=np.int64)
+    for (node, r), mask in decision.two_way.items():
+        two_mask[node, r] = mask
+    shown1 = one_mask[path]  # groups × depth
+    shown2 = two_mask[path, role[:, None]]
+    levels = np.arange(depth + 1)
+
+    def deepest(masks: IntArray) -> IntArray:
+        """Per group, the node of its deepest cell whose mask is not 0 (-1: none)."""
+        at = np.where(masks != 0, levels, -1).max(axis=1)
+        out: IntArray = np.where(at >= 0, path[np.arange(live.size), np.maximum(at, 0)], -1)
+        return out
+
+    anchor1, anchor2 = deepest(shown1), deepest(shown2)
+    key_role = np.where(anchor2 >= 0, role, -1)
+    keys = np.stack([anchor1, anchor2, key_role], axis=1)
+    region_keys, region_of = np.unique(keys, axis=0, return_inverse=True)
+    region_of = region_of.ravel()
+    n_regions = region_keys.shape[0]
+    values = np.zeros(n_regions, dtype=np.int64)
+    np.bitwise_or.at(values, region_of, present[live])
+    on_path = np.bitwise_or.reduce(shown1 | shown2, axis=1)
+    shown_of = np.zeros(n_regions, dtype=np.int64)
+    np.bitwise_or.at(shown_of, region_of, on_path)
+    own = np.zeros((n_regions, witnesses.cost.shape[1]), dtype=np.int64)
+    np.add.at(own, region_of, witnesses.cost[live])
+    inside = np.zeros((n_regions, witnesses.pair_cost.shape[1]), dtype=np.int64)
+    np.add.at(inside, region_of, witnesses.pair_cost[live])
+    first = np.zeros(n_regions, dtype=np.int64)
+    first[region_of[::-1]] = np.arange(live.size)[::-1]  # one group of each region
+    pooled: dict[int, tuple[IntArray, IntArray]] = {}
+    for (v, w), p in witnesses.pair.items():
+        bit = (1 << v) | (1 << w)
+        s1, s2 = deepest(shown1 & bit), deepest(shown2 & bit)
+        sig = (s1 + 1) * (n_nodes + 1) * n_roles + (s2 + 1) * n_roles + np.where(s2 >= 0, role, 0)
+        _, sig_of = np.unique(sig, return_inverse=True)
+        pools = np.bincount(sig_of.ravel(), weights=witnesses.pair_cost[live, p])
+        pooled[p] = (pools.astype(np.int64), sig_of.ravel())
+    # each region's pool size per pair, less its own groups' share
+    bonus_of = (
+        np.stack(
+            [pooled[p][0][pooled[p][1][first]] - inside[:, p] for p in range(len(pooled))], axis=1
+        )
+        if pooled
+        else np.zeros((n_regions, 0), dtype=np.int64)
+    )
+    real = (region_keys[:, 0] >= 0) | (region_keys[:, 1] >= 0)
+    combos: dict[tuple[int, int], list[int]] = {}
+    for r, combo in enumerate(zip(values.tolist(), shown_of.tolist(), strict=True)):
+        if real[r]:
+            combos.setdefault(combo, []).append(r)
+    bad = np.zeros(n_regions, dtype=bool)
+    for (present_values, shown), rows in combos.items():
+        singles = present_values & shown
+        classes = [1 << v for v in range(singles.bit_length()) if singles >> v & 1]
+        if present_values & ~shown:
+            classes.append(present_values & ~shown)
+        if len(classes) < 2:
+            continue
+        at = np.array(rows, dtype=np.int64)
+        for chosen in _splits((1 << len(classes)) - 1):
+            side = sum(classes[c] for c in range(len(classes)) if chosen >> c & 1)
+            spent = own[at, witnesses.side_column(side)]
+            across = [
+                p
+                for (v, w), p in witnesses.pair.items()
+                if present_values >> v & 1
+                and present_values >> w & 1
+                and (side >> v & 1) != (side >> w & 1)
+            ]
+            bonus = np.maximum(bonus_of[at][:, across].max(axis=1), 0) if across else 0
+            bad[at[spent + bonus < k]] = True
+    failing: list[Key] = [
+        (int(region_keys[r, 0]), int(region_keys[r, 1]), int(region_keys[r, 2]))
+        for r in np.flatnonzero(bad).tolist()
+    ]
+    return failing
 
 
 def _decide(
@@ -227,7 +739,7 @@ def _decide(
     group_leaf: IntArray,
     group_role: IntArray,
     witnesses: _Witnesses,
-    present: IntArray,
+    group_counts: IntArray,
     t_total: BoolArray,
     t_role: dict[tuple[int, int], bool],
     k: int,
@@ -235,46 +747,18 @@ def _decide(
     two_way_depth: int,
 ) -> _Decision:
     """Greedy, largest units first: at each unit its one-way attribute cells, then (at the top
-    levels) its role × attribute cells, largest roles first. A candidate is kept only if
-    every key region it changes still passes, and every key region stays a signed sum of
-    published T cells: a one-way anchor shows its unit total, a two-way anchor its unit ×
-    role cell, and a one-way anchor below a two-way anchor the unit × role cell of that
-    role."""
-    n_groups = group_leaf.size
-    live = np.flatnonzero(present != 0)
+    levels) its role × attribute cells, largest roles first, each with as many values shown
+    as pass (:func:`_candidates`); then :meth:`_Rule.settle`. A candidate is kept only if
+    every key region it changes passes, and every key region stays a signed sum of published
+    T cells: a one-way anchor shows its unit total, a two-way anchor its unit × role cell, and
+    a one-way anchor below a two-way anchor the unit × role cell of that role."""
+    rule = _Rule(units, group_leaf, group_role, witnesses, group_counts, k)
     under_lists: dict[int, list[int]] = {}
-    for g in live.tolist():
+    for g in rule.live.tolist():
         for node in units.ancestors[int(group_leaf[g])]:
             under_lists.setdefault(node, []).append(g)
     under = {u: np.array(gs, dtype=np.int64) for u, gs in under_lists.items()}
-    anchor1 = np.full(n_groups, -1, dtype=np.int64)
-    anchor2 = np.full(n_groups, -1, dtype=np.int64)
-    decision = _Decision()
-
-    def key_of(g: int) -> tuple[int, int, int]:
-        a2 = int(anchor2[g])
-        return int(anchor1[g]), a2, int(group_role[g]) if a2 >= 0 else -1
-
-    def region_of(key: tuple[int, int, int]) -> IntArray:
-        a1, a2, role = key
-        match = (anchor1[live] == a1) & (anchor2[live] == a2)
-        if role >= 0:
-            match &= group_role[live] == role
-        found: IntArray = live[match]
-        return found
-
-    def attempt(moved: IntArray, anchors: npt.NDArray[np.int64], node: int) -> bool:
-        """Set ``anchors[moved] = node`` if every changed key region passes; else undo."""
-        before_keys = {key_of(int(g)) for g in moved.tolist()}
-        before = anchors[moved].copy()
-        anchors[moved] = node
-        after_keys = {key_of(int(g)) for g in moved.tolist()}
-        touched = {key for key in before_keys | after_keys if not (key[0] < 0 and key[1] < 0)}
-        if all(_region_passes(region_of(key), witnesses, present, k) for key in touched):
-            return True
-        anchors[moved] = before
-        return False
-
+    anchor1, anchor2 = rule.anchor1, rule.anchor2
     top_down = sorted(under, key=lambda u: (units.depth[u], u))
     for u in top_down:
         # The unit's one-way cells first: a cut by one attribute is what most readers ask
@@ -286,8 +770,10 @@ def _decide(
         )
         if one_way_allowed:
             roles_below = {int(group_role[g]) for g in groups.tolist() if anchor2[g] >= 0}
-            if all(t_role.get((u, r), False) for r in roles_below) and attempt(groups, anchor1, u):
-                decision.one_way.add(u)
+            if all(t_role.get((u, r), False) for r in roles_below):
+                for mask in _candidates(group_counts[groups].sum(axis=0), k):
+                    if rule.attempt(groups, groups, u, -1, mask):
+                        break
         if units.depth[u] > two_way_depth:
             continue
         roles_here = [int(r) for r in group_role[groups].tolist()]
@@ -296,19 +782,24 @@ def _decide(
         for role in by_size:
             if not t_role.get((u, role), False):
                 continue
-            moved = groups[group_role[groups] == role]
+            in_role = groups[group_role[groups] == role]
             # the lowest two-way anchor wins: groups already under a deeper one stay there
-            moved = moved[
-                (anchor2[moved] < 0) | (units.depth[np.maximum(anchor2[moved], 0)] < units.depth[u])
+            moved = in_role[
+                (anchor2[in_role] < 0)
+                | (units.depth[np.maximum(anchor2[in_role], 0)] < units.depth[u])
             ]
             # a one-way anchor below u shows its unit × role cell for the moved groups
             lower = anchor1[moved]
             deeper = lower[(lower >= 0) & (units.depth[np.maximum(lower, 0)] > units.depth[u])]
             if any(not t_role.get((int(a), role), False) for a in set(deeper.tolist())):
                 continue
-            if moved.size and attempt(moved, anchor2, u):
-                decision.two_way.add((u, role))
-    return decision
+            if not moved.size:
+                continue
+            for mask in _candidates(group_counts[in_role].sum(axis=0), k):
+                if rule.attempt(moved, in_role, u, role, mask):
+                    break
+    rule.settle()
+    return rule.decision
 
 
 def release_groups(request: GroupRequest, policy: DisclosurePolicy) -> ReleasedTable:
@@ -374,26 +865,47 @@ def release_groups(request: GroupRequest, policy: DisclosurePolicy) -> ReleasedT
             counts.append((m.name, np.asarray(~np.isnan(m.numbers))))
     decisions: dict[tuple[str | None, int], _Decision] = {}
     cache: dict[tuple[bytes, int], _Decision] = {}
-    for measure, members in counts:
+    under_lists: dict[int, list[int]] = {}
+    for g, leaf in enumerate(group_leaf.tolist()):
+        for node in units.ancestors[leaf]:
+            under_lists.setdefault(node, []).append(g)
+    groups_under = {node: np.array(gs, dtype=np.int64) for node, gs in under_lists.items()}
+    for measure, members in counts:  # respondents first: each measure starts from them
         t_total, t_role = t_cells(measure)
-        for b, (_, codes) in enumerate(attribute_codes):
+        for b, (values, codes) in enumerate(attribute_codes):
             others = _signature(attribute_codes, b, len(codes))
             key = (members.tobytes() + t_total.tobytes() + repr(sorted(t_role)).encode(), b)
             if key not in cache:
-                witnesses = _witness_masks(group_of, codes, others, members)
-                present = _present(group_of, codes, members, group_leaf.size)
-                cache[key] = _decide(
-                    units,
-                    group_leaf,
-                    group_role,
-                    witnesses,
-                    present,
-                    t_total,
-                    t_role,
-                    k,
-                    request.attribute_depth,
-                    request.two_way_depth,
+                witnesses = _witness_costs(
+                    group_of, codes, len(values), others, members, group_leaf.size
                 )
+                group_counts = _group_counts(group_of, codes, len(values), members, group_leaf.size)
+                if measure is None:
+                    cache[key] = _decide(
+                        units,
+                        group_leaf,
+                        group_role,
+                        witnesses,
+                        group_counts,
+                        t_total,
+                        t_role,
+                        k,
+                        request.attribute_depth,
+                        request.two_way_depth,
+                    )
+                else:
+                    cache[key] = _verified(
+                        units,
+                        group_leaf,
+                        group_role,
+                        witnesses,
+                        group_counts,
+                        t_total,
+                        t_role,
+                        k,
+                        decisions[(None, b)],
+                        groups_under,
+                    )
             decisions[(measure, b)] = cache[key]
     return _assemble(request, table, units, roles, response_role, attribute_codes, decisions)
 
@@ -407,36 +919,13 @@ def _signature(codes: list[tuple[list[str], IntArray]], skip: int, n: int) -> In
     return out
 
 
-def _present(group_of: IntArray, codes: IntArray, members: BoolArray, n_groups: int) -> IntArray:
-    """Per group, the mask of values its members hold."""
-    masks = np.zeros(n_groups, dtype=np.int64)
+def _group_counts(
+    group_of: IntArray, codes: IntArray, n_values: int, members: BoolArray, n_groups: int
+) -> IntArray:
+    """Members of each group holding each value (groups × values)."""
     keep = np.flatnonzero(members)
-    np.bitwise_or.at(masks, group_of[keep], np.left_shift(1, codes[keep]).astype(np.int64))
-    return masks
-
-
-def _estimate(measure: Measure, mask: BoolArray, confidence: float) -> ReleasedEstimate:
-    values = measure.numbers[mask]
-    values = values[~np.isnan(values)]
-    n = int(values.size)
-    if n == 0:
-        return ReleasedEstimate(None, None, None, 0)
-    mean = float(values.mean())
-    if measure.kind is MeasureKind.PROPORTION:
-        lower, upper = wilson_bounds(
-            np.array([float(values.sum())]), np.array([float(n)]), confidence
-        )
-        return ReleasedEstimate(mean, float(lower[0]), float(upper[0]), n)
-    sd = float(values.std(ddof=1)) if n > 1 else float("nan")
-    lower, upper = t_bounds(np.array([mean]), np.array([sd]), np.array([float(n)]), confidence)
-    lo, up = float(lower[0]), float(upper[0])
-    return ReleasedEstimate(
-        mean,
-        None if np.isnan(lo) else lo,
-        None if np.isnan(up) else up,
-        n,
-        sd if n > 1 else None,
-    )
+    flat = np.bincount(group_of[keep] * n_values + codes[keep], minlength=n_groups * n_values)
+    return flat.reshape(n_groups, n_values).astype(np.int64)
 
 
 def _assemble(
@@ -448,50 +937,89 @@ def _assemble(
     attribute_codes: list[tuple[list[str], IntArray]],
     decisions: Mapping[tuple[str | None, int], _Decision],
 ) -> ReleasedTable:
+    """T's cells with "*" for every attribute, then each attribute's cells: per unit (to
+    ``attribute_depth``) everyone and, to ``two_way_depth``, each role present, one cell per
+    value. A shown cell of a value nobody in it holds is published with n = 0 (its indicator
+    is the zero vector: it adds nothing to what can be derived)."""
     names = [a.name for a in request.attributes]
     dims = (request.unit.name, request.role.name, *names)
-    cells: list[ReleasedCell] = []
-    for cell in table.cells:  # T's cells, with "*" for every attribute
-        key = (*cell.key, *((name, ALL) for name in names))
-        cells.append(ReleasedCell(key, cell.suppressed, cell.n, cell.estimates, cell.comments))
-    leaf = units.leaf_of_response
-    under = _under(units)
-    numeric = [m.name for m in request.measures if m.kind is not MeasureKind.COMMENTS]
+    cells: list[ReleasedCell] = [
+        ReleasedCell((*cell.key, *((name, ALL) for name in names)), *_rest(cell))
+        for cell in table.cells
+    ]
+    numeric = [m for m in request.measures if m.kind is not MeasureKind.COMMENTS]
+    n_roles = len(roles)
     for b, (values, codes) in enumerate(attribute_codes):
-        shown = decisions[(None, b)]
+        n_values = len(values)
+        atoms, atom_of_response = np.unique(
+            (units.leaf_of_response * n_roles + response_role) * n_values + codes,
+            return_inverse=True,
+        )
+        atom_of_response = atom_of_response.astype(np.int64).ravel()
+        atom_value = atoms % n_values
+        atom_role = atoms // n_values % n_roles
+        atoms_under: dict[int, list[int]] = {}
+        for atom, leaf in enumerate((atoms // (n_values * n_roles)).tolist()):
+            for node in units.ancestors[leaf]:
+                atoms_under.setdefault(node, []).append(atom)
+        keys: list[tuple[tuple[str, str], ...]] = []
+        shown: dict[str | None, list[bool]] = {None: [], **{m.name: [] for m in numeric}}
+        indptr, indices = [0], []
         for node, label in enumerate(units.labels):
-            in_node = under[node][leaf]
             depth = int(units.depth[node])
-            if not in_node.any() or (
+            if node not in atoms_under or (
                 request.attribute_depth is not None and depth > request.attribute_depth
             ):
                 continue
-            groups: list[tuple[str, int, BoolArray, bool, dict[str, bool]]] = [
-                (
-                    ALL,
-                    -1,
-                    in_node,
-                    node in shown.one_way,
-                    {m: node in decisions[(m, b)].one_way for m in numeric},
-                )
-            ]
+            inside = np.array(atoms_under[node], dtype=np.int64)
+            groups: list[tuple[str, IntArray, Any]] = [(ALL, inside, node)]
             if depth <= request.two_way_depth:
                 for r, role in enumerate(roles):
-                    groups.append(
-                        (
-                            role,
-                            r,
-                            in_node & (response_role == r),
-                            (node, r) in shown.two_way,
-                            {m: (node, r) in decisions[(m, b)].two_way for m in numeric},
-                        )
-                    )
-            for role, _, mask, published, per_measure in groups:
-                if not mask.any():
-                    continue
+                    in_role = inside[atom_role[inside] == r]
+                    if in_role.size:
+                        groups.append((role, in_role, (node, r)))
+            for role, members, where in groups:
+                table_of = "one_way" if role == ALL else "two_way"
+                masks = {m: getattr(decisions[(m, b)], table_of).get(where, 0) for m in shown}
+                held = int(np.bitwise_or.reduce(np.left_shift(1, atom_value[members])))
                 for v, value in enumerate(values):
-                    key = _key(request, dims, label, role, names[b], value)
-                    cells.append(_cell(request, key, mask & (codes == v), published, per_measure))
+                    in_cell = members[atom_value[members] == v]
+                    keys.append(_key(request, dims, label, role, names[b], value))
+                    for m, mask in masks.items():
+                        shown[m].append(bool(mask >> v & 1 or (mask and not held >> v & 1)))
+                    indices.extend(in_cell.tolist())
+                    indptr.append(len(indices))
+        member = sp.csr_matrix(
+            (np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)),
+            shape=(len(keys), atoms.size),
+        )
+        sizes = np.asarray(
+            member @ np.bincount(atom_of_response, minlength=atoms.size).astype(np.float64)
+        )
+        published = np.array(shown[None], dtype=bool)
+        estimates = {
+            m.name: cell_estimates(
+                atom_of_response,
+                member,
+                m,
+                published & np.array(shown[m.name], dtype=bool),
+                request.confidence,
+            )
+            for m in numeric
+        }
+        for c, key in enumerate(keys):
+            if not published[c]:
+                cells.append(ReleasedCell(key, True))
+                continue
+            cells.append(
+                ReleasedCell(
+                    key,
+                    False,
+                    round(float(sizes[c])),
+                    {name: by_cell[c] for name, by_cell in estimates.items()},
+                    {},
+                )
+            )
     return ReleasedTable(
         dimensions=dims,
         measures=dict(table.measures),
@@ -501,36 +1029,12 @@ def _assemble(
     )
 
 
+def _rest(cell: ReleasedCell) -> tuple[Any, ...]:
+    return cell.suppressed, cell.n, cell.estimates, cell.comments
+
+
 def _key(
     request: GroupRequest, dims: tuple[str, ...], unit: str, role: str, attribute: str, value: str
 ) -> tuple[tuple[str, str], ...]:
     fixed = {request.unit.name: unit, request.role.name: role, attribute: value}
     return tuple((d, fixed.get(d, ALL)) for d in dims)
-
-
-def _under(units: _Units) -> list[BoolArray]:
-    """Per node, which leaf nodes lie under it (indexed by node code)."""
-    n = len(units.labels)
-    out = [np.zeros(n, dtype=bool) for _ in range(n)]
-    for leaf, chain in enumerate(units.ancestors):
-        for node in chain:
-            out[node][leaf] = True
-    return out
-
-
-def _cell(
-    request: GroupRequest,
-    key: tuple[tuple[str, str], ...],
-    mask: BoolArray,
-    published: bool,
-    measure_published: Mapping[str, bool],
-) -> ReleasedCell:
-    if not published:
-        return ReleasedCell(key, True)
-    estimates: dict[str, ReleasedEstimate | None] = {}
-    for m in request.measures:
-        if m.kind is MeasureKind.COMMENTS:
-            continue
-        shown = measure_published.get(m.name, False)
-        estimates[m.name] = _estimate(m, mask, request.confidence) if shown else None
-    return ReleasedCell(key, False, int(mask.sum()), estimates, {})
