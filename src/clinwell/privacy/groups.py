@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from itertools import combinations
 from typing import Any
 
@@ -117,6 +117,14 @@ class _Units:
     parent: IntArray
     leaf_of_response: IntArray
     ancestors: list[list[int]]  # leaf node -> node ids from itself up to "*"
+
+    @cached_property
+    def paths(self) -> IntArray:
+        """Per leaf node, its path from "*" down (row = node id, -1 past the leaf)."""
+        out = np.full((len(self.labels), int(self.depth.max()) + 1), -1, dtype=np.int64)
+        for leaf, chain in enumerate(self.ancestors):
+            out[leaf, : len(chain)] = chain[::-1]
+        return out
 
 
 def _units(values: Sequence[str]) -> _Units:
@@ -192,11 +200,25 @@ class _Witnesses:
         return self.column[side if side & 1 else self.full ^ side]
 
 
+@dataclass(frozen=True)
+class _Buckets:
+    """Each response's bucket (its group and its values of every other attribute) and each
+    bucket's group: the same for every count of one attribute."""
+
+    of_response: IntArray
+    group: IntArray
+
+
+def _buckets(groups: IntArray, others: IntArray) -> _Buckets:
+    span = int(others.max()) + 1 if others.size else 1
+    keys, of_response = np.unique(groups * span + others, return_inverse=True)
+    return _Buckets(of_response.astype(np.int64).ravel(), (keys // span).astype(np.int64))
+
+
 def _witness_costs(
-    groups: IntArray,
+    buckets: _Buckets,
     codes: IntArray,
     n_values: int,
-    others: IntArray,
     members: BoolArray,
     n_groups: int,
 ) -> _Witnesses:
@@ -211,14 +233,12 @@ def _witness_costs(
     keep = np.flatnonzero(members)
     if keep.size == 0 or not sides:
         return witnesses
-    span = int(others.max()) + 1
-    bucket_key = groups[keep] * span + others[keep]
-    buckets, bucket_of = np.unique(bucket_key, return_inverse=True)
+    n_buckets = buckets.group.size
     counts = np.bincount(
-        bucket_of.ravel() * n_values + codes[keep], minlength=buckets.size * n_values
-    ).reshape(buckets.size, n_values)
+        buckets.of_response[keep] * n_values + codes[keep], minlength=n_buckets * n_values
+    ).reshape(n_buckets, n_values)
     several = np.count_nonzero(counts, axis=1) >= 2  # only these hold witness pairs
-    counts, owner = counts[several].astype(np.int32), buckets[several] // span
+    counts, owner = counts[several].astype(np.int32), buckets.group[several]
     if owner.size == 0:
         return witnesses
     in_side = np.array([[side >> v & 1 for side in sides] for v in range(n_values)], dtype=np.int32)
@@ -647,10 +667,7 @@ def _failing(
     n_nodes = len(units.labels)
     n_roles = int(group_role.max()) + 1
     depth = int(units.depth.max())
-    path = np.full((live.size, depth + 1), -1, dtype=np.int64)
-    for i, g in enumerate(live.tolist()):
-        chain = units.ancestors[int(group_leaf[g])]
-        path[i, : len(chain)] = chain[::-1]
+    path = units.paths[group_leaf[live]]
     role = group_role[live]
     one_mask = np.zeros(n_nodes + 1, dtype=np.int64)  # index -1: no node
     for node, mask in decision.one_way.items():
@@ -865,6 +882,7 @@ def release_groups(request: GroupRequest, policy: DisclosurePolicy) -> ReleasedT
             counts.append((m.name, np.asarray(~np.isnan(m.numbers))))
     decisions: dict[tuple[str | None, int], _Decision] = {}
     cache: dict[tuple[bytes, int], _Decision] = {}
+    buckets: dict[int, _Buckets] = {}
     under_lists: dict[int, list[int]] = {}
     for g, leaf in enumerate(group_leaf.tolist()):
         for node in units.ancestors[leaf]:
@@ -873,12 +891,11 @@ def release_groups(request: GroupRequest, policy: DisclosurePolicy) -> ReleasedT
     for measure, members in counts:  # respondents first: each measure starts from them
         t_total, t_role = t_cells(measure)
         for b, (values, codes) in enumerate(attribute_codes):
-            others = _signature(attribute_codes, b, len(codes))
             key = (members.tobytes() + t_total.tobytes() + repr(sorted(t_role)).encode(), b)
             if key not in cache:
-                witnesses = _witness_costs(
-                    group_of, codes, len(values), others, members, group_leaf.size
-                )
+                if b not in buckets:
+                    buckets[b] = _buckets(group_of, _signature(attribute_codes, b, len(codes)))
+                witnesses = _witness_costs(buckets[b], codes, len(values), members, group_leaf.size)
                 group_counts = _group_counts(group_of, codes, len(values), members, group_leaf.size)
                 if measure is None:
                     cache[key] = _decide(
