@@ -578,20 +578,26 @@ def _settle(
     witnesses: _Witnesses,
     decision: _Decision,
     k: int,
+    smaller: Callable[[tuple[int, int], int], int] | None = None,
 ) -> None:
     """Check every key region with :func:`_failing` (a later cell can take groups out of a
-    pool an earlier region counted on); withdraw the latest cell on the path of each region
-    that fails, and check again until none does."""
+    pool an earlier region counted on); for each region that fails, the latest cell on its
+    path shows fewer values (``smaller(cell, mask)``, 0 = none) or is withdrawn; check again
+    until none fails."""
     while failing := _failing(units, group_leaf, group_role, present, witnesses, decision, k):
         for a1, a2, role in failing:
             cells = [(a1, -1)] if a1 >= 0 else []
             if a2 >= 0:
                 cells.append((a2, role))
-            node, r = max(cells, key=lambda cell: decision.order.get(cell, -1))
-            if r < 0:
-                decision.one_way.pop(node, None)
-            else:
-                decision.two_way.pop((node, r), None)
+            cell = max(cells, key=lambda cell: decision.order.get(cell, -1))
+            published: dict[Any, int] = decision.one_way if cell[1] < 0 else decision.two_way
+            where: Any = cell[0] if cell[1] < 0 else cell
+            if where not in published:
+                continue  # already changed for another failing region this round
+            mask = published.pop(where)
+            fewer = 0 if smaller is None else smaller(cell, mask)
+            if fewer:
+                published[where] = fewer
 
 
 def _verified(
@@ -614,9 +620,8 @@ def _verified(
     answered = group_counts.sum(axis=1) > 0
 
     def shown(mask: int, counts: IntArray) -> int:
-        kept = [v for v in range(counts.size) if counts[v] >= k and mask >> v & 1]
-        rest = int(counts.sum()) - sum(int(counts[v]) for v in kept)
-        return 0 if 0 < rest < k else sum(1 << v for v in kept)
+        """The largest candidate here (:func:`_candidates`) among the respondents' values."""
+        return next((c for c in _candidates(counts, k) if c & ~mask == 0), 0)
 
     for (node, r), mask in start.two_way.items():
         if not t_role.get((node, r), False) or node not in groups_under:
@@ -642,7 +647,22 @@ def _verified(
     present = (group_counts > 0).astype(np.int64) @ (
         np.int64(1) << np.arange(group_counts.shape[1])
     )
-    _settle(units, group_leaf, group_role, present, witnesses, decision, k)
+
+    def smaller(cell: tuple[int, int], mask: int) -> int:
+        """The next candidate showing fewer of the respondents' values."""
+        node, r = cell
+        below = (
+            groups_under[node] if r < 0 else groups_under[node][group_role[groups_under[node]] == r]
+        )
+        counts = group_counts[below].sum(axis=0)
+        options = [c for c in _candidates(counts, k) if c & ~start_mask(cell) == 0]
+        return next((c for c in options if c & mask == c and c != mask), 0)
+
+    def start_mask(cell: tuple[int, int]) -> int:
+        node, r = cell
+        return start.one_way.get(node, 0) if r < 0 else start.two_way.get((node, r), 0)
+
+    _settle(units, group_leaf, group_role, present, witnesses, decision, k, smaller)
     return decision
 
 

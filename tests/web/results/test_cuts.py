@@ -148,3 +148,36 @@ def test_values_fewer_than_k_respondents_gave_are_merged_into_not_stated() -> No
     values = ["woman"] * 6 + ["man"] * 5 + ["nonbinary"] * 2 + ["not_stated"]
     assert coarsened(values, 5) == ["woman"] * 6 + ["man"] * 5 + ["not_stated"] * 3
     assert coarsened(values, 1) == values
+
+
+def test_the_equity_view_compares_groups_within_the_cut(
+    cast: Cast, role_wave: Wave, login: Callable[[User], Client]
+) -> None:
+    """Cut to one tenure band, the page compares the roles of that band (role × attribute
+    cells); cut to a role, it never compares roles, and says whom it is about."""
+    client = login(cast.executive)
+    within = client.get(f"/o/alpha/results/equity/?wave={role_wave.pk}&tenure=1to5")
+    assert [s["name"] for s in within.context["sections"]] == ["role"]
+    nurses = next(g for g in within.context["sections"][0]["groups"] if g["code"] == "nurse")
+    assert nurses["cell"].group == "role=nurse&tenure=1to5"
+    by_role = client.get(f"/o/alpha/results/equity/?wave={role_wave.pk}&role=nurse")
+    assert "role" not in [s["name"] for s in by_role.context["sections"]]
+    assert "within “Nurse”" in by_role.content.decode()
+
+
+def test_the_cost_estimate_uses_the_physicians_burnout(
+    cast: Cast, role_wave: Wave, login: Callable[[User], Client]
+) -> None:
+    """The turnover worksheet counts physicians, so its burnout rate is theirs, not
+    everyone's; under another role's cut it is not offered."""
+    client = login(cast.executive)
+    everyone = client.get(f"/o/alpha/results/?wave={role_wave.pk}")
+    physicians = client.get(f"/o/alpha/results/?wave={role_wave.pk}&role=physician")
+    burnout = next(c for c in physicians.context["kpis"] if c["key"] == "burnout")
+    mixed = next(c for c in everyone.context["kpis"] if c["key"] == "burnout")
+    assert mixed["est"]["raw"]["estimate"] != burnout["est"]["raw"]["estimate"]
+    assert everyone.context["cost"]["burnout_rate"] == burnout["est"]["raw"]["estimate"]
+    assert physicians.context["cost"]["burnout_rate"] == burnout["est"]["raw"]["estimate"]
+    nurses = client.get(f"/o/alpha/results/?wave={role_wave.pk}&role=nurse")
+    assert nurses.context["cost"]["other_group"]
+    assert "not for this group" in nurses.content.decode()

@@ -68,11 +68,17 @@ def index(request: HttpRequest, membership: Membership) -> HttpResponse:
     scope: Scope = context["scope"]
     data = overview_data(membership, context["waves"], context["wave"], scope)
     context.update(data)
-    burnout = next((c for c in data["kpis"] if c["key"] == "burnout"), None)
+    # The cost worksheet is about physicians: its burnout rate is the physicians' own.
+    if data["physicians"] is not None:
+        physician_kpis = data["physicians"]["kpis"]
+    else:
+        physician_kpis = data["kpis"] if scope.is_physicians else []
+    burnout = next((c for c in physician_kpis if c["key"] == "burnout"), None)
     rate = None
     if burnout and burnout["est"]["raw"]:
         rate = burnout["est"]["raw"]["estimate"]
     context["cost"] = cost_context(request.GET, rate, physicians_in_scope(membership, scope))
+    context["cost"]["other_group"] = bool(scope.group) and not scope.is_physicians
     return render(request, "results/overview.html", context)
 
 

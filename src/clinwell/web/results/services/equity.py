@@ -23,7 +23,7 @@ from clinwell.web.orgs.models import Membership
 from clinwell.web.results.services.cache import results_for
 from clinwell.web.results.services.catalog import KPI_LABELS, kpi_measures
 from clinwell.web.results.services.present import change, fmt_interval, fmt_value
-from clinwell.web.results.services.scope import Scope, cut_dimensions
+from clinwell.web.results.services.scope import ROLE, Scope, cut_dimensions
 from clinwell.web.surveys.models import Wave
 
 Q_LEVEL = 0.05
@@ -35,13 +35,25 @@ def equity_data(membership: Membership, wave: Wave, scope: Scope) -> dict[str, A
     measures = list(kpi_measures(res.measures).items())
     sections: list[dict[str, Any]] = []
     comparisons: list[dict[str, Any]] = []  # every gap with a p-value: the BH family
-    for name, label, values in cut_dimensions(membership.organization, wave):
+    dimensions = cut_dimensions(membership.organization, wave)
+    order = [name for name, _, _ in dimensions]
+    fixed = dict(scope.cut)
+    for name, label, values in dimensions:
+        if name in fixed:
+            continue  # the cut fixes this dimension: nothing to compare within it
+        if any(other != ROLE for other in fixed) and name != ROLE:
+            continue  # two attributes together are never published: only roles compare
+
+        def group_key(code: str, name: str = name) -> str:
+            chosen = {**fixed, name: code}
+            return "&".join(f"{n}={chosen[n]}" for n in order if n in chosen)
+
         groups: list[dict[str, Any]] = []
         hidden: list[str] = []
         for code, value_label in values:
             if code == NOT_STATED:
                 continue
-            cell = res.cell(scope.unit_id, f"{name}={code}")
+            cell = res.cell(scope.unit_id, group_key(code))
             if cell is None:
                 continue
             if cell.suppressed:
