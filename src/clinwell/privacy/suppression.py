@@ -74,12 +74,27 @@ def _choose(
     cell_n: FloatArray,
     specific: FloatArray,
     last: FloatArray | None = None,
+    unexplained: FloatArray | None = None,
 ) -> int:
-    """The candidate with the smallest ``n`` (most specific, then lowest index, on ties);
+    """The candidate with the smallest ``n``; on ties, the one whose published breakdown
+    leaves the fewest respondents unexplained (hiding it costs readers the least: the rest
+    of its numbers stay on the page), then the most specific, then the lowest index;
     candidates flagged in ``last`` only if every candidate is."""
     penalty = np.zeros(candidates.size) if last is None else last[candidates]
-    order = np.lexsort((candidates, -specific[candidates], cell_n[candidates], penalty))
+    lost = np.zeros(candidates.size) if unexplained is None else unexplained[candidates]
+    order = np.lexsort((candidates, -specific[candidates], lost, cell_n[candidates], penalty))
     return int(candidates[order[0]])
+
+
+def _unexplained(
+    parent: npt.NDArray[np.int64], children: sp.csr_matrix, cell_n: FloatArray, shown: BoolArray
+) -> FloatArray:
+    """Per cell, its ``n`` less the largest published breakdown of it (the published
+    children of one of its relations: its roles, or its sub-units)."""
+    explained = np.zeros(cell_n.size)
+    np.maximum.at(explained, parent, np.asarray(children @ (cell_n * shown)))
+    out: FloatArray = cell_n - explained
+    return out
 
 
 def _known(
@@ -141,11 +156,12 @@ def _remainder_rule(
         rederivable = np.zeros(cell_n.size, dtype=np.float64)
         rederivable[parent[closed]] = 1.0
         changed = False
+        unexplained = _unexplained(parent, children, cell_n, ~suppressed)
         for r in sorted(set(bad.tolist()) | small_derived):
             kids = children.indices[children.indptr[r] : children.indptr[r + 1]]
             open_kids = kids[~suppressed[kids] & (cell_n[kids] > 0.5)].astype(np.int64)
             if open_kids.size:
-                target = _choose(open_kids, cell_n, specific, rederivable)
+                target = _choose(open_kids, cell_n, specific, rederivable, unexplained)
             elif not suppressed[parent[r]]:
                 target = int(parent[r])
             else:
