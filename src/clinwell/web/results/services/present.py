@@ -154,16 +154,17 @@ def change(
     except StatsInputError:
         return None
     scale = 100.0 if m.is_proportion else 1.0
-    unit = " points" if m.is_proportion else ""
+    digits = 0 if m.is_proportion else 1
+    shown = _signed(scale * d.estimate, digits)
+    unit = (" point" if shown.lstrip("+-") == "1" else " points") if m.is_proportion else ""
     return {
         "estimate": d.estimate,
         "lower": d.lower,
         "upper": d.upper,
         "p": d.p_value,
         "method": d.method,
-        "display": _signed(scale * d.estimate, 0 if m.is_proportion else 1) + unit,
-        "interval": f"{scale * d.lower:+.{0 if m.is_proportion else 1}f} to "
-        f"{scale * d.upper:+.{0 if m.is_proportion else 1}f}",
+        "display": shown + unit,
+        "interval": f"{_signed(scale * d.lower, digits)} to {_signed(scale * d.upper, digits)}",
         "clear": d.lower > 0 or d.upper < 0,
     }
 
