@@ -582,8 +582,10 @@ def _settle(
 ) -> None:
     """Check every key region with :func:`_failing` (a later cell can take groups out of a
     pool an earlier region counted on); for each region that fails, the latest cell on its
-    path shows fewer values (``smaller(cell, mask)``, 0 = none) or is withdrawn; check again
-    until none fails."""
+    path shows fewer values (``smaller(cell, mask)``, 0 = none; once per cell, as each
+    check of every region costs a pass over all groups) or is withdrawn; check again until
+    none fails."""
+    stepped: set[tuple[int, int]] = set()
     while failing := _failing(units, group_leaf, group_role, present, witnesses, decision, k):
         for a1, a2, role in failing:
             cells = [(a1, -1)] if a1 >= 0 else []
@@ -595,9 +597,10 @@ def _settle(
             if where not in published:
                 continue  # already changed for another failing region this round
             mask = published.pop(where)
-            fewer = 0 if smaller is None else smaller(cell, mask)
+            fewer = 0 if smaller is None or cell in stepped else smaller(cell, mask)
             if fewer:
                 published[where] = fewer
+                stepped.add(cell)
 
 
 def _verified(
