@@ -81,7 +81,12 @@ class InterventionFilters(Schema):
 class ResourceFilters(Schema):
     state: str | None = _key("state", "Two-letter state code (default: the organization's).")
     kind: str | None = _key("kind", "A kind of resource.")
-    q: str | None = Field(default=None, description="Text searched in names and descriptions.")
+    q: str | None = Field(
+        default=None,
+        description="Text searched in names and descriptions (no NUL character).",
+        pattern=r"^[^\x00]*$",  # every request with a NUL is refused (security.RejectNulMiddleware)
+        max_length=200,
+    )
 
     @field_validator("state", mode="before")
     @classmethod
