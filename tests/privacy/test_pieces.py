@@ -11,6 +11,7 @@ from clinwell.privacy import DisclosurePolicy, release
 from clinwell.privacy.audit import find_leak
 from clinwell.privacy.lattice import build_lattice
 from clinwell.privacy.pieces import piece_of_class, tree_dimension
+from clinwell.privacy.suppression import CleanPieces, protect
 from tests.privacy.attack import attack
 from tests.privacy.test_attack import CUTS, Row, _published, _request, organizations
 
@@ -59,3 +60,26 @@ def test_both_audits_release_safe_tables(
     for audit in ("pieces", "whole"):
         table = release(request, policy, audit=audit)
         assert attack(rows, _published(table), {"unit"}, k) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(organizations(), CUTS, st.sampled_from([3, 5]), st.randoms(use_true_random=False))
+def test_pieces_found_clean_for_one_count_decide_the_same_for_the_next(
+    org: tuple[list[Row], list[float], list[str | None]], cuts: object, k: int, rnd: object
+) -> None:
+    """Sharing the pieces found clean between the respondents' count and measures' answered
+    counts (as the gate does) hides exactly what separate audits hide."""
+    rows, answers, comments = org
+    lattice = build_lattice(_request(rows, answers, comments, cuts))
+    sizes = lattice.atom_sizes.astype(np.int64)
+    # measures skipped by a few: each atom loses up to two answers, at random
+    counts = [sizes] + [
+        np.maximum(sizes - np.array([rnd.choice([0, 0, 0, 1, 2]) for _ in sizes]), 0)  # type: ignore[attr-defined]
+        for _ in range(3)
+    ]
+    shared = CleanPieces()
+    first = protect(lattice, sizes, k, audit="pieces", clean_pieces=shared)
+    for count in counts:
+        alone = protect(lattice, count, k, first, audit="pieces")
+        with_shared = protect(lattice, count, k, first, audit="pieces", clean_pieces=shared)
+        assert np.array_equal(alone, with_shared)

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from clinwell.privacy.lattice import Lattice, build_lattice
 from clinwell.privacy.policy import DisclosurePolicy, RequestError
 from clinwell.privacy.request import ALL, Measure, MeasureKind, TableRequest
-from clinwell.privacy.suppression import protect
+from clinwell.privacy.suppression import CleanPieces, protect
 from clinwell.stats.means import t_bounds
 from clinwell.stats.proportions import wilson_bounds
 
@@ -171,24 +171,22 @@ def cell_estimates(
     else:
         mean = mean + shift
         lower, upper = t_bounds(mean, sd, n, confidence)
-    out: list[ReleasedEstimate | None] = []
-    for c in range(member.shape[0]):
-        if not published[c]:
-            out.append(None)
-            continue
-        count = round(float(n[c]))
+    out: list[ReleasedEstimate | None] = [None] * member.shape[0]
+    counts = np.rint(n).astype(np.int64).tolist()
+    means, lows, ups, sds = mean.tolist(), lower.tolist(), upper.tolist(), sd.tolist()
+    with_sd = measure.kind is MeasureKind.MEAN
+    for c in np.flatnonzero(published).tolist():
+        count = counts[c]
         if count == 0:
-            out.append(ReleasedEstimate(None, None, None, 0))
+            out[c] = ReleasedEstimate(None, None, None, 0)
             continue
-        lo, up = float(lower[c]), float(upper[c])
-        out.append(
-            ReleasedEstimate(
-                estimate=float(mean[c]),
-                lower=None if np.isnan(lo) else lo,
-                upper=None if np.isnan(up) else up,
-                n=count,
-                sd=float(sd[c]) if measure.kind is MeasureKind.MEAN and count > 1 else None,
-            )
+        lo, up = lows[c], ups[c]
+        out[c] = ReleasedEstimate(
+            estimate=means[c],
+            lower=None if lo != lo else lo,  # NaN: undefined interval
+            upper=None if up != up else up,
+            n=count,
+            sd=sds[c] if with_sd and count > 1 else None,
         )
     return out
 
@@ -234,7 +232,10 @@ def release(
     lattice = build_lattice(request)
     atoms = lattice.atom_of_response
     size = lattice.atom_sizes.size
-    cell_suppressed = protect(lattice, lattice.atom_sizes, policy.min_n_scores, audit=audit)
+    clean_pieces = CleanPieces()  # a measure's pieces are mostly the respondents' (no skip)
+    cell_suppressed = protect(
+        lattice, lattice.atom_sizes, policy.min_n_scores, audit=audit, clean_pieces=clean_pieces
+    )
     cache: dict[tuple[bytes, int], npt.NDArray[np.bool_]] = {}
     numeric: dict[str, list[ReleasedEstimate | None]] = {}
     texts: dict[str, list[tuple[str, ...] | None]] = {}
@@ -246,7 +247,9 @@ def release(
             k = policy.min_n_scores
         key = (counts.tobytes(), k)
         if key not in cache:
-            cache[key] = protect(lattice, counts, k, cell_suppressed, audit=audit)
+            cache[key] = protect(
+                lattice, counts, k, cell_suppressed, audit=audit, clean_pieces=clean_pieces
+            )
         published = ~cache[key]
         if measure.kind is MeasureKind.COMMENTS:
             texts[measure.name] = _comments(lattice, measure, published)

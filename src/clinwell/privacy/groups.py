@@ -620,7 +620,23 @@ def _verified(
     members here, then :func:`_settle`. Far cheaper than a greedy run per measure, and as
     safe: the final check is the same."""
     decision = _Decision(order=dict(start.order))
+    n_nodes, n_values = len(units.labels), group_counts.shape[1]
+    n_roles = int(group_role.max()) + 1 if group_role.size else 1
+    path = units.paths[group_leaf]  # groups × depth, -1 past the leaf
+    # per node (and node × role): members holding each value; roles with an answer below
+    node_counts = np.zeros((n_nodes, n_values), dtype=np.int64)
+    node_role_counts = np.zeros((n_nodes * n_roles, n_values), dtype=np.int64)
+    roles_below = np.zeros(n_nodes, dtype=np.int64)  # bit r: someone of role r answered
     answered = group_counts.sum(axis=1) > 0
+    for level in range(path.shape[1]):
+        at = np.flatnonzero(path[:, level] >= 0)
+        nodes = path[at, level]
+        node_counts += _row_sums(nodes, group_counts[at], n_nodes)
+        node_role_counts += _row_sums(
+            nodes * n_roles + group_role[at], group_counts[at], n_nodes * n_roles
+        )
+        mine = at[answered[at]]
+        np.bitwise_or.at(roles_below, path[mine, level], np.int64(1) << group_role[mine])
 
     def shown(mask: int, counts: IntArray) -> int:
         """The largest candidate here (:func:`_candidates`) among the respondents' values."""
@@ -629,23 +645,23 @@ def _verified(
     for (node, r), mask in start.two_way.items():
         if not t_role.get((node, r), False) or node not in groups_under:
             continue
-        in_role = groups_under[node][group_role[groups_under[node]] == r]
-        if (kept := shown(mask, group_counts[in_role].sum(axis=0))) != 0:
+        if (kept := shown(mask, node_role_counts[node * n_roles + r])) != 0:
             decision.two_way[(node, r)] = kept
+    # a one-way anchor below a two-way anchor shows the unit × role cell of that role
+    two_way_roles = np.zeros(n_nodes, dtype=np.int64)
+    for a, r in decision.two_way:
+        two_way_roles[a] |= 1 << r
     for node, mask in start.one_way.items():
         if not t_total[node] or node not in groups_under:
             continue
-        # a one-way anchor below a two-way anchor shows the unit × role cell of that role
-        above = set()
-        ancestor = int(units.parent[node])
+        above, ancestor = 0, int(units.parent[node])
         while ancestor >= 0:
-            above |= {r for (a, r) in decision.two_way if a == ancestor}
+            above |= int(two_way_roles[ancestor])
             ancestor = int(units.parent[ancestor])
-        below = groups_under[node]
-        roles_here = {int(r) for r in group_role[below[answered[below]]].tolist()}
-        if any(not t_role.get((node, r), False) for r in above & roles_here):
+        needed = above & int(roles_below[node])
+        if any(needed >> r & 1 and not t_role.get((node, r), False) for r in range(n_roles)):
             continue
-        if (kept := shown(mask, group_counts[groups_under[node]].sum(axis=0))) != 0:
+        if (kept := shown(mask, node_counts[node])) != 0:
             decision.one_way[node] = kept
     present = (group_counts > 0).astype(np.int64) @ (
         np.int64(1) << np.arange(group_counts.shape[1])
@@ -667,6 +683,14 @@ def _verified(
 
     _settle(units, group_leaf, group_role, present, witnesses, decision, k, smaller)
     return decision
+
+
+def _row_sums(rows: IntArray, values: IntArray, n_rows: int) -> IntArray:
+    """``out[i] = Σ values[j]`` over ``j`` with ``rows[j] == i`` (``n_rows`` × columns)."""
+    n_columns = values.shape[1]
+    flat = (rows[:, None] * n_columns + np.arange(n_columns)).ravel()
+    sums = np.bincount(flat, weights=values.ravel(), minlength=n_rows * n_columns)
+    return np.rint(sums).astype(np.int64).reshape(n_rows, n_columns)
 
 
 def _failing(
@@ -710,37 +734,63 @@ def _failing(
 
     anchor1, anchor2 = deepest(shown1), deepest(shown2)
     key_role = np.where(anchor2 >= 0, role, -1)
-    keys = np.stack([anchor1, anchor2, key_role], axis=1)
-    region_keys, region_of = np.unique(keys, axis=0, return_inverse=True)
+    # one integer per (anchor1, anchor2, role) key; regions are its distinct values
+    code = ((anchor1 + 1) * (n_nodes + 1) + (anchor2 + 1)) * (n_roles + 1) + (key_role + 1)
+    region_code, region_of = np.unique(code, return_inverse=True)
     region_of = region_of.ravel()
-    n_regions = region_keys.shape[0]
-    values = np.zeros(n_regions, dtype=np.int64)
-    np.bitwise_or.at(values, region_of, present[live])
-    on_path = np.bitwise_or.reduce(shown1 | shown2, axis=1)
-    shown_of = np.zeros(n_regions, dtype=np.int64)
-    np.bitwise_or.at(shown_of, region_of, on_path)
-    own = np.zeros((n_regions, witnesses.cost.shape[1]), dtype=np.int64)
-    np.add.at(own, region_of, witnesses.cost[live])
-    inside = np.zeros((n_regions, witnesses.pair_cost.shape[1]), dtype=np.int64)
-    np.add.at(inside, region_of, witnesses.pair_cost[live])
-    first = np.zeros(n_regions, dtype=np.int64)
-    first[region_of[::-1]] = np.arange(live.size)[::-1]  # one group of each region
-    pooled: dict[int, tuple[IntArray, IntArray]] = {}
-    for (v, w), p in witnesses.pair.items():
-        bit = (1 << v) | (1 << w)
-        s1, s2 = deepest(shown1 & bit), deepest(shown2 & bit)
-        sig = (s1 + 1) * (n_nodes + 1) * n_roles + (s2 + 1) * n_roles + np.where(s2 >= 0, role, 0)
-        _, sig_of = np.unique(sig, return_inverse=True)
-        pools = np.bincount(sig_of.ravel(), weights=witnesses.pair_cost[live, p])
-        pooled[p] = (pools.astype(np.int64), sig_of.ravel())
-    # each region's pool size per pair, less its own groups' share
-    bonus_of = (
-        np.stack(
-            [pooled[p][0][pooled[p][1][first]] - inside[:, p] for p in range(len(pooled))], axis=1
-        )
-        if pooled
-        else np.zeros((n_regions, 0), dtype=np.int64)
+    region_keys = np.stack(
+        [
+            region_code // ((n_nodes + 1) * (n_roles + 1)) - 1,
+            region_code // (n_roles + 1) % (n_nodes + 1) - 1,
+            region_code % (n_roles + 1) - 1,
+        ],
+        axis=1,
     )
+    n_regions = region_keys.shape[0]
+    # per-region sums and unions over the groups sorted by region (reduceat: no ufunc.at)
+    by_region = np.argsort(region_of, kind="stable")
+    starts = np.searchsorted(region_of[by_region], np.arange(n_regions))
+    values = np.bitwise_or.reduceat(present[live][by_region], starts)
+    on_path = np.bitwise_or.reduce(shown1 | shown2, axis=1)
+    shown_of = np.bitwise_or.reduceat(on_path[by_region], starts)
+    own = np.add.reduceat(witnesses.cost[live][by_region].astype(np.int64), starts, axis=0)
+    inside = np.add.reduceat(witnesses.pair_cost[live][by_region].astype(np.int64), starts, axis=0)
+    first = by_region[starts]  # one group of each region
+    # each region's pool size per pair, less its own groups' share (all pairs at once)
+    bonus_of = np.zeros((n_regions, len(witnesses.pair)), dtype=np.int64)
+    if witnesses.pair:
+        columns = np.array(list(witnesses.pair.values()), dtype=np.int64)
+        first_value = np.array([v for v, _ in witnesses.pair], dtype=np.int64)
+        second_value = np.array([w for _, w in witnesses.pair], dtype=np.int64)
+        value_bits = np.arange(int(max(second_value.max(), first_value.max())) + 1)
+        # the deepest level of a set of levels (bit l = level l), -1 for none
+        deepest_of_levels = np.array(
+            [x.bit_length() - 1 for x in range(1 << (depth + 1))], dtype=np.int64
+        )
+
+        def deepest_either(masks: IntArray) -> IntArray:
+            """Per pair (v, w) and group, the node of its deepest cell showing v or w."""
+            # levels showing each value: groups × values, bit l = level l
+            levels_of = (((masks[:, :, None] >> value_bits) & 1) << levels[:, None]).sum(axis=1)
+            at = deepest_of_levels[levels_of[:, first_value] | levels_of[:, second_value]]
+            rows = np.arange(live.size)[:, None]
+            out: IntArray = np.where(at >= 0, path[rows, np.maximum(at, 0)], -1).T
+            return out
+
+        s1, s2 = deepest_either(shown1), deepest_either(shown2)  # pairs × groups
+        # a dense code per (pair, signature): two-way cells sit on few nodes, so the nodes
+        # they can be on are numbered apart (rank 0: none)
+        two_way_nodes = np.flatnonzero(two_mask.any(axis=1))
+        rank = np.zeros(n_nodes + 1, dtype=np.int64)
+        rank[two_way_nodes] = np.arange(1, two_way_nodes.size + 1)
+        width = (n_nodes + 1) * (two_way_nodes.size + 1) * n_roles
+        sig = ((s1 + 1) * (two_way_nodes.size + 1) + rank[s2]) * n_roles + np.where(
+            s2 >= 0, role, 0
+        )
+        sig += np.arange(columns.size, dtype=np.int64)[:, None] * width
+        weight = witnesses.pair_cost[live][:, columns].T.astype(np.float64)
+        pools = np.bincount(sig.ravel(), weights=weight.ravel()).astype(np.int64)
+        bonus_of[:, columns] = pools[sig[:, first]].T - inside[:, columns]
     real = (region_keys[:, 0] >= 0) | (region_keys[:, 1] >= 0)
     combos: dict[tuple[int, int], list[int]] = {}
     for r, combo in enumerate(zip(values.tolist(), shown_of.tolist(), strict=True)):
@@ -872,22 +922,28 @@ def release_groups(request: GroupRequest, policy: DisclosurePolicy) -> ReleasedT
     node_of = {label: i for i, label in enumerate(units.labels)}
     unit_name, role_name = request.unit.name, request.role.name
 
+    # every published T cell once: its node, role code (-1: all) and measures withheld
+    t_published: list[tuple[int, int, set[str]]] = []
+    for cell in table.cells:
+        if cell.suppressed:
+            continue
+        node = node_of.get(cell.value(unit_name))
+        if node is None:
+            continue
+        r = cell.value(role_name)
+        withheld = {name for name, value in cell.estimates.items() if value is None}
+        t_published.append((node, -1 if r == ALL else role_code[r], withheld))
+
     def t_cells(measure: str | None) -> tuple[BoolArray, dict[tuple[int, int], bool]]:
         total = np.zeros(len(units.labels), dtype=bool)
         by_role: dict[tuple[int, int], bool] = {}
-        for cell in table.cells:
-            if cell.suppressed:
+        for node, r, withheld in t_published:
+            if measure is not None and measure in withheld:
                 continue
-            if measure is not None and cell.estimates.get(measure) is None:
-                continue
-            node = node_of.get(cell.value(unit_name))
-            if node is None:
-                continue
-            r = cell.value(role_name)
-            if r == ALL:
+            if r < 0:
                 total[node] = True
             else:
-                by_role[(node, role_code[r])] = True
+                by_role[(node, r)] = True
         return total, by_role
 
     attribute_codes = []

@@ -228,12 +228,43 @@ def _local_leak(
     return None
 
 
+class CleanPieces:
+    """Pieces the exact audit found clean, shared by the :func:`protect` calls of one table.
+
+    The audit of a piece is a function of its classes, their counts seen through ``k``
+    (:func:`_seen`: a count of ``k`` or more only matters as "large") and the published cells
+    that touch it; and hiding more cells never creates a leak (the span only shrinks). So a
+    piece with the same classes and seen counts, whose published cells are among those of a
+    piece found clean, is clean without a search. A measure's answered counts differ from the
+    respondents' only where someone skipped it, so most of its pieces are found here.
+    """
+
+    def __init__(self) -> None:
+        self._clean: dict[tuple[bytes, bytes], list[IntArray]] = {}
+
+    def known(self, classes: IntArray, seen: bytes, cells: IntArray) -> bool:
+        for shown in self._clean.get((classes.tobytes(), seen), []):
+            if np.isin(cells, shown, assume_unique=True).all():
+                return True
+        return False
+
+    def add(self, classes: IntArray, seen: bytes, cells: IntArray) -> None:
+        self._clean.setdefault((classes.tobytes(), seen), []).append(cells)
+
+
+def _seen(counts: FloatArray, k: int) -> bytes:
+    """Counts as the audit with threshold ``k`` sees them: 0, the exact size of a small
+    class, or ``k`` (large); with ``k`` itself."""
+    return np.append(np.minimum(counts, float(k)), float(k)).tobytes()
+
+
 def protect(
     lattice: Lattice,
     atom_counts: npt.ArrayLike,
     k: int,
     already_suppressed: BoolArray | None = None,
     audit: str = "auto",
+    clean_pieces: CleanPieces | None = None,
 ) -> BoolArray:
     """Cells to suppress so that no group of ``1..k-1`` counted members can be derived.
 
@@ -244,10 +275,13 @@ def protect(
     ``"whole"`` for tables of at most :data:`AUTO_WHOLE_LIMIT` (cell, class) pairs, where it
     is fast and its suppression choices are the ones callers already rely on, and
     ``"pieces"`` above. Both audits are exact. BLAS runs single-threaded meanwhile
-    (:mod:`clinwell.privacy.threads`).
+    (:mod:`clinwell.privacy.threads`). Calls on the same lattice may share ``clean_pieces``
+    (pieces audit only): a piece found clean is not searched again.
     """
     with single_threaded_blas():
-        return _protect(lattice, atom_counts, k, already_suppressed, audit)
+        return _protect(
+            lattice, atom_counts, k, already_suppressed, audit, clean_pieces or CleanPieces()
+        )
 
 
 def _protect(
@@ -256,6 +290,7 @@ def _protect(
     k: int,
     already_suppressed: BoolArray | None,
     audit: str,
+    memo: CleanPieces,
 ) -> BoolArray:
     counts = np.asarray(atom_counts, dtype=np.float64)
     cell_n = np.asarray(lattice.membership @ counts, dtype=np.float64)
@@ -278,9 +313,9 @@ def _protect(
     if audit not in ("pieces", "whole"):
         raise ValueError(f"audit must be 'auto', 'pieces' or 'whole', got {audit!r}")
     if audit == "pieces" and h is not None:
-        _protect_by_pieces(lattice, h, class_counts, cell_n, specific, suppressed, k, alias)
+        _protect_by_pieces(lattice, h, class_counts, cell_n, specific, suppressed, k, alias, memo)
         _publish_derivable(lattice, h, class_counts, suppressed, fixed, cell_n, k)
-        _prune(lattice, h, class_counts, cell_n, suppressed, fixed, k, alias)
+        _prune(lattice, h, class_counts, cell_n, suppressed, fixed, k, alias, memo)
         return suppressed
     parts = _subproblems(lattice)
     clean: set[int] = set()
@@ -291,7 +326,7 @@ def _protect(
             leak = find_leak(lattice.class_membership, class_counts, ~suppressed, k)
         if leak is None:
             _publish_derivable(lattice, None, class_counts, suppressed, fixed, cell_n, k)
-            _prune(lattice, None, class_counts, cell_n, suppressed, fixed, k, alias)
+            _prune(lattice, None, class_counts, cell_n, suppressed, fixed, k, alias, None)
             return suppressed
         suppressed[
             _breaker(
@@ -381,6 +416,7 @@ def _prune(
     fixed: BoolArray,
     k: int,
     alias: IntArray,
+    memo: CleanPieces | None,
 ) -> None:
     """Publish again (in place) complementary suppressions that turn out to be unneeded.
 
@@ -419,7 +455,7 @@ def _prune(
             lattice.class_membership.indptr[cell] : lattice.class_membership.indptr[cell + 1]
         ]
         affected = np.unique(np.concatenate([top[moved], base[moved], top[touched]]))
-        if _pieces_clean(csc, class_counts, small, trial, k, top, affected):
+        if _pieces_clean(csc, class_counts, small, trial, k, top, affected, memo):
             suppressed[:] = trial
             base = top
 
@@ -445,6 +481,7 @@ def _pieces_clean(
     k: int,
     top: IntArray,
     tops: IntArray,
+    memo: CleanPieces | None,
 ) -> bool:
     """Whether none of the pieces ``tops`` (piece top of each class: ``top``) has a leak."""
     for t in tops.tolist():
@@ -453,9 +490,14 @@ def _pieces_clean(
             continue
         sub = csc[:, classes].tocsr()
         cells = np.flatnonzero((np.diff(sub.indptr) > 0) & ~suppressed)
+        seen = _seen(class_counts[classes], k)
+        if memo is not None and memo.known(classes, seen, cells):
+            continue
         matrix = sp.csr_matrix(sub[cells])
         if find_leak(matrix, class_counts[classes], np.ones(cells.size, dtype=bool), k):
             return False
+        if memo is not None:
+            memo.add(classes, seen, cells)
     return True
 
 
@@ -468,6 +510,7 @@ def _protect_by_pieces(
     suppressed: BoolArray,
     k: int,
     alias: IntArray,
+    memo: CleanPieces,
 ) -> BoolArray:
     """Audit only pieces holding a small class; hide one breaker per leaky piece per round."""
     small = (class_counts > 0.5) & (class_counts < k - 0.5)
@@ -493,10 +536,15 @@ def _protect_by_pieces(
             classes = order[bounds[i] : ends[i]]
             sub = csc[:, classes].tocsr()
             cells = np.flatnonzero((np.diff(sub.indptr) > 0) & ~suppressed)
+            seen = _seen(class_counts[classes], k)
+            if memo.known(classes, seen, cells):
+                clean[t] = size_of[t]
+                continue
             matrix = sp.csr_matrix(sub[cells])
             leak = find_leak(matrix, class_counts[classes], np.ones(cells.size, dtype=bool), k)
             if leak is None:
                 clean[t] = size_of[t]
+                memo.add(classes, seen, cells)
                 continue
             local = np.zeros(cells.size, dtype=bool)
             cell = int(
