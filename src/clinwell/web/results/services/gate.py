@@ -12,13 +12,14 @@ everything shown (:mod:`clinwell.privacy.groups`, docs/privacy.md "Results by gr
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
+import numpy.typing as npt
 
 from clinwell.instruments.attributes import NOT_STATED
 from clinwell.privacy import (
@@ -26,11 +27,14 @@ from clinwell.privacy import (
     Dimension,
     DisclosurePolicy,
     Measure,
+    ReleasedEstimate,
     ReleasedTable,
 )
 from clinwell.privacy.groups import GroupRequest, release_groups
 from clinwell.web.results.services.catalog import MeasureInfo
 from clinwell.web.results.services.loading import COMMENT_QUESTION, WaveData
+
+IntArray = npt.NDArray[np.int64]
 
 UNIT = "unit"
 ROLE = "role"
@@ -106,10 +110,14 @@ def released_cells(table: ReleasedTable) -> list[CellData]:
     """Plain-data cells of a released table (estimates rounded to 12 decimals: exact enough
     for every later computation on released cells, such as pooling them for a plan's impact)."""
     out: list[CellData] = []
+    groups: dict[tuple[tuple[str, str], ...], str] = {}  # the same few groups in every unit
     for cell in table.cells:
         value = cell.value(UNIT)
         unit_id = None if value == ALL else int(value.rsplit("/", 1)[-1])
-        group = group_of(cell.key)
+        others = tuple(kv for kv in cell.key if kv[0] != UNIT)
+        group = groups.get(others)
+        if group is None:
+            group = groups[others] = group_of(others)
         if cell.suppressed:
             out.append(CellData(unit_id, True, None, group=group))
             continue
@@ -118,13 +126,7 @@ def released_cells(table: ReleasedTable) -> list[CellData]:
             if est is None:
                 estimates[name] = None
                 continue
-            estimates[name] = {
-                "estimate": _round(est.estimate),
-                "lower": _round(est.lower),
-                "upper": _round(est.upper),
-                "n": est.n,
-                "sd": _round(est.sd),
-            }
+            estimates[name] = _estimate_data(est)
         comments: dict[str, list[str] | None] | None = None
         if cell.comments and not group:  # comments are shown for units, never by group
             comments = {
@@ -153,35 +155,63 @@ def mark_protecting(
     hidden = [(i, c) for i, c in enumerate(table.cells) if c.suppressed]
     if not hidden:
         return
-    frame = pd.DataFrame(
-        {d.name: list(d.values) for d in (request.role, *request.attributes)}, copy=False
-    )
-    parts = [p.split("/") for p in request.unit.values]
-    depth_of = {ALL: 0}
+    # every grouping dimension as integer codes, each response's unit at each depth too
+    codes = {d.name: _codes(d.values) for d in (request.role, *request.attributes)}
+    unit_lookup, unit_inverse = _codes(request.unit.values)
+    unit_parts = [u.split("/") for u in unit_lookup]
+    by_depth: dict[int, tuple[dict[str, int], IntArray]] = {}
     by_cut: dict[tuple[int, tuple[str, ...]], list[tuple[int, tuple[str, ...]]]] = {}
     for index, cell in hidden:
         unit = cell.value(UNIT)
-        depth = depth_of.setdefault(unit, unit.count("/") + 1)
+        depth = 0 if unit == ALL else unit.count("/") + 1
         fixed = tuple(name for name, value in cell.key if name != UNIT and value != ALL)
         values = tuple(value for name, value in cell.key if name != UNIT and value != ALL)
         by_cut.setdefault((depth, fixed), []).append((index, (unit, *values)))
     for (depth, fixed), wanted in by_cut.items():
-        # each response's unit at this depth ("" when its own unit is shallower)
-        units = [
-            ALL if depth == 0 else "/".join(p[:depth]) if len(p) >= depth else "" for p in parts
-        ]
-        sizes = frame.assign(_unit=units).groupby(["_unit", *fixed], sort=False).size()
-        lookup = sizes.to_dict()
+        if depth not in by_depth:
+            # each unit's ancestor at this depth ("" when the unit is shallower)
+            lookup, of_unit = _codes(
+                [
+                    ALL if depth == 0 else "/".join(p[:depth]) if len(p) >= depth else ""
+                    for p in unit_parts
+                ]
+            )
+            by_depth[depth] = (lookup, of_unit[unit_inverse])
+        lookups = [by_depth[depth], *(codes[name] for name in fixed)]
+        combined = np.zeros(unit_inverse.size, dtype=np.int64)
+        for lookup, inverse in lookups:
+            combined = combined * (len(lookup) + 1) + inverse
+        found, sizes = np.unique(combined, return_counts=True)
+        size_of = dict(zip(found.tolist(), sizes.tolist(), strict=True))
         for index, key in wanted:
-            found = lookup.get(key if fixed else key[0], 0)
-            if int(found) >= k:
-                cells[index].protects_other = True
+            code = 0
+            for (lookup, _), value in zip(lookups, key, strict=True):
+                if value not in lookup:
+                    break
+                code = code * (len(lookup) + 1) + lookup[value]
+            else:
+                if size_of.get(code, 0) >= k:
+                    cells[index].protects_other = True
 
 
-def _round(value: float | None) -> float | None:
-    if value is None or not np.isfinite(value):
-        return None
-    return round(float(value), 12)
+def _codes(values: Sequence[str]) -> tuple[dict[str, int], IntArray]:
+    """A code per distinct value (in order of appearance) and each value's code."""
+    lookup: dict[str, int] = {}
+    inverse = np.fromiter(
+        (lookup.setdefault(v, len(lookup)) for v in values), dtype=np.int64, count=len(values)
+    )
+    return lookup, inverse
+
+
+def _estimate_data(est: ReleasedEstimate) -> dict[str, Any]:
+    e, lo, up, sd = est.estimate, est.lower, est.upper, est.sd
+    return {
+        "estimate": None if e is None or not math.isfinite(e) else round(e, 12),
+        "lower": None if lo is None or not math.isfinite(lo) else round(lo, 12),
+        "upper": None if up is None or not math.isfinite(up) else round(up, 12),
+        "n": est.n,
+        "sd": None if sd is None or not math.isfinite(sd) else round(sd, 12),
+    }
 
 
 def run_gate(

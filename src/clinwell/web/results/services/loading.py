@@ -14,6 +14,9 @@ from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
+import orjson
+from django.db.models import CharField
+from django.db.models.functions import Cast
 
 from clinwell.instruments.attributes import NOT_STATED
 from clinwell.web.surveys.models import Response, Wave
@@ -77,23 +80,32 @@ def open_responses(wave: Wave) -> list[Payload]:
     return Opener(wave.pk).open_all(rows.iterator(chunk_size=2000))
 
 
-def wave_data(
-    payloads: Sequence[Payload], columns: Sequence[str], attributes: Sequence[str] = ()
-) -> WaveData:
-    """Arrays of the requested score columns, groupings and attributes of opened responses."""
-    matrix = _matrix([p.scores for p in payloads], columns)
+def load_wave(wave: Wave, columns: Sequence[str], attributes: Sequence[str] = ()) -> WaveData:
+    """The wave's responses: unit, roster class, score columns, comments, asked attributes.
+
+    Reads each payload's JSON straight into the arrays (the fields of
+    :meth:`~clinwell.web.surveys.services.sealing.Payload.from_json`, without building a
+    payload per response: a third of the time on a large wave)."""
+    # the id as the database's text: no UUID object per row (a quarter of the time)
+    rows = (
+        Response.objects.filter(wave=wave)
+        .values_list(Cast("id", output_field=CharField()), "sealed")
+        .order_by()
+    )
+    opener = Opener(wave.pk)
+    records = [
+        orjson.loads(opener.open_json(response_id, blob))
+        for response_id, blob in rows.iterator(chunk_size=2000)
+    ]
+    matrix = _matrix([r["scores"] for r in records], columns)
     return WaveData(
-        unit_ids=np.fromiter((p.unit_id for p in payloads), dtype=np.int64, count=len(payloads)),
-        roles=tuple(p.role or NOT_STATED for p in payloads),
-        tenure_bands=tuple(p.tenure_band or NOT_STATED for p in payloads),
+        unit_ids=np.fromiter((int(r["unit"]) for r in records), dtype=np.int64, count=len(records)),
+        roles=tuple(str(r["role"]) or NOT_STATED for r in records),
+        tenure_bands=tuple(str(r["tenure"]) or NOT_STATED for r in records),
         values={column: np.ascontiguousarray(matrix[:, j]) for j, column in enumerate(columns)},
-        comments=tuple(p.comment for p in payloads),
+        comments=tuple(str(r.get("comment") or "") for r in records),
         attributes={
-            key: tuple(p.attributes.get(key) or NOT_STATED for p in payloads) for key in attributes
+            key: tuple(str((r.get("attributes") or {}).get(key) or NOT_STATED) for r in records)
+            for key in attributes
         },
     )
-
-
-def load_wave(wave: Wave, columns: Sequence[str], attributes: Sequence[str] = ()) -> WaveData:
-    """The wave's responses: unit, roster class, score columns, comments, asked attributes."""
-    return wave_data(open_responses(wave), columns, attributes)

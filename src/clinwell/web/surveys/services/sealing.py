@@ -104,8 +104,18 @@ def _wave_key(secret: str, wave_id: int) -> bytes:
     return hmac.new(secret.encode(), message, hashlib.sha256).digest()
 
 
-def _aad(wave_id: int, response_id: uuid.UUID) -> bytes:
-    return f"clinwell.response:{wave_id}:{response_id}".encode()
+def _aad(wave_id: int, response_id: uuid.UUID | str) -> bytes:
+    return f"clinwell.response:{wave_id}:{_uuid_text(response_id)}".encode()
+
+
+def _uuid_text(value: uuid.UUID | str) -> str:
+    """A response id in the canonical form (``str(uuid)``), from a UUID or from the text a
+    database gives for one (32 hex digits on SQLite, the canonical form on PostgreSQL)."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}".lower()
+    return str(uuid.UUID(value))
 
 
 def _secrets() -> list[str]:
@@ -127,6 +137,11 @@ class Opener:
         self._ciphers = [AESGCM(_wave_key(s, wave_id)) for s in _secrets()]
 
     def open(self, response_id: uuid.UUID, blob: bytes | memoryview) -> Payload:
+        return Payload.from_json(self.open_json(response_id, blob))
+
+    def open_json(self, response_id: uuid.UUID | str, blob: bytes | memoryview) -> bytes:
+        """The payload's JSON (:meth:`Payload.to_json`) of one sealed response (its id as a
+        UUID or as the database's text of one)."""
         data = bytes(blob)
         if not data.startswith(FORMAT) or len(data) <= len(FORMAT) + NONCE_BYTES:
             raise SealError(f"response {response_id} of wave {self.wave_id} is not sealed data")
@@ -135,7 +150,7 @@ class Opener:
         aad = _aad(self.wave_id, response_id)
         for cipher in self._ciphers:
             try:
-                return Payload.from_json(cipher.decrypt(nonce, body, aad))
+                return cipher.decrypt(nonce, body, aad)
             except InvalidTag:
                 continue
         raise SealError(
