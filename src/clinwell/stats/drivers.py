@@ -144,14 +144,18 @@ def relative_weights(
     else:
         if float(y.std()) == 0.0:
             raise DriverInputError("outcome has no variation")
-        beta = np.array([np.corrcoef(z[:, k], y)[0, 1] for k in range(z.shape[1])])
+        # z's columns are uncorrelated with unit variance: corr(z_k, y) = cov(z_k, y) / sd(y)
+        centred = y - y.mean()
+        beta = (z - z.mean(axis=0)).T @ centred / (n - 1) / float(y.std(ddof=1))
         method = "relative weights, linear (Johnson 2000)"
     eps = np.square(root) @ np.square(beta)
     total = float(eps.sum())
     order = np.argsort(-eps, kind="stable")
     ranks = np.empty(len(names), dtype=int)
     ranks[order] = np.arange(1, len(names) + 1)
-    direction = [1 if np.corrcoef(x[:, j], y)[0, 1] >= 0 else -1 for j in range(len(names))]
+    # the sign of each item's correlation with the outcome is the sign of their covariance
+    covariance = (x - x.mean(axis=0)).T @ (y - y.mean())
+    direction = [1 if c >= 0 else -1 for c in covariance.tolist()]
     items = [
         DriverImportance(
             name=names[j],
