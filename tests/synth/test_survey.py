@@ -430,10 +430,11 @@ def test_the_planted_gap_by_gender_matches_its_truth_in_a_large_organization() -
     assert wave.truth.expected_org_burnout == pytest.approx(org_p)
 
 
-def test_the_demo_plants_gaps_of_ten_to_fifteen_points() -> None:
+def test_the_demo_plants_gaps_of_thirteen_to_twenty_points() -> None:
     truth = generate_wave(demo_spec(), wave=2, seed=20261123).truth
-    assert 0.13 <= truth.expected_gap("gender", "woman", "man") <= 0.16
-    assert 0.09 <= truth.expected_gap("role", "resident") <= 0.12  # the web demo's roster: 0.13
+    # the web demo's roster: 0.186 and 0.165
+    assert 0.17 <= truth.expected_gap("gender", "woman", "man") <= 0.21
+    assert 0.12 <= truth.expected_gap("role", "resident") <= 0.15
     data = truth.to_dict()
     assert {row["value"] for row in data["expected_by_group"]} >= {"woman", "man", "resident"}
     json.dumps(data, default=str)

@@ -37,12 +37,14 @@ Model, for respondent *i* in unit *u* at wave *w* (every factor "higher is bette
   6 years early, 6–20 mid, over 20 late career — tenure at the organization stands in for
   career length), with :data:`ATTRIBUTE_NOT_STATED` of respondents choosing "prefer not to
   say" for each. **Planted equity gap:** a respondent's burnout log-odds rise by
-  ``gender_logit`` of their gender (default +0.9 for women) on top of ``role_logit``
-  (residents +0.35; in :func:`demo_spec` +0.7). In the web demo's organization (its roster)
-  this makes women's expected burnout prevalence 14.2 percentage points above men's and
-  residents' 13.1 points above everyone else's (``SurveyTruth.expected_by_group``); large
-  enough that each of the demo's closed waves shows the gender gap at organization level
-  (two-proportion z from 2.2 to 3.4; tests/web/surveys/test_linkage.py checks the latest).
+  ``gender_logit`` of their gender (default +0.9 for women; +1.2 in :func:`demo_spec`) on
+  top of ``role_logit`` (residents +0.35; in :func:`demo_spec` +1.0). In the web demo's
+  organization (its roster) this makes women's expected burnout prevalence 18.6 percentage
+  points above men's and residents' 16.5 points above everyone else's
+  (``SurveyTruth.expected_by_group``); large enough that each of the demo's closed waves
+  shows the gender gap at organization level (two-proportion z from 2.9 to 4.2;
+  tests/web/surveys/test_linkage.py checks the latest) and that the equity view marks the
+  latest wave's gaps clear after its Benjamini–Hochberg control.
 
 Ground truth (:class:`SurveyTruth`): the planted factor and its output columns, ``β``, and
 each unit's population burnout, ``Σ_roles w_r · Σ_g π_rg · E[logistic(m_ur + γ_g + s·Z)]``
@@ -848,8 +850,11 @@ DEMO_IMPROVERS = (
 """Demo units that ran an action plan on documentation time."""
 DEMO_ATTRIBUTES = ("gender", "career_stage")
 """The respondent attributes the demo's waves ask."""
-DEMO_ROLE_LOGIT = {**DEFAULT_ROLE_LOGIT, "resident": 0.7}
+DEMO_ROLE_LOGIT = {**DEFAULT_ROLE_LOGIT, "resident": 1.0}
 """Residents run hotter in the demo: part of its planted equity gap."""
+DEMO_GENDER_LOGIT = {"woman": 1.2}
+"""Women run hotter in the demo: the other part of its planted equity gap (large enough
+that the equity view marks it clear after its multiple-comparison control)."""
 
 
 def demo_spec(
@@ -877,4 +882,5 @@ def demo_spec(
         improvements=improvements,
         attributes=attributes,
         role_logit=dict(DEMO_ROLE_LOGIT),
+        gender_logit=dict(DEMO_GENDER_LOGIT),
     )

@@ -72,7 +72,7 @@ def test_a_small_unit_gets_the_organizations_importance_with_its_own_scores(
     delta = (own.mean() - org.mean()) / org.std(ddof=1)
     assert f"{own.mean():.1f}" in row
     assert f"{org.mean():.1f}" in row
-    assert f"{delta:+.2f} SD" in row
+    assert f"{abs(delta):.2f} SD {'better' if delta > 0 else 'worse'}" in row
     important = doc_share >= 1 / len(org_drivers)
     expected = (
         ("Keep up the good work" if delta >= 0 else "Concentrate here")

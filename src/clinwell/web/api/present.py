@@ -13,7 +13,7 @@ from typing import Any
 from clinwell.web.orgs.models import Membership
 from clinwell.web.results.models import PublishedCell, group_pairs
 from clinwell.web.results.services.cache import results_for
-from clinwell.web.results.services.exports import scoped_cells
+from clinwell.web.results.services.exports import hidden_reason, scoped_cells
 from clinwell.web.surveys.models import Wave
 
 ESTIMATE_KEYS = ("estimate", "lower", "upper", "n")
@@ -56,13 +56,6 @@ def cell_body(membership: Membership, cell: PublishedCell) -> dict[str, Any]:
         "n": None if cell.suppressed else cell.n,
         "estimates": estimates,
     }
-
-
-def hidden_reason(cell: PublishedCell) -> str | None:
-    """Why a cell is hidden, in the words the pages use (None when it is published)."""
-    if not cell.suppressed:
-        return None
-    return "protects a smaller group" if cell.protects_other else "small or derivable"
 
 
 def results_body(membership: Membership, wave: Wave, group: str = "") -> dict[str, Any]:

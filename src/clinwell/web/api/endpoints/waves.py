@@ -97,10 +97,11 @@ def wave_results(
 
     The cells are the privacy gate's release (minimum group size and complementary
     suppression), the same ones the web pages and the CSV export show. A suppressed cell
-    has ``n`` null and no estimates, and ``hidden_reason`` says whether it protects a
-    smaller group nearby. Unit leaders get their subtree's cells only (no organization
-    row). Open and draft waves are a 404: results exist once a wave closes. An unknown
-    value, or two attributes at once, is a 404. Not paginated (see docs/api.md).
+    has ``n`` null and no estimates, and ``hidden_reason`` says why: it "protects a smaller
+    group" nearby, or has "too few respondents". Unit leaders get their subtree's cells only
+    (no organization row). Open and draft waves are a 404: results exist once a wave
+    closes. An unknown value, or two attributes at once, is a 404. Not paginated (see
+    docs/api.md).
     """
     membership = member(request, org_slug)
     wave = _closed_wave(membership, wave_id)

@@ -82,7 +82,7 @@ def attention_sentence(attention: list[dict[str, Any]], group: str = "") -> str 
         names = [a["unit"].name for a in attention if a["burnout"]]
         if not names:
             return None
-        return f"Among {group}, the highest burnout is in {_join(names)}."
+        return f"Within “{group}”, the highest burnout is in {_join(names)}."
     clear = [a for a in attention if a["clear"]]
     if clear:
         parts = [f"{a['unit'].name} ({_join([w.lower() for w in a['worse']])})" for a in clear]

@@ -55,11 +55,7 @@ def csv_rows(
         row = [wave.name, "" if cell.unit_id is None else str(cell.unit_id), name]
         chosen = dict(group_pairs(cell.group))
         row += [chosen.get(d, "") for d in dimensions]
-        reason = (
-            ""
-            if not cell.suppressed
-            else ("protects a smaller group" if cell.protects_other else "small or derivable")
-        )
+        reason = hidden_reason(cell) or ""
         row += [str(cell.suppressed).lower(), reason, "" if cell.n is None else str(cell.n)]
         for m in res.measures:
             est = None if cell.suppressed else cell.estimates.get(m.column)
@@ -118,3 +114,12 @@ def comments_data(membership: Membership, wave: Wave, scope: Scope) -> dict[str,
         "children": children,
         "min_n_comments": res.meta.policy.get("min_n_comments"),
     }
+
+
+def hidden_reason(cell: PublishedCell) -> str | None:
+    """Why a cell is hidden, in the words the pages use (None when it is published): the
+    gate marks a hidden cell of at least the threshold as protecting a smaller group
+    (:func:`~clinwell.web.results.services.gate.mark_protecting`); any other is too small."""
+    if not cell.suppressed:
+        return None
+    return "protects a smaller group" if cell.protects_other else "too few respondents"

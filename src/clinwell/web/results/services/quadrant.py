@@ -171,6 +171,15 @@ def quadrant_data(
     }
 
 
+def _relative(performance: float) -> str:
+    """Glass's delta in words: ``0.27 SD better`` / ``0.27 SD worse`` (oriented, so that the
+    word, not a sign, says which way; a raw difference beside it may be negative and better)."""
+    size = f"{abs(performance):.2f}"
+    if size == "0.00":
+        return "0.00 SD, the same"
+    return f"{size} SD {'better' if performance > 0 else 'worse'}"
+
+
 def _signed(value: float) -> str:
     """``+0.12`` / ``-0.12``; never ``-0.00``."""
     text = f"{value:+.2f}"
@@ -211,7 +220,7 @@ def _row(
         "direction_note": "higher is worse" if m.higher_is_worse else "higher is better",
         "performance": perf,
         "performance_display": (
-            "" if perf is None else (f"{perf:+.2f} SD" if relative else f"{perf:.0f}% of maximum")
+            "" if perf is None else (_relative(perf) if relative else f"{perf:.0f}% of maximum")
         ),
         "quadrant": item.quadrant,
         "quadrant_label": "" if item.quadrant is None else QUADRANT_LABELS[item.quadrant],

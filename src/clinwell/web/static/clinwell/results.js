@@ -18,3 +18,25 @@
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", render); } else { render(); }
 })();
+
+/* A table wider than its box scrolls sideways; say so above it (the last columns are
+   otherwise easy to miss on a laptop), and drop the note once everything fits. */
+(function () {
+  "use strict";
+  function hint(wrap) {
+    var note = wrap.previousElementSibling;
+    var has = note && note.classList.contains("scroll-hint");
+    var wide = wrap.scrollWidth > wrap.clientWidth + 1;
+    if (wide && !has) {
+      note = document.createElement("p");
+      note.className = "scroll-hint small muted";
+      note.textContent = "This table is wider than the screen: scroll it sideways to see every column.";
+      wrap.parentNode.insertBefore(note, wrap);
+    } else if (!wide && has) {
+      note.remove();
+    }
+  }
+  function all() { document.querySelectorAll(".table-wrap").forEach(hint); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", all); } else { all(); }
+  window.addEventListener("resize", all);
+})();
