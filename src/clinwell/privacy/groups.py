@@ -750,11 +750,12 @@ def _failing(
     # per-region sums and unions over the groups sorted by region (reduceat: no ufunc.at)
     by_region = np.argsort(region_of, kind="stable")
     starts = np.searchsorted(region_of[by_region], np.arange(n_regions))
-    values = np.bitwise_or.reduceat(present[live][by_region], starts)
+    sorted_groups = live[by_region]
+    values = np.bitwise_or.reduceat(present[sorted_groups], starts)
     on_path = np.bitwise_or.reduce(shown1 | shown2, axis=1)
     shown_of = np.bitwise_or.reduceat(on_path[by_region], starts)
-    own = np.add.reduceat(witnesses.cost[live][by_region].astype(np.int64), starts, axis=0)
-    inside = np.add.reduceat(witnesses.pair_cost[live][by_region].astype(np.int64), starts, axis=0)
+    own = np.add.reduceat(witnesses.cost[sorted_groups], starts, axis=0, dtype=np.int64)
+    inside = np.add.reduceat(witnesses.pair_cost[sorted_groups], starts, axis=0, dtype=np.int64)
     first = by_region[starts]  # one group of each region
     # each region's pool size per pair, less its own groups' share (all pairs at once)
     bonus_of = np.zeros((n_regions, len(witnesses.pair)), dtype=np.int64)
@@ -763,18 +764,19 @@ def _failing(
         first_value = np.array([v for v, _ in witnesses.pair], dtype=np.int64)
         second_value = np.array([w for _, w in witnesses.pair], dtype=np.int64)
         value_bits = np.arange(int(max(second_value.max(), first_value.max())) + 1)
-        # the deepest level of a set of levels (bit l = level l), -1 for none
-        deepest_of_levels = np.array(
-            [x.bit_length() - 1 for x in range(1 << (depth + 1))], dtype=np.int64
-        )
+        path_by_level = path.T  # depth × groups
+        groups = np.arange(live.size)
 
         def deepest_either(masks: IntArray) -> IntArray:
-            """Per pair (v, w) and group, the node of its deepest cell showing v or w."""
-            # levels showing each value: groups × values, bit l = level l
-            levels_of = (((masks[:, :, None] >> value_bits) & 1) << levels[:, None]).sum(axis=1)
-            at = deepest_of_levels[levels_of[:, first_value] | levels_of[:, second_value]]
-            rows = np.arange(live.size)[:, None]
-            out: IntArray = np.where(at >= 0, path[rows, np.maximum(at, 0)], -1).T
+            """Per pair (v, w) and group, the node of its deepest cell showing v or w: the
+            deeper of the deepest cell showing v and the deepest showing w."""
+            level_of = np.full((value_bits.size, live.size), -1, dtype=np.int64)
+            for level in range(masks.shape[1]):
+                shows = (masks[:, level] >> value_bits[:, None]) & 1  # values × groups
+                level_of = np.where(shows != 0, level, level_of)
+            node_of = np.where(level_of >= 0, path_by_level[np.maximum(level_of, 0), groups], -1)
+            first_deeper = level_of[first_value] >= level_of[second_value]
+            out: IntArray = np.where(first_deeper, node_of[first_value], node_of[second_value])
             return out
 
         s1, s2 = deepest_either(shown1), deepest_either(shown2)  # pairs × groups
