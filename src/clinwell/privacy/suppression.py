@@ -241,12 +241,13 @@ class AuditMemo:
 
     *Structures* (:data:`clinwell.privacy.audit.Structures`): a piece audited again with
     other sizes of its small classes (a skip in a small class) reuses its search space and
-    only searches it again.
+    only searches it again. *Aliases* (:func:`_aliases`) by which classes have members.
     """
 
     def __init__(self) -> None:
         self._clean: dict[tuple[bytes, bytes], list[IntArray]] = {}
         self.structures: Structures = {}
+        self.aliases: dict[bytes, IntArray] = {}
 
     def known(self, classes: IntArray, seen: bytes, cells: IntArray) -> bool:
         for shown in self._clean.get((classes.tobytes(), seen), []):
@@ -307,7 +308,10 @@ def _protect(
         np.bincount(lattice.atom_class, weights=counts, minlength=n_classes), dtype=np.float64
     )
     specific = lattice.specificity().astype(np.float64)
-    alias = _aliases(lattice.class_membership, class_counts)
+    positive = (class_counts > 0.5).tobytes()  # aliases depend on which classes have members
+    if positive not in memo.aliases:
+        memo.aliases[positive] = _aliases(lattice.class_membership, class_counts)
+    alias = memo.aliases[positive]
     fixed = suppressed.copy()  # primary and already suppressed: never published again
     _tie(suppressed, alias)
     h = tree_dimension(lattice)
