@@ -82,3 +82,27 @@ def test_a_leak_of_four_classes_split_across_both_halves_is_found() -> None:
     assert leak is not None
     assert set(leak.classes) == {0, 5, 10, 15}
     assert leak.size == 4
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(), st.integers(0, 2**31))
+def test_a_table_audited_again_with_other_small_sizes_reuses_its_structure(
+    table: tuple[np.ndarray, np.ndarray, int], seed: int
+) -> None:
+    """The components kept from one audit answer, for other sizes of the same small classes
+    (a measure's answered counts) or other small classes, exactly as brute force does."""
+    matrix, counts, k = table
+    structures: audit.Structures = {}
+    published = np.ones(matrix.shape[0], dtype=bool)
+    find_leak(sp.csr_matrix(matrix), counts, published, k, structures)
+    rng = np.random.default_rng(seed)
+    small = (counts > 0) & (counts < k)
+    resized = counts.copy()
+    resized[small] = rng.integers(1, k, int(small.sum()))  # still small, other sizes
+    grown = counts.copy()  # and with some small classes grown large: a new structure
+    grown[small & (rng.random(counts.size) < 0.5)] = float(k)
+    for sizes in (resized, grown):
+        leak = find_leak(sp.csr_matrix(matrix), sizes, published, k, structures)
+        assert (leak is not None) == _brute_force(matrix, sizes, k)
+        if leak is not None:
+            assert leak.size == round(sizes[list(leak.classes)].sum())

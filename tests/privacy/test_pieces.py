@@ -11,7 +11,7 @@ from clinwell.privacy import DisclosurePolicy, release
 from clinwell.privacy.audit import find_leak
 from clinwell.privacy.lattice import build_lattice
 from clinwell.privacy.pieces import piece_of_class, tree_dimension
-from clinwell.privacy.suppression import CleanPieces, protect
+from clinwell.privacy.suppression import AuditMemo, protect
 from tests.privacy.attack import attack
 from tests.privacy.test_attack import CUTS, Row, _published, _request, organizations
 
@@ -77,9 +77,9 @@ def test_pieces_found_clean_for_one_count_decide_the_same_for_the_next(
         np.maximum(sizes - np.array([rnd.choice([0, 0, 0, 1, 2]) for _ in sizes]), 0)  # type: ignore[attr-defined]
         for _ in range(3)
     ]
-    shared = CleanPieces()
-    first = protect(lattice, sizes, k, audit="pieces", clean_pieces=shared)
+    shared = AuditMemo()
+    first = protect(lattice, sizes, k, audit="pieces", memo=shared)
     for count in counts:
         alone = protect(lattice, count, k, first, audit="pieces")
-        with_shared = protect(lattice, count, k, first, audit="pieces", clean_pieces=shared)
+        with_shared = protect(lattice, count, k, first, audit="pieces", memo=shared)
         assert np.array_equal(alone, with_shared)

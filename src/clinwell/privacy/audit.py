@@ -58,13 +58,33 @@ class Leak:
     cells: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class _Component:
+    """One connected component of the search space ``V`` (:func:`_structure`): its columns
+    (positions among the small classes), ``V``'s basis on them and the basis of the null
+    space of that (a 0/1 vector is in ``V`` iff ``complement @ x = 0``)."""
+
+    columns: IntArray
+    gen: FloatArray
+    complement: FloatArray
+
+
+Structures = dict[bytes, list[_Component]]
+"""Components already worked out, by published cells × classes and which classes are small:
+the search space depends on nothing else (not on the small classes' sizes), so audits of the
+same piece with other counts (a measure's answered counts) only search again."""
+
+
 def find_leak(
     class_membership: sp.csr_matrix,
     class_counts: npt.NDArray[np.float64],
     published: npt.NDArray[np.bool_],
     k: int,
+    structures: Structures | None = None,
 ) -> Leak | None:
-    """A group of size in ``[1, k-1]`` derivable from the ``published`` cells, if any."""
+    """A group of size in ``[1, k-1]`` derivable from the ``published`` cells, if any.
+
+    ``structures`` (optional, shared between calls) keeps each table's components."""
     positive = np.flatnonzero(class_counts > 0)
     counts = class_counts[positive]
     small = counts < k
@@ -77,7 +97,22 @@ def find_leak(
     if matrix.shape[0] == 0:
         return None
     if matrix.shape[0] * matrix.shape[1] <= DENSE_LIMIT:
-        group = _leak_by_components(matrix.toarray(), counts, small, k)
+        if structures is None:
+            components = _structure(matrix.toarray(), small)
+        else:
+            key = b"|".join(
+                (
+                    np.array(matrix.shape, dtype=np.int64).tobytes(),
+                    matrix.indptr.astype(np.int64).tobytes(),
+                    matrix.indices.astype(np.int64).tobytes(),
+                    matrix.data.tobytes(),
+                    small.tobytes(),
+                )
+            )
+            if key not in structures:
+                structures[key] = _structure(matrix.toarray(), small)
+            components = structures[key]
+        group = _leak_in_components(components, counts, small, k)
     else:
         group = _leak_by_milp(matrix, counts, small, k)
     if group is None:
@@ -122,35 +157,47 @@ def _leak_by_milp(
     return group
 
 
-def _leak_by_components(
-    dense: FloatArray, counts: FloatArray, small: BoolArray, k: int
-) -> BoolArray | None:
-    """Exact search split into independent pieces (for tables that fit in memory).
+def _structure(dense: FloatArray, small: BoolArray) -> list[_Component]:
+    """The components of the search space of a table that fits in memory.
 
     ``V`` = combinations of published cells that vanish on every large class, restricted to
     the small classes. ``V`` is the direct sum of its restrictions to the connected
     components of its column matroid, so a leak (a 0/1 vector of ``V`` with total below
-    ``k``) exists iff one exists inside a single component; components are small.
+    ``k``) exists iff one exists inside a single component; components are small. ``V``
+    depends on the table and on which classes are small, not on their sizes.
     """
     large = ~small
     if large.any():
         combos = null_space(dense[:, large].T, rcond=_RCOND)
         if combos.shape[1] == 0:
-            return None
+            return []
         span = dense[:, small].T @ combos
     else:
         span = dense[:, small].T
     u, sv, _ = np.linalg.svd(span, full_matrices=False)
     if sv.size == 0 or sv[0] < _TOL:  # V = {0} (up to rounding): nothing is derivable
-        return None
+        return []
     rank = int((sv > max(sv[0] * _RCOND * max(span.shape), _TOL)).sum())
     gen = u[:, :rank].T  # rows: orthonormal basis of V, columns: small classes
-    small_idx = np.flatnonzero(small)
+    out = []
     for component in _components(gen):
-        found = _search(gen[:, component], counts[small_idx[component]], k)
+        part = np.ascontiguousarray(gen[:, component])
+        out.append(_Component(component, part, null_space(part, rcond=_RCOND).T))
+    return out
+
+
+def _leak_in_components(
+    components: list[_Component], counts: FloatArray, small: BoolArray, k: int
+) -> BoolArray | None:
+    """Exact search of each component (:func:`_search`) for a leak with these sizes."""
+    small_idx = np.flatnonzero(small)
+    for component in components:
+        found = _search(
+            component.gen, counts[small_idx[component.columns]], k, component.complement
+        )
         if found is not None:
             group = np.zeros(small.size, dtype=bool)
-            group[small_idx[component[found]]] = True
+            group[small_idx[component.columns[found]]] = True
             return group
     return None
 
@@ -177,8 +224,11 @@ def _components(gen: FloatArray) -> list[IntArray]:
     return [np.array(g, dtype=np.int64) for g in groups.values()]
 
 
-def _search(gen: FloatArray, counts: FloatArray, k: int) -> IntArray | None:
-    """Columns forming a 0/1 vector of ``rowspace(gen)`` with total in ``[1, k-1]``.
+def _search(
+    gen: FloatArray, counts: FloatArray, k: int, complement: FloatArray | None = None
+) -> IntArray | None:
+    """Columns forming a 0/1 vector of ``rowspace(gen)`` with total in ``[1, k-1]``
+    (``complement``: the null space basis of ``gen``, as rows, if already known).
 
     ``x`` is in the row space iff ``N x = 0`` for a basis ``N`` of the null space of ``gen``,
     i.e. iff the chosen columns ``n_j`` of ``N`` sum to zero. A leak has total at most
@@ -190,14 +240,15 @@ def _search(gen: FloatArray, counts: FloatArray, k: int) -> IntArray | None:
     on the full vector. When either half has more than :data:`SUBSET_LIMIT` subsets of total
     at most ``b``, the component goes to the MILP instead. Both are exact.
     """
-    complement = null_space(gen, rcond=_RCOND).T  # x is in the row space iff complement @ x = 0
+    if complement is None:  # x is in the row space iff complement @ x = 0
+        complement = null_space(gen, rcond=_RCOND).T
     if complement.shape[0] == 0:
         return np.array([int(np.argmin(counts))], dtype=np.int64)
     budget = float(k - 1)
     m = counts.size
     half = m // 2
     rng = np.random.default_rng(m)
-    direction = rng.standard_normal(complement.shape[0])
+    direction: FloatArray = np.asarray(rng.standard_normal(complement.shape[0]), dtype=np.float64)
     direction /= np.linalg.norm(direction)
     proj = direction @ complement
     left = _subsets(np.arange(half), counts, budget)

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from clinwell.privacy.lattice import Lattice, build_lattice
 from clinwell.privacy.policy import DisclosurePolicy, RequestError
 from clinwell.privacy.request import ALL, Measure, MeasureKind, TableRequest
-from clinwell.privacy.suppression import CleanPieces, protect
+from clinwell.privacy.suppression import AuditMemo, protect
 from clinwell.stats.means import t_bounds
 from clinwell.stats.proportions import wilson_bounds
 
@@ -232,9 +232,9 @@ def release(
     lattice = build_lattice(request)
     atoms = lattice.atom_of_response
     size = lattice.atom_sizes.size
-    clean_pieces = CleanPieces()  # a measure's pieces are mostly the respondents' (no skip)
+    memo = AuditMemo()  # a measure's pieces are mostly the respondents' (no skip)
     cell_suppressed = protect(
-        lattice, lattice.atom_sizes, policy.min_n_scores, audit=audit, clean_pieces=clean_pieces
+        lattice, lattice.atom_sizes, policy.min_n_scores, audit=audit, memo=memo
     )
     cache: dict[tuple[bytes, int], npt.NDArray[np.bool_]] = {}
     numeric: dict[str, list[ReleasedEstimate | None]] = {}
@@ -247,9 +247,7 @@ def release(
             k = policy.min_n_scores
         key = (counts.tobytes(), k)
         if key not in cache:
-            cache[key] = protect(
-                lattice, counts, k, cell_suppressed, audit=audit, clean_pieces=clean_pieces
-            )
+            cache[key] = protect(lattice, counts, k, cell_suppressed, audit=audit, memo=memo)
         published = ~cache[key]
         if measure.kind is MeasureKind.COMMENTS:
             texts[measure.name] = _comments(lattice, measure, published)

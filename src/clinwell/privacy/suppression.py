@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from clinwell.privacy.audit import DENSE_LIMIT, Leak, derivable, find_leak
+from clinwell.privacy.audit import DENSE_LIMIT, Leak, Structures, derivable, find_leak
 from clinwell.privacy.lattice import Lattice
 from clinwell.privacy.pieces import Pieces, piece_of_class, tree_dimension
 from clinwell.privacy.threads import single_threaded_blas
@@ -228,19 +228,26 @@ def _local_leak(
     return None
 
 
-class CleanPieces:
-    """Pieces the exact audit found clean, shared by the :func:`protect` calls of one table.
+class AuditMemo:
+    """What the exact audits of one table found, shared by its :func:`protect` calls.
 
-    The audit of a piece is a function of its classes, their counts seen through ``k``
-    (:func:`_seen`: a count of ``k`` or more only matters as "large") and the published cells
-    that touch it; and hiding more cells never creates a leak (the span only shrinks). So a
-    piece with the same classes and seen counts, whose published cells are among those of a
-    piece found clean, is clean without a search. A measure's answered counts differ from the
-    respondents' only where someone skipped it, so most of its pieces are found here.
+    *Clean pieces.* The audit of a piece is a function of its classes, their counts seen
+    through ``k`` (:func:`_seen`: a count of ``k`` or more only matters as "large") and the
+    published cells that touch it; and hiding more cells never creates a leak (the span only
+    shrinks). So a piece with the same classes and seen counts, whose published cells are
+    among those of a piece found clean, is clean without a search. A measure's answered
+    counts differ from the respondents' only where someone skipped it, so most of its pieces
+    are found here.
+
+    *Structures* (:data:`clinwell.privacy.audit.Structures`): a piece audited again with
+    other sizes of its small classes (a skip in a small class) reuses its search space and
+    only searches it again. *Aliases* (:func:`_aliases`) by which classes have members.
     """
 
     def __init__(self) -> None:
         self._clean: dict[tuple[bytes, bytes], list[IntArray]] = {}
+        self.structures: Structures = {}
+        self.aliases: dict[bytes, IntArray] = {}
 
     def known(self, classes: IntArray, seen: bytes, cells: IntArray) -> bool:
         for shown in self._clean.get((classes.tobytes(), seen), []):
@@ -264,7 +271,7 @@ def protect(
     k: int,
     already_suppressed: BoolArray | None = None,
     audit: str = "auto",
-    clean_pieces: CleanPieces | None = None,
+    memo: AuditMemo | None = None,
 ) -> BoolArray:
     """Cells to suppress so that no group of ``1..k-1`` counted members can be derived.
 
@@ -275,13 +282,11 @@ def protect(
     ``"whole"`` for tables of at most :data:`AUTO_WHOLE_LIMIT` (cell, class) pairs, where it
     is fast and its suppression choices are the ones callers already rely on, and
     ``"pieces"`` above. Both audits are exact. BLAS runs single-threaded meanwhile
-    (:mod:`clinwell.privacy.threads`). Calls on the same lattice may share ``clean_pieces``
+    (:mod:`clinwell.privacy.threads`). Calls on the same lattice may share ``memo``
     (pieces audit only): a piece found clean is not searched again.
     """
     with single_threaded_blas():
-        return _protect(
-            lattice, atom_counts, k, already_suppressed, audit, clean_pieces or CleanPieces()
-        )
+        return _protect(lattice, atom_counts, k, already_suppressed, audit, memo or AuditMemo())
 
 
 def _protect(
@@ -290,7 +295,7 @@ def _protect(
     k: int,
     already_suppressed: BoolArray | None,
     audit: str,
-    memo: CleanPieces,
+    memo: AuditMemo,
 ) -> BoolArray:
     counts = np.asarray(atom_counts, dtype=np.float64)
     cell_n = np.asarray(lattice.membership @ counts, dtype=np.float64)
@@ -303,7 +308,10 @@ def _protect(
         np.bincount(lattice.atom_class, weights=counts, minlength=n_classes), dtype=np.float64
     )
     specific = lattice.specificity().astype(np.float64)
-    alias = _aliases(lattice.class_membership, class_counts)
+    positive = (class_counts > 0.5).tobytes()  # aliases depend on which classes have members
+    if positive not in memo.aliases:
+        memo.aliases[positive] = _aliases(lattice.class_membership, class_counts)
+    alias = memo.aliases[positive]
     fixed = suppressed.copy()  # primary and already suppressed: never published again
     _tie(suppressed, alias)
     h = tree_dimension(lattice)
@@ -416,7 +424,7 @@ def _prune(
     fixed: BoolArray,
     k: int,
     alias: IntArray,
-    memo: CleanPieces | None,
+    memo: AuditMemo | None,
 ) -> None:
     """Publish again (in place) complementary suppressions that turn out to be unneeded.
 
@@ -481,7 +489,7 @@ def _pieces_clean(
     k: int,
     top: IntArray,
     tops: IntArray,
-    memo: CleanPieces | None,
+    memo: AuditMemo | None,
 ) -> bool:
     """Whether none of the pieces ``tops`` (piece top of each class: ``top``) has a leak."""
     for t in tops.tolist():
@@ -494,7 +502,8 @@ def _pieces_clean(
         if memo is not None and memo.known(classes, seen, cells):
             continue
         matrix = sp.csr_matrix(sub[cells])
-        if find_leak(matrix, class_counts[classes], np.ones(cells.size, dtype=bool), k):
+        structures = None if memo is None else memo.structures
+        if find_leak(matrix, class_counts[classes], np.ones(cells.size, dtype=bool), k, structures):
             return False
         if memo is not None:
             memo.add(classes, seen, cells)
@@ -510,7 +519,7 @@ def _protect_by_pieces(
     suppressed: BoolArray,
     k: int,
     alias: IntArray,
-    memo: CleanPieces,
+    memo: AuditMemo,
 ) -> BoolArray:
     """Audit only pieces holding a small class; hide one breaker per leaky piece per round."""
     small = (class_counts > 0.5) & (class_counts < k - 0.5)
@@ -541,7 +550,9 @@ def _protect_by_pieces(
                 clean[t] = size_of[t]
                 continue
             matrix = sp.csr_matrix(sub[cells])
-            leak = find_leak(matrix, class_counts[classes], np.ones(cells.size, dtype=bool), k)
+            leak = find_leak(
+                matrix, class_counts[classes], np.ones(cells.size, dtype=bool), k, memo.structures
+            )
             if leak is None:
                 clean[t] = size_of[t]
                 memo.add(classes, seen, cells)
