@@ -5,7 +5,7 @@ import pytest
 import statsmodels.api as sm
 
 from clinwell.stats import relative_weights
-from clinwell.stats.drivers import LIMITS, DriverInputError
+from clinwell.stats.drivers import LIMITS, DriverInputError, _logistic_fit
 
 
 def _data(n: int = 600, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
@@ -65,4 +65,18 @@ def test_too_few_cases_or_events_are_rejected() -> None:
     y[:] = 0
     y[:3] = 1
     with pytest.raises(DriverInputError, match="with and without"):
+        relative_weights(x, y, ["a", "b", "c"])
+
+
+def test_the_logistic_fit_is_statsmodels_maximum_likelihood() -> None:
+    x, y = _data()
+    design = np.column_stack([np.ones(x.shape[0]), x])
+    reference = sm.Logit(y, design).fit(disp=0).params
+    assert _logistic_fit(design, y) == pytest.approx(reference, abs=1e-8)
+
+
+def test_items_that_separate_the_outcome_perfectly_are_an_input_error() -> None:
+    x, _ = _data()
+    y = (x[:, 0] > 0).astype(float)  # the first item decides the outcome exactly
+    with pytest.raises(DriverInputError, match="separate"):
         relative_weights(x, y, ["a", "b", "c"])

@@ -28,17 +28,18 @@ Tonidandel S, LeBreton JM. Determining the relative importance of predictors in 
 regression: an extension of relative weight analysis. Organ Res Methods 2010;13:767-781.
 Menard S. Six approaches to calculating standardized logistic regression coefficients.
 Am Stat 2004;58:218-223.
+McCullagh P, Nelder JA. Generalized Linear Models. 2nd ed. Chapman & Hall; 1989.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from scipy.special import expit
 
 from clinwell.stats._common import StatsInputError
 
@@ -95,6 +96,41 @@ def _orthogonal(x: FloatArray) -> tuple[FloatArray, FloatArray]:
     return xs @ inv_root, root
 
 
+LOGISTIC_TOLERANCE = 1e-10
+"""Newton's method stops when no coefficient moves by more than this."""
+LOGISTIC_MAX_STEPS = 100
+
+
+def _logistic_fit(design: FloatArray, y: FloatArray) -> FloatArray:
+    """Maximum-likelihood coefficients of the logistic regression of ``y`` on ``design``, by
+    Newton's method (iteratively reweighted least squares; McCullagh & Nelder 1989, §4.4),
+    from zero: ``β ← β + (XᵀWX)⁻¹Xᵀ(y − p)`` with ``p = expit(Xβ)``, ``W = diag(p(1 − p))``.
+
+    The log-likelihood is concave, so the steps converge (quadratically) whenever the MLE
+    exists; when the items separate the outcome perfectly it does not, and that is an
+    input error. (statsmodels' ``Logit`` gives the same coefficients; this avoids its
+    per-fit set-up, most of the cost of a driver analysis of a small group.)
+    """
+    beta = np.zeros(design.shape[1])
+    for _ in range(LOGISTIC_MAX_STEPS):
+        prob = expit(design @ beta)
+        weight = prob * (1.0 - prob)
+        hessian = design.T @ (design * weight[:, None])
+        try:
+            step = np.linalg.solve(hessian, design.T @ (y - prob))
+        except np.linalg.LinAlgError:
+            break
+        beta = beta + step
+        if not np.all(np.isfinite(beta)):
+            break
+        if float(np.abs(step).max()) < LOGISTIC_TOLERANCE:
+            return beta
+    raise DriverInputError(
+        "the logistic model did not converge: the driver items separate burned-out from "
+        "other respondents perfectly"
+    )
+
+
 def relative_weights(
     drivers: npt.ArrayLike,
     outcome: npt.ArrayLike,
@@ -119,8 +155,7 @@ def relative_weights(
         raise DriverInputError(
             f"need at least {max(min_n, x.shape[1] + 2)} complete cases, got {n}"
         )
-    z, root = _orthogonal(x)
-    if model == "logistic":
+    if model == "logistic":  # the outcome's checks first: they are cheap
         if np.any((y != 0.0) & (y != 1.0)):
             raise DriverInputError("outcome must be 0/1 for the logistic model")
         events = int(y.sum())
@@ -129,21 +164,19 @@ def relative_weights(
                 f"need at least {min_events} respondents with and without the outcome, "
                 f"got {events} and {n - events}"
             )
-        from statsmodels.discrete.discrete_model import Logit  # heavy: imported on use
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            design = np.column_stack([np.ones(n), z])
-            fit = Logit(y, design).fit(disp=0, maxiter=200)
-        eta = np.asarray(fit.fittedvalues, dtype=np.float64)
-        prob = 1.0 / (1.0 + np.exp(-eta))
+    elif float(y.std()) == 0.0:
+        raise DriverInputError("outcome has no variation")
+    z, root = _orthogonal(x)
+    if model == "logistic":
+        design = np.column_stack([np.ones(n), z])
+        params = _logistic_fit(design, y)
+        eta = design @ params
+        prob = expit(eta)
         r_o = float(np.corrcoef(y, prob)[0, 1])
-        b = np.asarray(fit.params, dtype=np.float64)[1:]
+        b = params[1:]
         beta = b * z.std(axis=0, ddof=1) * r_o / float(eta.std(ddof=1))
         method = "relative weights, logistic (Johnson 2000; Tonidandel & LeBreton 2010)"
     else:
-        if float(y.std()) == 0.0:
-            raise DriverInputError("outcome has no variation")
         # z's columns are uncorrelated with unit variance: corr(z_k, y) = cov(z_k, y) / sd(y)
         centred = y - y.mean()
         beta = (z - z.mean(axis=0)).T @ centred / (n - 1) / float(y.std(ddof=1))
