@@ -5,7 +5,7 @@ gate (one request: every measure and the comments), mask names, e-mail addresses
 numbers in the released comments, label the released comments with themes and sentiment
 (:mod:`.comment_themes`), mark significant units (BH), run the key-driver analyses (units and
 the published groups in them), and replace
-the wave's cached rows in one transaction.
+the wave's cached rows in one transaction (one ``executemany``: :mod:`.raw_sql`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from clinwell.web.results.services.comment_themes import label_cells
 from clinwell.web.results.services.drivers import attach_drivers
 from clinwell.web.results.services.gate import CellData, run_gate, unit_path
 from clinwell.web.results.services.loading import load_wave
+from clinwell.web.results.services.raw_sql import insert_rows
 from clinwell.web.results.services.significance import Q_LEVEL, mark_cells
 from clinwell.web.surveys.models import Response, Wave
 from clinwell.web.surveys.services.waves import wave_exclusions
@@ -104,25 +105,25 @@ def compute_wave(wave: Wave) -> WaveResult:
     stamp = fingerprint(wave)
     with transaction.atomic():
         PublishedCell.objects.filter(wave=wave).delete()
-        PublishedCell.objects.bulk_create(
+        insert_rows(
+            PublishedCell,
             [
-                PublishedCell(
-                    wave=wave,
-                    unit_id=c.unit_id,
-                    parent_id_cache=None if c.unit_id is None else units[c.unit_id].parent_id,
-                    group=c.group,
-                    suppressed=c.suppressed,
-                    protects_other=c.protects_other,
-                    n=c.n,
-                    estimates=c.estimates,
-                    marks=c.marks,
-                    drivers=c.drivers,
-                    comments=c.comments,
-                    comment_themes=None if c.group else comment_themes.get(c.unit_id),
-                )
+                {
+                    "wave_id": wave.pk,
+                    "unit_id": c.unit_id,
+                    "parent_id_cache": None if c.unit_id is None else units[c.unit_id].parent_id,
+                    "group": c.group,
+                    "suppressed": c.suppressed,
+                    "protects_other": c.protects_other,
+                    "n": c.n,
+                    "estimates": c.estimates,
+                    "marks": c.marks,
+                    "drivers": c.drivers,
+                    "comments": c.comments,
+                    "comment_themes": None if c.group else comment_themes.get(c.unit_id),
+                }
                 for c in cells
             ],
-            batch_size=500,
         )
         result, _ = WaveResult.objects.update_or_create(
             wave=wave,
