@@ -4,12 +4,11 @@ it writes reads back through the ORM exactly as written, on SQLite and PostgreSQ
 from __future__ import annotations
 
 import pytest
-from django.db import models
-from django.db.models.signals import post_save, pre_save
 
 from clinwell.web.results.models import PublishedCell
 from clinwell.web.results.services.raw_sql import insert_rows
 from tests.web.conftest import Cast
+from tests.web.plain_models import assert_plain
 from tests.web.results.conftest import closed_wave
 
 pytestmark = pytest.mark.django_db
@@ -18,12 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_cache_model_stays_plain() -> None:
     """insert_rows bypasses Model.save: valid only while the model has no save override, no
     save signal receivers and no self-filling fields."""
-    assert PublishedCell.save is models.Model.save
-    assert not pre_save.has_listeners(PublishedCell)
-    assert not post_save.has_listeners(PublishedCell)
-    for field in PublishedCell._meta.concrete_fields:
-        assert not getattr(field, "auto_now", False)
-        assert not getattr(field, "auto_now_add", False)
+    assert_plain(PublishedCell)
 
 
 def test_rows_read_back_as_written(cast: Cast) -> None:

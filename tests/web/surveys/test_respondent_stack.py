@@ -235,15 +235,8 @@ def test_a_signed_in_staff_member_sees_the_respondent_page(cast: Cast, wave: Any
 def test_rows_written_with_plain_inserts_skip_nothing_save_would_do() -> None:
     """raw_sql.insert bypasses Model.save: valid only while these models have no save
     override, no save signal receivers and no self-filling fields."""
-    from django.db import models
-    from django.db.models.signals import post_save, pre_save
-
     from clinwell.web.surveys.models import SubmissionReceipt
+    from tests.web.plain_models import assert_plain
 
     for model in (Response, SubmissionReceipt):
-        assert model.save is models.Model.save
-        assert not pre_save.has_listeners(model)
-        assert not post_save.has_listeners(model)
-        for field in model._meta.concrete_fields:
-            assert not getattr(field, "auto_now", False)
-            assert not getattr(field, "auto_now_add", False)
+        assert_plain(model)
