@@ -143,3 +143,23 @@ def test_rare_values_shown_above_do_not_hide_a_unit_below() -> None:
     assert {("*", "x"), ("*", "n"), ("U0", "w"), ("U0", "m"), ("U1", "w"), ("U1", "m")} <= shown
     assert ("U0", "x") not in shown  # three of them: withheld with "not stated"
     assert attack(rows, published, {"unit"}, 5) == []
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(org=organizations(), k=st.sampled_from([3, 5]))
+def test_a_wide_tree_numbers_its_pair_signatures_to_the_same_cells(
+    org: tuple[list[Row], list[float]], k: int
+) -> None:
+    """Pair signatures counted in one dense array or numbered one by one (the way a tree too
+    wide for the array counts them) give the same release."""
+    from clinwell.privacy import groups
+
+    rows, answers = org
+    dense = _published(_release(rows, answers, k, 1), "burnout")
+    limit = groups._DENSE_POOLS
+    groups._DENSE_POOLS = 0
+    try:
+        numbered = _published(_release(rows, answers, k, 1), "burnout")
+    finally:
+        groups._DENSE_POOLS = limit
+    assert numbered == dense

@@ -693,6 +693,11 @@ def _row_sums(rows: IntArray, values: IntArray, n_rows: int) -> IntArray:
     return np.rint(sums).astype(np.int64).reshape(n_rows, n_columns)
 
 
+_DENSE_POOLS = 4_000_000
+"""Pair signatures are counted in one array of this many slots at most (32 MB); a tree wide
+enough to need more numbers the signatures that occur instead."""
+
+
 def _failing(
     units: _Units,
     group_leaf: IntArray,
@@ -790,6 +795,9 @@ def _failing(
             s2 >= 0, role, 0
         )
         sig += np.arange(columns.size, dtype=np.int64)[:, None] * width
+        if columns.size * width > _DENSE_POOLS:  # a wide tree: number the signatures
+            _, sig = np.unique(sig, return_inverse=True)
+            sig = sig.reshape(columns.size, live.size)
         weight = witnesses.pair_cost[live][:, columns].T.astype(np.float64)
         pools = np.bincount(sig.ravel(), weights=weight.ravel()).astype(np.int64)
         bonus_of[:, columns] = pools[sig[:, first]].T - inside[:, columns]
