@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -83,3 +84,15 @@ def test_pieces_found_clean_for_one_count_decide_the_same_for_the_next(
         alone = protect(lattice, count, k, first, audit="pieces")
         with_shared = protect(lattice, count, k, first, audit="pieces", memo=shared)
         assert np.array_equal(alone, with_shared)
+
+
+def test_an_audit_memo_describes_one_table_only() -> None:
+    rows = [{"unit": "A/B", "role": "x", "tenure": "t"}] * 6
+    rows += [{"unit": "A/C", "role": "y", "tenure": "t"}] * 7
+    first = build_lattice(_request(rows, [1.0] * len(rows), [None] * len(rows), (("unit",),)))
+    second = build_lattice(_request(rows, [1.0] * len(rows), [None] * len(rows), (("unit",),)))
+    memo = AuditMemo()
+    protect(first, first.atom_sizes, 5, memo=memo)
+    protect(first, first.atom_sizes, 5, memo=memo)
+    with pytest.raises(ValueError, match="one table"):
+        protect(second, second.atom_sizes, 5, memo=memo)

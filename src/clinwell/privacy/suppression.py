@@ -248,6 +248,15 @@ class AuditMemo:
         self._clean: dict[tuple[bytes, bytes], list[IntArray]] = {}
         self.structures: Structures = {}
         self.aliases: dict[bytes, IntArray] = {}
+        self._lattice: Lattice | None = None
+
+    def bind(self, lattice: Lattice) -> None:
+        """Tie the memo to the table it describes (class and cell numbers are that table's);
+        using it for another table is an error."""
+        if self._lattice is None:
+            self._lattice = lattice
+        elif self._lattice is not lattice:
+            raise ValueError("an AuditMemo describes one table; this is another one")
 
     def known(self, classes: IntArray, seen: bytes, cells: IntArray) -> bool:
         for shown in self._clean.get((classes.tobytes(), seen), []):
@@ -297,6 +306,7 @@ def _protect(
     audit: str,
     memo: AuditMemo,
 ) -> BoolArray:
+    memo.bind(lattice)
     counts = np.asarray(atom_counts, dtype=np.float64)
     cell_n = np.asarray(lattice.membership @ counts, dtype=np.float64)
     suppressed = np.zeros(lattice.n_cells, dtype=bool)
